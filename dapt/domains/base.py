@@ -1,0 +1,112 @@
+"""The domain plugin contract and the registry that finds plugins through entry points.
+
+A domain is data (word lists, policy, defaults, sample) in its own folder plus a few recognizer
+classes. Built-in and third-party domains register the same way: the ``dapt.domains`` entry
+point group, each entry pointing at a ``DomainPlugin`` object.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any
+
+from presidio_analyzer import EntityRecognizer
+
+from dapt.config import read_yaml
+from dapt.errors import UserError
+
+ENTRY_POINT_GROUP = "dapt.domains"
+NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+OPERATORS = ("surrogate", "date_shift", "mask", "redact")
+
+
+@dataclass(frozen=True)
+class Sample:
+    """The bundled sample of a domain: corpus, task, held-out eval and gold PII spans."""
+
+    corpus: Path
+    task: Path
+    eval: Path
+    pii_gold: Path
+
+
+@dataclass(frozen=True)
+class DomainPlugin:
+    """What a domain supplies to a run. Files live in ``folder``; classes come as factories."""
+
+    name: str
+    version: str
+    description: str
+    folder: Path
+    required_entities: tuple[str, ...]
+    recognizers: Callable[[], list[EntityRecognizer]] = field(default=lambda: [])
+
+    def __post_init__(self) -> None:
+        if not NAME_PATTERN.match(self.name):
+            raise ValueError(f"domain name {self.name!r} must be lower-case letters, digits and '_'")
+        unknown = set(self.policy.values()) - set(OPERATORS)
+        if unknown:
+            raise ValueError(f"domain {self.name}: unknown operators {sorted(unknown)} in policy.yaml")
+
+    def _words(self, filename: str) -> tuple[str, ...]:
+        path = self.folder / filename
+        if not path.exists():
+            return ()
+        lines = path.read_text(encoding="utf-8").splitlines()
+        return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+    @cached_property
+    def allow_list(self) -> tuple[str, ...]:
+        """Words that only look like personal data (eponyms, drug names, units)."""
+        return self._words("allow_list.txt")
+
+    @cached_property
+    def vocab_seeds(self) -> tuple[str, ...]:
+        """Curated domain terms always considered for the tokenizer."""
+        return self._words("vocab_seeds.txt")
+
+    @cached_property
+    def policy(self) -> dict[str, str]:
+        """Operator per entity type; the key ``default`` covers every other type."""
+        return {str(key): str(value) for key, value in read_yaml(self.folder / "policy.yaml").items()}
+
+    @cached_property
+    def defaults(self) -> dict[str, Any]:
+        """The domain's default run config (YAML mapping)."""
+        return read_yaml(self.folder / "defaults.yaml")
+
+    @property
+    def sample(self) -> Sample:
+        folder = self.folder / "sample"
+        return Sample(folder / "corpus.jsonl", folder / "task.jsonl", folder / "eval.jsonl", folder / "pii_gold.jsonl")
+
+    def operator_for(self, entity_type: str) -> str:
+        return self.policy.get(entity_type, self.policy.get("default", "redact"))
+
+
+@cache
+def installed_domains() -> dict[str, DomainPlugin]:
+    """Every plugin registered under the ``dapt.domains`` entry point, by name."""
+    plugins: dict[str, DomainPlugin] = {}
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        plugin = entry.load()
+        if not isinstance(plugin, DomainPlugin):
+            raise TypeError(f"entry point {entry.name!r} does not point at a DomainPlugin")
+        if plugin.name != entry.name or plugin.name in plugins:
+            raise ValueError(f"domain plugin {entry.name!r} is registered twice or under another name")
+        plugins[plugin.name] = plugin
+    return plugins
+
+
+def load_domain(name: str) -> DomainPlugin:
+    """The installed plugin called ``name``; an unknown name is a UserError listing the known ones."""
+    plugins = installed_domains()
+    if name not in plugins:
+        known = ", ".join(sorted(plugins)) or "none"
+        raise UserError(f"unknown domain '{name}' (installed: {known})", "pick one of those or install its plugin")
+    return plugins[name]

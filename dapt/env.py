@@ -1,0 +1,29 @@
+"""Environment defaults the `dapt` command sets unless the user already did (see DESIGN.md)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import warnings
+from pathlib import Path
+
+DEFAULTS = {
+    "HF_HUB_OFFLINE": "1",
+    "HF_DATASETS_OFFLINE": "1",
+    "TRANSFORMERS_NO_ADVISORY_WARNINGS": "1",
+    "TOKENIZERS_PARALLELISM": "false",
+    "TRANSFORMERS_VERBOSITY": "error",
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+    "PREFECT_HOME": str(Path.home() / ".dapt" / "prefect"),
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+}
+
+
+def apply_environment_defaults() -> None:
+    """Set offline and Prefect defaults before prefect or transformers are imported."""
+    for name, value in DEFAULTS.items():
+        os.environ.setdefault(name, value)
+    # tldextract (Presidio's email recognizer) tries to download a suffix list, then falls back.
+    logging.getLogger("tldextract").setLevel(logging.CRITICAL)
+    warnings.filterwarnings("ignore", category=FutureWarning, module="transformers")

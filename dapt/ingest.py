@@ -1,0 +1,80 @@
+"""Stage 1: read every input once, count and hash it, and stop early on a bad input.
+
+The run folder gets counts and hashes only, never a copy of the text.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from dapt.config import RunConfig
+from dapt.errors import UserError
+from dapt.io import accept, read_documents, read_examples
+from dapt.records import BadRow
+from dapt.runs import sha256_of, write_json
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The user's files for one run (eval is optional)."""
+
+    corpus: Path
+    task: Path
+    eval: Path | None = None
+
+
+@dataclass(frozen=True)
+class InputSummary:
+    path: str
+    sha256: str
+    rows: int
+    quarantined: int
+    labels: dict[str, int] = field(default_factory=dict)
+
+
+def _fingerprint(path: Path) -> str:
+    if path.is_file():
+        return sha256_of(path)
+    return ",".join(sha256_of(p) for p in sorted(path.glob("*.txt")))
+
+
+def summarize_corpus(path: Path, cfg: RunConfig) -> InputSummary:
+    bad: list[BadRow] = []
+    rows = sum(1 for _ in accept(read_documents(path, cfg.input), cfg.input.bad_rows, bad))
+    if rows == 0:
+        raise UserError(f"{path}: no documents", "give a corpus with at least one non-empty text")
+    return InputSummary(str(path), _fingerprint(path), rows, len(bad))
+
+
+def summarize_task(path: Path, cfg: RunConfig) -> InputSummary:
+    bad: list[BadRow] = []
+    labels = Counter(e.label for e in accept(read_examples(path, cfg.input), cfg.input.bad_rows, bad))
+    if len(labels) < 2:
+        raise UserError(
+            f"{path}: field '{cfg.input.label_field}' has {len(labels)} class(es)",
+            "a classifier needs at least two labels; add examples of other classes",
+        )
+    return InputSummary(str(path), _fingerprint(path), sum(labels.values()), len(bad), dict(sorted(labels.items())))
+
+
+def check_inputs(inputs: Inputs, cfg: RunConfig) -> dict[str, InputSummary]:
+    """Read every input, raising a UserError on the first problem; summaries by role."""
+    summaries = {"corpus": summarize_corpus(inputs.corpus, cfg), "task": summarize_task(inputs.task, cfg)}
+    if inputs.eval is not None:
+        summaries["eval"] = summarize_task(inputs.eval, cfg)
+        unknown = set(summaries["eval"].labels) - set(summaries["task"].labels)
+        if unknown:
+            raise UserError(
+                f"{inputs.eval}: {len(unknown)} label(s) never seen in the task data",
+                "evaluate on the task's classes only",
+            )
+    return summaries
+
+
+def ingest(inputs: Inputs, cfg: RunConfig, run_dir: Path) -> dict[str, InputSummary]:
+    """Check the inputs and write ``data/ingest.json`` (counts and hashes, no text)."""
+    summaries = check_inputs(inputs, cfg)
+    write_json(run_dir / "data" / "ingest.json", {role: asdict(s) for role, s in summaries.items()})
+    return summaries

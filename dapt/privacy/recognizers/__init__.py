@@ -1,0 +1,5 @@
+"""Recognizers that every domain uses."""
+
+from dapt.privacy.recognizers.base import CASE_SENSITIVE, ConstantsRecognizer
+
+__all__ = ["CASE_SENSITIVE", "ConstantsRecognizer"]

@@ -1,0 +1,56 @@
+"""Stage 4: scan the anonymized data again; whatever is found outside a replacement is residual."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from dapt.config import RunConfig
+from dapt.domains.base import load_domain
+from dapt.io import JsonlWriter, read_jsonl
+from dapt.privacy.anonymize import Kind, anonymized_path
+from dapt.privacy.detect import analyze_text, to_finding
+from dapt.privacy.engine import analyzer_for
+from dapt.progress import progress
+from dapt.validation.gate import GateResult, run_gate
+from dapt.validation.suites import anonymized_suite
+
+
+@dataclass(frozen=True)
+class ResidualResult:
+    documents: int
+    documents_with_residual: int
+    by_entity: dict[str, int]
+    gate: GateResult
+
+
+def _inside(start: int, end: int, replaced: list[list[int]]) -> bool:
+    return any(start < r_end and r_start < end for r_start, r_end in replaced)
+
+
+def residual_scan(kinds: list[Kind], cfg: RunConfig, run_dir: Path) -> ResidualResult:
+    """Re-detect on every anonymized file; write residual findings (no values) and the gate result."""
+    analyzer = analyzer_for(cfg.domain, cfg.privacy.spacy_model)
+    allow_list = load_domain(cfg.domain).allow_list
+    by_entity: Counter[str] = Counter()
+    profile: list[dict[str, object]] = []
+    with JsonlWriter(run_dir / "privacy" / "residual.findings.jsonl") as out:
+        for kind in kinds:
+            for row in progress(read_jsonl(anonymized_path(run_dir, kind)), f"residual scan {kind}"):
+                results = analyze_text(analyzer, row["text"], allow_list, cfg.privacy.score_threshold)
+                residual = [r for r in results if not _inside(r.start, r.end, row["replaced"])]
+                for result in residual:
+                    out.write({"kind": kind, **to_finding(row["id"], result).to_json()})
+                by_entity.update(r.entity_type for r in residual)
+                profile.append({"id": f"{kind}:{row['id']}", "chars": len(row["text"]), "residual": len(residual)})
+    frame = pd.DataFrame(profile, columns=["id", "chars", "residual"])
+    gate = run_gate(
+        "anonymized",
+        frame,
+        anonymized_suite(cfg.privacy.max_residual_doc_fraction),
+        run_dir / "validation" / "anonymized" / "result.json",
+    )
+    return ResidualResult(len(frame), int((frame["residual"] > 0).sum()), dict(by_entity), gate)

@@ -1,0 +1,50 @@
+"""The small records stages hand each other. Findings carry offsets, never values."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Document:
+    """One unit of text read from the user's corpus."""
+
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labelled task example."""
+
+    id: str
+    text: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A detected personal-data span: where it is and what it is, never its value."""
+
+    doc_id: str
+    start: int
+    end: int
+    entity_type: str
+    score: float
+    recognizer: str
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class BadRow:
+    """A row of a good input that cannot be used (empty text, undecodable bytes)."""
+
+    source: str
+    row: int
+    reason: str
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)

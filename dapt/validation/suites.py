@@ -1,0 +1,39 @@
+"""The expectation suites of each gate, as functions of the settings (profiles, never text)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import great_expectations.expectations as gxe
+
+MAX_DOCUMENT_CHARS = 5_000_000
+MAX_NON_TEXT_RATIO = 0.3
+
+
+def raw_suite() -> list[Any]:
+    """Raw corpus profile (id, chars, non_text_ratio): unique ids, sane sizes, text not binary."""
+    return [
+        gxe.ExpectTableRowCountToBeBetween(min_value=1),
+        gxe.ExpectColumnValuesToBeUnique(column="id"),
+        gxe.ExpectColumnValuesToBeBetween(column="chars", min_value=1, max_value=MAX_DOCUMENT_CHARS),
+        gxe.ExpectColumnValuesToBeBetween(column="non_text_ratio", max_value=MAX_NON_TEXT_RATIO, mostly=0.99),
+    ]
+
+
+def anonymized_suite(max_residual_doc_fraction: float) -> list[Any]:
+    """Anonymized corpus profile (id, chars, residual): few documents with a residual finding."""
+    return [
+        gxe.ExpectTableRowCountToBeBetween(min_value=1),
+        gxe.ExpectColumnValuesToBeUnique(column="id"),
+        gxe.ExpectColumnValuesToBeBetween(column="residual", max_value=0, mostly=1 - max_residual_doc_fraction),
+    ]
+
+
+def task_suite() -> list[Any]:
+    """Anonymized task profile (id, label, chars): labelled, two classes or more, non-empty text."""
+    return [
+        gxe.ExpectTableRowCountToBeBetween(min_value=2),
+        gxe.ExpectColumnValuesToNotBeNull(column="label"),
+        gxe.ExpectColumnUniqueValueCountToBeBetween(column="label", min_value=2),
+        gxe.ExpectColumnValuesToBeBetween(column="chars", min_value=1),
+    ]
