@@ -81,6 +81,7 @@ class Draw:
     """The seeded random source of one sample part: a ``random.Random`` and Faker instances."""
 
     def __init__(self, seed: int) -> None:
+        """Seed the ``Random`` with ``seed`` and each locale's Faker with ``seed`` plus its index."""
         self.rng = random.Random(seed)
         self.fakers: dict[str, Faker] = {}
         for offset, locale in enumerate(NAME_LOCALES):
@@ -141,7 +142,7 @@ class DocumentBuilder:
     def __init__(self, draw: Draw, anchor: date) -> None:
         self.draw = draw
         self.anchor = anchor
-        self._parts: list[str] = []
+        self._chunks: list[str] = []
         self._length = 0
         self._spans: list[Span] = []
 
@@ -149,11 +150,13 @@ class DocumentBuilder:
         return self._length
 
     def add(self, text: str) -> DocumentBuilder:
-        self._parts.append(text)
+        """Append literal text (no span)."""
+        self._chunks.append(text)
         self._length += len(text)
         return self
 
     def pii(self, value: str, label: str) -> DocumentBuilder:
+        """Append a planted value and record its gold span."""
         if not value:
             raise ValueError(f"empty {label} value")
         self._spans.append(Span(self._length, self._length + len(value), label))
@@ -164,7 +167,8 @@ class DocumentBuilder:
         day = self.anchor + timedelta(days=self.draw.rng.randint(-DATE_SPREAD_DAYS, DATE_SPREAD_DAYS))
         return Pii(DATE_STYLES[self.draw.pick(styles)](day), "DATE_TIME")
 
-    def parts(self, parts: Parts) -> DocumentBuilder:
+    def extend(self, parts: Parts) -> DocumentBuilder:
+        """Append literal text and planted values in order."""
         for part in [parts] if isinstance(parts, str | Pii) else parts:
             if isinstance(part, Pii):
                 self.pii(part.value, part.label)
@@ -180,11 +184,11 @@ class DocumentBuilder:
                     self.add(piece)
                 continue
             slot = slots[piece]
-            self.parts(slot() if callable(slot) else slot)
+            self.extend(slot() if callable(slot) else slot)
         return self
 
     def build(self) -> PlantedDoc:
-        return PlantedDoc("".join(self._parts), tuple(self._spans))
+        return PlantedDoc("".join(self._chunks), tuple(self._spans))
 
 
 def usable(templates: Sequence[str], slots: Mapping[str, Slot]) -> list[str]:

@@ -72,10 +72,10 @@ class Replacer:
         shifted = shift_dates(value, days)
         return DATE_PLACEHOLDER if shifted is None else shifted
 
-    def _surrogate(self, entity_type: str, value: str) -> str:
-        return self._surrogates.surrogate(entity_type, value) if value else value
+    def _surrogate(self, entity_type: str, avoid: frozenset[str], value: str) -> str:
+        return self._surrogates.surrogate(entity_type, value, avoid) if value else value
 
-    def _operator(self, entity_type: str, days: int) -> OperatorConfig:
+    def _operator(self, entity_type: str, days: int, avoid: frozenset[str]) -> OperatorConfig:
         name = self._domain.operator_for(entity_type)
         function: Callable[[str], str]
         if name == "mask":
@@ -85,7 +85,7 @@ class Replacer:
         if name == "date_shift":
             function = partial(self._shift, days)
         else:
-            function = partial(self._surrogate, entity_type)
+            function = partial(self._surrogate, entity_type, avoid)
         return OperatorConfig("custom", {"lambda": function})
 
     def replace(self, group: str, text: str, results: list[RecognizerResult]) -> tuple[str, list[list[int]]]:
@@ -93,7 +93,9 @@ class Replacer:
         if not results:
             return text, []
         days = document_offset(self._key, group, *self._days)
-        operators = {entity: self._operator(entity, days) for entity in {r.entity_type for r in results}}
+        originals = {text[r.start : r.end].lower() for r in results}
+        avoid = frozenset(originals | {word for value in originals for word in value.split()})
+        operators = {entity: self._operator(entity, days, avoid) for entity in {r.entity_type for r in results}}
         outcome = self._engine.anonymize(text=text, analyzer_results=results, operators=operators)
         return outcome.text, sorted([item.start, item.end] for item in outcome.items)
 

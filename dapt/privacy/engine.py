@@ -9,6 +9,7 @@ from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 from presidio_analyzer.nlp_engine import NlpEngine, NlpEngineProvider
 
 from dapt.domains.base import load_domain
+from dapt.privacy.recognizers import generic_recognizers
 
 LANGUAGE = "en"
 
@@ -26,6 +27,6 @@ def analyzer_for(domain_name: str, spacy_model: str) -> AnalyzerEngine:
     engine = nlp_engine(spacy_model)
     registry = RecognizerRegistry(supported_languages=[LANGUAGE])
     registry.load_predefined_recognizers(languages=[LANGUAGE], nlp_engine=engine)
-    for recognizer in load_domain(domain_name).recognizers():
+    for recognizer in [*generic_recognizers(), *load_domain(domain_name).recognizers()]:
         registry.add_recognizer(recognizer)
     return AnalyzerEngine(nlp_engine=engine, registry=registry, supported_languages=[LANGUAGE])

@@ -99,6 +99,7 @@ def finetune(cfg: RunConfig, run_dir: Path, has_eval_file: bool) -> FinetuneResu
     losses = _epochs(model, tokenizer, split.train, split.labels, settings, device)
     if isinstance(model, PeftModel):
         model.save_pretrained(run_dir / "finetune" / "adapter")
+        (run_dir / "finetune" / "adapter" / "README.md").unlink(missing_ok=True)  # PEFT's empty template
         model = model.merge_and_unload()
     model.save_pretrained(merged_dir(run_dir))
     tokenizer.save_pretrained(merged_dir(run_dir))

@@ -6,13 +6,12 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 
-from faker.providers.person.en_US import Provider as UsNames
 from transformers import PreTrainedTokenizerBase
 from wordfreq import zipf_frequency
 
 from dapt.config import VocabConfig
+from dapt.privacy.recognizers.names import known_names
 
 # Lower-case words only: names and places are capitalised, and they are not domain vocabulary.
 WORD = re.compile(r"(?<![A-Za-z0-9])[a-z][a-z-]*[a-z](?![A-Za-z0-9])")
@@ -27,12 +26,6 @@ class MinedWord:
     @property
     def tokens_saved(self) -> int:
         return self.frequency * (self.pieces - 1)
-
-
-@cache
-def name_gazetteer() -> frozenset[str]:
-    """Common first and last names (Faker's US lists): never added to the vocabulary."""
-    return frozenset(name.lower() for name in [*UsNames.first_names, *UsNames.last_names])
 
 
 def count_words(texts: Iterable[str]) -> Counter[str]:
@@ -52,7 +45,7 @@ def mine_words(
     general English, not a name, and split into two or more pieces by the current tokenizer.
     """
     seed_set = {seed.lower() for seed in seeds}
-    names = name_gazetteer()
+    names = known_names()
     mined = []
     for word, frequency in counts.items():
         threshold = 1 if word in seed_set else cfg.min_frequency

@@ -14,10 +14,29 @@ class MrnRecognizer(ConstantsRecognizer):
 
     ENTITY = "MRN"
     PATTERNS = [
-        Pattern("MRN (labelled)", r"(?<=\b(?:MRN|MR#|MR\s?No\.?|medical record(?: number| no\.?)?)[:#\s]{0,3})[A-Z]{0,2}\d{5,10}\b", 0.9),
+        Pattern("MRN (labelled)", r"(?<=\b(?:MRN|MR#|MR\s?No\.?|Unit\s?No\.?|medical record(?: number| no\.?)?)[:#\s]{0,3})[A-Z]{0,2}\d{5,10}\b", 0.9),
         Pattern("MRN (weak)", r"\b\d{6,10}\b", 0.05),
     ]
     CONTEXT = ["mrn", "medical record", "record number", "chart", "mr#"]
+
+
+class HealthPlanIdRecognizer(ConstantsRecognizer):
+    """Health-plan, member and policy numbers: letters and digits after ``member ID``, ``policy no.``…"""
+
+    ENTITY = "HEALTH_PLAN_ID"
+    PATTERNS = [
+        Pattern(
+            "plan id (labelled)",
+            r"(?<=\b(?:member(?: id| no\.?| number)?|policy(?: id| no\.?| number)?|subscriber(?: id)?|"
+            r"health plan(?: id| no\.?)?|insurance(?: id| no\.?)|medicaid(?: id| no\.?)?|group(?: no\.?| number))[:#\s]{1,3})"
+            r"[A-Z0-9][A-Z0-9-]{5,19}\b",
+            0.85,
+        )
+    ]
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """An id has digits; a word after "member" is not one."""
+        return None if any(char.isdigit() for char in pattern_text) else False
 
 
 class HospitalRecognizer(ConstantsRecognizer):
@@ -55,6 +74,7 @@ def recognizers() -> list[EntityRecognizer]:
         UsMbiRecognizer(),
         MedicalLicenseRecognizer(),
         MrnRecognizer(),
+        HealthPlanIdRecognizer(),
         HospitalRecognizer(),
         AgeOver89Recognizer(),
     ]

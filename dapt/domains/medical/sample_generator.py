@@ -99,7 +99,9 @@ SPECIALTIES: dict[str, dict[str, tuple[str, ...]]] = {
             "oxygen saturation of 86% on room air", "pH 7.29 with pCO2 of 62", "use of accessory muscles",
             "a D-dimer of 3.1", "egophony over the right lower lobe",
         ),
-        "study": ("Chest radiograph", "CT chest with contrast", "CT angiography of the chest", "High-resolution CT chest"),
+        "study": (
+            "Chest radiograph", "CT chest with contrast", "CT angiography of the chest", "High-resolution CT chest",
+        ),
         "imaging": (
             "right lower lobe consolidation with air bronchograms", "bilateral ground-glass opacities",
             "a segmental filling defect in the right lower lobe pulmonary artery",
@@ -203,7 +205,8 @@ SPECIALTIES: dict[str, dict[str, tuple[str, ...]]] = {
         "sym": (
             "right hip pain after a mechanical fall", "wrist pain and deformity after a fall",
             "knee swelling and locking", "shoulder pain with overhead activity", "low back pain radiating down the leg",
-            "inability to bear weight", "numbness of the thumb and index finger", "ankle swelling after a twisting injury",
+            "inability to bear weight", "numbness of the thumb and index finger",
+            "ankle swelling after a twisting injury",
         ),
         "finding": (
             "a shortened and externally rotated leg", "a large knee effusion", "limited range of motion",
@@ -233,11 +236,14 @@ GENERAL_DRUGS = (
     "docusate 100 mg BID", "potassium chloride 20 mEq PO",
 )  # fmt: skip
 NEURO_STATUS = ("a&ox3, mae, follows commands, perrla", "sedated on propofol, opens eyes to voice, rass -1")
-RESP_STATUS = ("ls clear bilat", "ls coarse w/ crackles at bases, sx for thick yellow secretions", "ls diminished at bases")
+RESP_STATUS = (
+    "ls clear bilat", "ls coarse w/ crackles at bases, sx for thick yellow secretions", "ls diminished at bases",
+)  # fmt: skip
 ANTIBIOTICS = ("vancomycin", "cefepime", "piperacillin-tazobactam", "ceftriaxone", "meropenem")
 OXYGEN = ("room air", "2L nasal cannula", "4L NC", "50% face mask", "BiPAP")
 RELATIONS = {  # relation -> sex of the relative's first name
-    "wife": "F", "husband": "M", "daughter": "F", "son": "M", "sister": "F", "brother": "M", "niece": "F", "partner": "",
+    "wife": "F", "husband": "M", "daughter": "F", "son": "M",
+    "sister": "F", "brother": "M", "niece": "F", "partner": "",
 }  # fmt: skip
 PAYERS = ("Medicare", "Medicaid", "Blue Cross Blue Shield", "Aetna", "UnitedHealthcare", "Cigna", "Humana")
 HOSPITAL_FORMS = (
@@ -470,13 +476,15 @@ def vocab_slots(draw: Draw, specialty: str) -> dict[str, Slot]:
 
 
 def measurement_slots(draw: Draw) -> dict[str, Slot]:
+    """Vital signs, labs and bedside status; numbers like these are not identifiers."""
     rng = draw.rng
+    oxygen = draw.pick(OXYGEN)
     return {
         "hr": str(rng.randint(54, 128)), "bp": f"{rng.randint(92, 172)}/{rng.randint(48, 98)}",
         "rr": str(rng.randint(12, 30)), "spo2": str(rng.randint(86, 99)), "temp": f"{rng.uniform(36.2, 39.1):.1f}",
-        "wbc": f"{rng.uniform(3.1, 19.8):.1f}", "cr": f"{rng.uniform(0.5, 3.2):.1f}", "k": f"{rng.uniform(3.0, 5.6):.1f}",
-        "hgb": f"{rng.uniform(6.8, 15.2):.1f}", "days": str(rng.randint(2, 12)), "o2": draw.pick(OXYGEN),
-        "o2_lc": draw.pick(OXYGEN).lower(), "abx": draw.pick(ANTIBIOTICS),
+        "wbc": f"{rng.uniform(3.1, 19.8):.1f}", "cr": f"{rng.uniform(0.5, 3.2):.1f}",
+        "k": f"{rng.uniform(3.0, 5.6):.1f}", "hgb": f"{rng.uniform(6.8, 15.2):.1f}", "days": str(rng.randint(2, 12)),
+        "o2": oxygen, "o2_lc": oxygen.lower(), "abx": draw.pick(ANTIBIOTICS),
         "neuro": draw.pick(NEURO_STATUS), "resp": draw.pick(RESP_STATUS),
     }  # fmt: skip
 
@@ -492,7 +500,7 @@ def people_slots(draw: Draw) -> dict[str, Slot]:
     female = sex == "F"
     return {
         "patient": Pii(name_variant(first, last, style), "PERSON"),
-        "patient_lc": Pii(f"{first} {last}".lower(), "PERSON"),
+        "patient_lc": Pii(name_variant(first, last, "lower"), "PERSON"),
         "pt_last": Pii(last, "PERSON"),
         "title": "Ms." if female else "Mr.",
         "sex": "female" if female else "male",

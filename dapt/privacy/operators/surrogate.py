@@ -17,6 +17,7 @@ from faker import Faker
 
 from dapt.privacy.keys import keyed_int
 
+MAX_DRAWS = 8
 Generator = Callable[[str, random.Random, Faker], str]
 TITLES = re.compile(r"^(?P<title>(?:dr|mr|mrs|ms|miss|prof|sr|sra)\.?\s+)", re.IGNORECASE)
 INITIALS = re.compile(r"^(?:[A-Za-z]\.\s?){1,3}$")
@@ -128,9 +129,20 @@ class SurrogateFactory:
         self._key = key
         self._fake = Faker(locale)
 
-    def surrogate(self, entity_type: str, value: str) -> str:
-        """The surrogate of ``value``; unknown types keep their shape via ``scramble``."""
-        seed = keyed_int(self._key, "surrogate", entity_type, " ".join(value.lower().split()))
+    def surrogate(self, entity_type: str, value: str, avoid: frozenset[str] = frozenset()) -> str:
+        """The surrogate of ``value``: never ``value`` itself (Faker's frequent names would map
+        "Smith" to "Smith") nor a lower-cased value in ``avoid`` (the other identifiers of the
+        same document); unknown types keep their shape via ``scramble``."""
+        normalized = " ".join(value.lower().split())
+        taken = avoid | {value.lower()}
+        for attempt in range(MAX_DRAWS):
+            seed = keyed_int(self._key, "surrogate", entity_type, normalized, str(attempt))
+            candidate = self._draw(entity_type, value, seed)
+            if candidate.lower() not in taken and not any(word in taken for word in candidate.lower().split()):
+                return candidate
+        return f"<{entity_type}>"
+
+    def _draw(self, entity_type: str, value: str, seed: int) -> str:
         rng = random.Random(seed)
         self._fake.seed_instance(seed)
         generator = GENERATORS.get(entity_type)

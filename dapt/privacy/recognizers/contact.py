@@ -1,0 +1,73 @@
+"""Postal and phone identifiers in the US formats notes and letters use."""
+
+from __future__ import annotations
+
+import re
+
+from faker.providers.address.en_US import Provider as UsAddress
+from presidio_analyzer import Pattern
+
+from dapt.privacy.recognizers.base import CASE_SENSITIVE, ConstantsRecognizer
+
+STATES = "|".join(sorted(UsAddress.states_abbr, key=len, reverse=True))
+STREET_SUFFIXES = "|".join(
+    sorted({re.escape(s) for s in [*UsAddress.street_suffixes, "St", "Ave", "Rd", "Blvd", "Dr", "Ln", "Ct"]}, key=len, reverse=True)
+)
+UNIT = r"(?:,?\s(?:Apt\.?|Suite|Unit|Ste\.?|#)\s?\w+)?"
+
+
+class StreetAddressRecognizer(ConstantsRecognizer):
+    """House number, street name and a street suffix (USPS list via Faker), with an optional unit."""
+
+    ENTITY = "STREET_ADDRESS"
+    PATTERNS = [
+        Pattern(
+            "street address (medium)",
+            rf"\b\d{{1,6}}\s(?:[NSEW]\.?\s)?(?:[A-Z][a-z]+\s){{1,3}}(?:{STREET_SUFFIXES})\b\.?{UNIT}",
+            0.65,
+        )
+    ]
+    FLAGS = CASE_SENSITIVE
+
+
+class CityStateRecognizer(ConstantsRecognizer):
+    """A town written before a state abbreviation: ``Port Ashley, MI``."""
+
+    ENTITY = "LOCATION"
+    PATTERNS = [Pattern("city before state (medium)", rf"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+){{0,2}}(?=,\s(?:{STATES})\b)", 0.6)]
+    FLAGS = CASE_SENSITIVE
+
+
+class TownRecognizer(ConstantsRecognizer):
+    """Town names built on a directional or water prefix: ``Port Heather``, ``Lake Mary``, ``North Adams``."""
+
+    ENTITY = "LOCATION"
+    PREFIXES = "|".join(sorted({*UsAddress.city_prefixes, "Fort", "Mount", "Glen", "Saint"}))
+    PATTERNS = [Pattern("prefixed town (medium)", rf"\b(?:{PREFIXES})\s[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\b", 0.5)]
+    FLAGS = CASE_SENSITIVE
+
+
+class ZipCodeRecognizer(ConstantsRecognizer):
+    """A 5-digit (ZIP+4) code after a state abbreviation, or after the word zip."""
+
+    ENTITY = "ZIP_CODE"
+    PATTERNS = [
+        Pattern("zip after state (strong)", rf"(?<=\b(?:{STATES})\s)\d{{5}}(?:-\d{{4}})?\b", 0.8),
+        Pattern("zip after label (strong)", r"(?<=\b(?i:zip(?: code)?)[:\s]{1,3})\d{5}(?:-\d{4})?\b", 0.8),
+    ]
+    FLAGS = CASE_SENSITIVE
+
+
+class NanpPhoneRecognizer(ConstantsRecognizer):
+    """North-American numbers in the forms ``(617) 555-0142``, ``617.555.0142``, ``+1 617 555 0142``,
+    ``001-617-555-0142``, with an optional extension."""
+
+    ENTITY = "PHONE_NUMBER"
+    PATTERNS = [
+        Pattern(
+            "NANP phone (medium)",
+            r"(?<![\w-])(?:(?:\+1|001|1)[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?:\s?(?:x|ext\.?)\s?\d{1,5})?(?![\w-])",
+            0.6,
+        )
+    ]
+    CONTEXT = ["phone", "tel", "call", "fax", "cell", "mobile", "pager"]

@@ -1,0 +1,35 @@
+"""Dates Presidio's DateRecognizer leaves out: ``11/18``, ``6-16-12``, ``Jul 14``, ``4 Jul 2011``."""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+
+from dapt.privacy.recognizers.base import ConstantsRecognizer
+
+MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+DAY = r"(?:0?[1-9]|[12]\d|3[01])"
+MONTH_NUMBER = r"(?:0?[1-9]|1[0-2])"
+NOT_A_SCORE_BEFORE = r"(?<![\d/.-])(?<!(?:pain|scale|score|strength)\s)"
+NOT_A_QUANTITY_AFTER = r"(?![\d/-])(?!\s*(?:pain|scale|strength|mmhg|power|days?|weeks?|hours?|hrs?|mins?|times|mg|ml|units?)\b)"
+
+
+class ShortDateRecognizer(ConstantsRecognizer):
+    """Numeric month/day dates: ``11/18`` (slash only without a year), ``6-16-12``, ``10/4/2019``;
+    not a score (``pain 5/10``), a pressure (``120/80``) or a range (``1-2 days``)."""
+
+    ENTITY = "DATE_TIME"
+    PATTERNS = [
+        Pattern("month/day (medium)", rf"{NOT_A_SCORE_BEFORE}{MONTH_NUMBER}/{DAY}{NOT_A_QUANTITY_AFTER}", 0.5),
+        Pattern("m-d-y (strong)", rf"{NOT_A_SCORE_BEFORE}{MONTH_NUMBER}([/-]){DAY}\1(?:\d{{4}}|\d{{2}})(?![\d/-])", 0.7),
+    ]
+    CONTEXT = ["date", "admitted", "discharged", "seen", "since", "dated", "dob"]
+
+
+class MonthNameDateRecognizer(ConstantsRecognizer):
+    """Dates with a month name, with or without a year: ``Jul 14``, ``AUGUST 6``, ``4 Jul 2011``."""
+
+    ENTITY = "DATE_TIME"
+    PATTERNS = [
+        Pattern("month day (medium)", rf"\b{MONTH}\.?\s{DAY}(?:st|nd|rd|th)?(?:,?\s\d{{4}})?\b", 0.6),
+        Pattern("day month (medium)", rf"\b{DAY}(?:st|nd|rd|th)?\s(?:of\s)?{MONTH}\.?(?:,?\s\d{{4}})?\b", 0.6),
+    ]

@@ -1,0 +1,126 @@
+"""Names found by their cues: a title before them, a label before them, a credential after them.
+
+spaCy's small model misses lower-case names ("dr. carroll", "michelle, rn") and names in headers
+("Patient: Meagan Mercer"); these patterns catch them without memorising any name.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from importlib import import_module
+
+from presidio_analyzer import Pattern
+
+from dapt.privacy.recognizers.base import CASE_SENSITIVE, ConstantsRecognizer
+
+NAME = r"[A-Z][a-z]*(?:['’-]?[A-Z]?[a-z]+)+"  # Smith, McLean, O'Brien, Smith-Jones
+LOWER_OR_TITLE_NAME = rf"(?:{NAME}|[a-z][a-z'’-]+)"
+CAPITALISED = rf"(?:{NAME}|[A-Z]{{2,}})"
+NAME_LOCALES = ("en_US", "en_GB", "en_IE", "en_NZ", "en_IN", "en_KE", "en_NG")
+ANY_CASE_NAME = rf"(?:{CAPITALISED}|[a-z][a-z'’-]+)"
+
+
+def _faker_names(attribute: str) -> set[str]:
+    names: set[str] = set()
+    for locale in NAME_LOCALES:
+        provider = import_module(f"faker.providers.person.{locale}").Provider
+        names.update(name.lower() for name in getattr(provider, attribute, ()))
+    return names
+
+
+@cache
+def first_names() -> frozenset[str]:
+    """First names of several English-speaking locales (Faker's lists), lower-cased."""
+    return frozenset(_faker_names("first_names"))
+
+
+@cache
+def known_names() -> frozenset[str]:
+    """First and last names of several English-speaking locales, lower-cased (a package gazetteer)."""
+    return first_names() | frozenset(_faker_names("last_names"))
+
+
+class TitledNameRecognizer(ConstantsRecognizer):
+    """A name after Dr/Mr/Mrs/Ms/Prof, in any case: ``Dr. Young``, ``dr. kaufman``."""
+
+    ENTITY = "PERSON"
+    PATTERNS = [
+        Pattern(
+            "titled name (strong)",
+            rf"(?<=\b(?i:dr|mr|mrs|ms|miss|prof)\.?\s)(?:{LOWER_OR_TITLE_NAME})(?:\s{NAME}){{0,2}}\b",
+            0.75,
+        )
+    ]
+    FLAGS = CASE_SENSITIVE
+
+
+class LabelledNameRecognizer(ConstantsRecognizer):
+    """Names in any case after a label such as ``Patient:``, ``Re:``, ``wife`` or ``Attending:``."""
+
+    ENTITY = "PERSON"
+    LABELS = (
+        r"patient|pt|name|re|husband|wife|partner|son|daughter|mother|father|sister|brother|friend|"
+        r"attending(?: physician)?|physician|referring|nurse|contact|dear|signed by|agent|customer|client|"
+        r"account holder|signature|message from|regards|thanks|sincerely|cc|attn"
+    )
+    PATTERNS = [
+        Pattern(
+            "labelled name (medium)",
+            rf"(?<=\b(?i:{LABELS})[:,]?\s{{1,3}})(?:{ANY_CASE_NAME},\s)?{ANY_CASE_NAME}(?:\s[A-Z]\.)?(?:\s{CAPITALISED})?\b",
+            0.6,
+        )
+    ]
+    FLAGS = CASE_SENSITIVE
+
+    def validate_result(self, pattern_text: str) -> bool:
+        """A word must be a known first or last name ("wife elaine", not "wife called")."""
+        return any(word.strip(",.").lower() in known_names() for word in pattern_text.split())
+
+
+class CredentialedNameRecognizer(ConstantsRecognizer):
+    """A known name right before a credential: ``michelle, rn``, ``J. Smith MD``."""
+
+    ENTITY = "PERSON"
+    PATTERNS = [
+        Pattern(
+            "name before credential (medium)",
+            rf"\b(?:{LOWER_OR_TITLE_NAME}\s)?{LOWER_OR_TITLE_NAME}(?=,?\s(?i:rn|md|np|pa-c|pa|lpn|do|cna|rrt)\b)",
+            0.6,
+        )
+    ]
+    FLAGS = CASE_SENSITIVE
+
+    def validate_result(self, pattern_text: str) -> bool:
+        """Every word must be a known name, so "notify md" is never a person."""
+        return all(word.lower() in known_names() for word in pattern_text.split())
+
+
+class UpperCaseNameRecognizer(ConstantsRecognizer):
+    """Names in capitals, as note headers and signatures write them: ``KELLI VALDEZ``, ``DANIEL MULLEN, MD``."""
+
+    ENTITY = "PERSON"
+    PATTERNS = [Pattern("upper-case name (medium)", r"\b[A-Z]{2,}(?:\s[A-Z]\.?)?\s[A-Z]{2,}(?:-[A-Z]{2,})?\b", 0.6)]
+    FLAGS = CASE_SENSITIVE
+
+    def validate_result(self, pattern_text: str) -> bool:
+        """The first word must be a first name, so "CT CHEST" or "NO ACUTE" is never a person."""
+        return pattern_text.split()[0].lower() in first_names()
+
+
+class SignOffRecognizer(ConstantsRecognizer):
+    """A name closing a message or a line after a dash: ``Case closed. - James``, ``- R. Cranly``."""
+
+    ENTITY = "PERSON"
+    PATTERNS = [
+        Pattern(
+            "dash sign-off (medium)",
+            rf"(?<=(?:^|\s)[-–—]\s?)(?:[A-Z]\.\s?)?{LOWER_OR_TITLE_NAME}(?:\s{CAPITALISED})?(?=[ \t]*$)",
+            0.6,
+        )
+    ]
+    FLAGS = CASE_SENSITIVE
+
+    def validate_result(self, pattern_text: str) -> bool:
+        """The last word must be a known name."""
+        return pattern_text.split()[-1].strip(".").lower() in known_names()

@@ -1,0 +1,74 @@
+"""Small, class-balanced slices of a domain's bundled sample, with their gold PII values."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from dapt.domains.base import load_domain
+from dapt.ingest import Inputs
+
+# Values this short ("MA", "99") occur in any text by chance; longer ones must never survive.
+MIN_CHECKED_LENGTH = 4
+
+
+@dataclass(frozen=True)
+class Slice:
+    inputs: Inputs
+    planted: dict[str, list[str]]  # doc id -> planted values
+
+
+def _rows(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _balanced(rows: list[dict], per_label: int) -> list[dict]:
+    kept: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        if len(kept[row["label"]]) < per_label:
+            kept[row["label"]].append(row)
+    return [row for group in kept.values() for row in group]
+
+
+def make_slice(domain: str, folder: Path, corpus_docs: int = 60, per_label: int = 12) -> Slice:
+    sample = load_domain(domain).sample
+    corpus = _rows(sample.corpus)[:corpus_docs]
+    task = _balanced(_rows(sample.task), per_label)
+    paths = {}
+    for name, rows in (("corpus", corpus), ("task", task)):
+        paths[name] = folder / f"{name}.jsonl"
+        paths[name].write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    wanted = {row["id"] for row in corpus + task}
+    planted = {
+        gold["doc_id"]: [gold["text"][s["start"] : s["end"]] for s in gold["spans"]]
+        for gold in _rows(sample.pii_gold)
+        if gold["doc_id"] in wanted
+    }
+    return Slice(Inputs(paths["corpus"], paths["task"]), planted)
+
+
+def _appears(value: str, text: str) -> bool:
+    """Whole-word occurrence ("mary" is not in "summary")."""
+    return re.search(rf"(?<![A-Za-z0-9]){re.escape(value)}(?![A-Za-z0-9])", text) is not None
+
+
+def leaks(run_dir: Path, planted: dict[str, list[str]]) -> list[str]:
+    """Where a planted value shows up: in its own anonymized document, or in any other artifact.
+
+    Anonymized data is checked document by document, because a realistic surrogate may by chance
+    equal a value planted in another document; every other text file is checked for all values.
+    Model weights (*.safetensors) hold numbers, not text, and are skipped.
+    """
+    found = []
+    values = {v for vs in planted.values() for v in vs if len(v) >= MIN_CHECKED_LENGTH}
+    for path in sorted(p for p in run_dir.rglob("*") if p.is_file() and p.suffix != ".safetensors"):
+        text = path.read_text(encoding="utf-8", errors="ignore")
+        if path.name.endswith(".anonymized.jsonl"):
+            for row in map(json.loads, text.splitlines()):
+                found += [f"{path.name}:{row['id']}" for v in planted.get(row["id"], []) if len(v) >= MIN_CHECKED_LENGTH and _appears(v, row["text"])]
+        else:
+            found += [f"{path.relative_to(run_dir)}" for v in values if v in text and _appears(v, text)]
+    return found

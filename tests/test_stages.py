@@ -1,0 +1,147 @@
+"""Each stage function on a small medical slice, without Prefect, in flow order."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import torch
+from transformers import AutoModelForMaskedLM, AutoTokenizer
+
+from dapt.card import write_model_card
+from dapt.cli import run_config
+from dapt.errors import UserError
+from dapt.ingest import ingest
+from dapt.privacy.anonymize import anonymize, anonymized_path
+from dapt.privacy.report import write_pii_report
+from dapt.privacy.residual import residual_scan
+from dapt.training.evaluate import evaluate
+from dapt.training.finetune import finetune
+from dapt.training.pretrain import load_adaptable_model, pretrain
+from dapt.validation.stages import validate_raw, validate_task
+from dapt.vocab.extend import extend_vocabulary, tokenizer_dir
+from tests.slices import leaks, make_slice
+
+
+@pytest.fixture(scope="module")
+def staged(tmp_path_factory, tiny_model_dir: Path, tiny_config_file: Path):
+    """Run stages 1-11 in order once; tests then check each stage's output."""
+    folder = tmp_path_factory.mktemp("stages")
+    piece = make_slice("medical", folder)
+    cfg = run_config("medical", tiny_config_file, {"base_model": str(tiny_model_dir)})
+    run_dir = folder / "run"
+    out = {"slice": piece, "cfg": cfg, "run": run_dir}
+    out["ingest"] = ingest(piece.inputs, cfg, run_dir)
+    out["raw"] = validate_raw(piece.inputs.corpus, cfg, run_dir)
+    out["anon"] = [anonymize(piece.inputs.corpus, "corpus", cfg, None, run_dir), anonymize(piece.inputs.task, "task", cfg, None, run_dir)]
+    out["residual"] = residual_scan(["corpus", "task"], cfg, run_dir)
+    out["report"] = write_pii_report(run_dir, out["anon"], out["residual"], cfg, None)
+    out["vocab"] = extend_vocabulary(cfg, run_dir)
+    out["pretrain"] = pretrain(cfg, run_dir)
+    out["task_gate"] = validate_task(anonymized_path(run_dir, "task"), run_dir)
+    out["finetune"] = finetune(cfg, run_dir, has_eval_file=False)
+    out["metrics"] = evaluate(cfg, run_dir, has_eval_file=False)
+    out["manifest"] = write_model_card(cfg, run_dir)
+    return out
+
+
+def test_when_ingested_then_counts_and_hashes_but_no_text(staged) -> None:
+    summary = json.loads((staged["run"] / "data" / "ingest.json").read_text())
+    assert summary["corpus"]["rows"] == 60 and len(summary["corpus"]["sha256"]) == 64
+    assert len(summary["task"]["labels"]) >= 4
+
+
+def test_when_raw_gate_runs_then_every_expectation_passes_and_no_value_is_kept(staged) -> None:
+    assert staged["raw"].success and staged["raw"].rows == 60
+    saved = json.loads((staged["run"] / "validation" / "raw" / "result.json").read_text())
+    assert [c["expectation"] for c in saved["checks"]] == [
+        "expect_table_row_count_to_be_between", "expect_column_values_to_be_unique",
+        "expect_column_values_to_be_between", "expect_column_values_to_be_between",
+    ]
+
+
+def test_when_anonymized_then_documents_in_equal_out_and_no_planted_value_remains(staged) -> None:
+    corpus = staged["anon"][0]
+    assert corpus.documents_in == corpus.documents_out + corpus.quarantined == 60
+    assert corpus.findings > 100 and corpus.operators["date_shift"] > 0
+    assert leaks(staged["run"], staged["slice"].planted) == []
+
+
+def test_when_findings_are_written_then_they_hold_offsets_not_values(staged) -> None:
+    lines = (staged["run"] / "privacy" / "corpus.findings.jsonl").read_text().splitlines()
+    assert set(json.loads(lines[0])) == {"doc_id", "start", "end", "entity_type", "score", "recognizer"}
+
+
+def test_when_report_is_written_then_it_has_counts_residual_and_a_sign_off(staged) -> None:
+    report = staged["report"]
+    assert report["entities"]["PERSON"] > 0 and report["residual"]["passed"]
+    html = (staged["run"] / "privacy" / "pii_report.html").read_text()
+    assert "Sign-off" in html and "signature" in html
+
+
+def test_when_residual_limit_is_exceeded_then_the_report_is_written_and_the_run_stops(staged, tmp_path) -> None:
+    strict = staged["cfg"].model_copy(update={"privacy": staged["cfg"].privacy.model_copy(update={"max_residual_doc_fraction": 0.0})})
+    residual = residual_scan(["corpus"], strict, staged["run"])
+    if residual.documents_with_residual == 0:
+        pytest.skip("no residual finding on this slice to exceed the limit with")
+    with pytest.raises(UserError, match="residual-PII gate failed"):
+        write_pii_report(staged["run"], staged["anon"], residual, strict, None)
+
+
+def test_when_vocab_is_extended_then_20_words_are_added_and_text_gets_shorter(staged) -> None:
+    vocab = staged["vocab"]
+    assert vocab.added >= 20 and vocab.tokens_after < vocab.tokens_before
+
+
+def test_when_new_tokens_are_added_then_embeddings_start_at_mean_of_pieces(staged, tiny_model_dir: Path) -> None:
+    model, missing = load_adaptable_model(staged["cfg"], staged["run"])
+    old, new = AutoTokenizer.from_pretrained(tiny_model_dir), AutoTokenizer.from_pretrained(tokenizer_dir(staged["run"]))
+    base = AutoModelForMaskedLM.from_pretrained(tiny_model_dir).get_input_embeddings().weight
+    token_id = len(old)
+    word = new.convert_ids_to_tokens(token_id)
+    pieces = old(word, add_special_tokens=False)["input_ids"]
+    assert len(pieces) >= 2
+    assert torch.allclose(model.get_input_embeddings().weight[token_id], base[pieces].mean(dim=0))
+
+
+def test_when_pretrained_then_model_and_loss_curve_are_saved(staged) -> None:
+    result = staged["pretrain"]
+    assert result.steps == 4 and result.head_warmup_steps == 2
+    report = json.loads((staged["run"] / "pretrain" / "report.json").read_text())
+    assert len(report["loss_per_step"]) == 4 and (staged["run"] / "pretrain" / "model" / "config.json").exists()
+
+
+def test_when_task_gate_runs_then_it_passes_on_the_anonymized_task(staged) -> None:
+    assert staged["task_gate"].success
+
+
+def test_when_finetuned_with_lora_then_only_a_few_weights_train(staged) -> None:
+    result = staged["finetune"]
+    assert result.method == "lora" and result.trainable_parameters < result.total_parameters / 2
+    assert (staged["run"] / "finetune" / "adapter" / "adapter_config.json").exists()
+    assert (staged["run"] / "finetune" / "merged" / "config.json").exists()
+
+
+def test_when_evaluated_then_metrics_hold_f1_accuracy_report_and_matrix(staged) -> None:
+    metrics = json.loads((staged["run"] / "eval" / "metrics.json").read_text())
+    assert 0 <= metrics["macro_f1"] <= 1 and 0 <= metrics["accuracy"] <= 1
+    size = len(metrics["labels"])
+    assert len(metrics["confusion_matrix"]) == size and sum(map(sum, metrics["confusion_matrix"])) == metrics["examples"]
+
+
+def test_when_card_is_written_then_manifest_lists_every_file_with_sha256(staged) -> None:
+    manifest = json.loads(staged["manifest"].read_text())
+    listed = {a["path"] for a in manifest["artifacts"]}
+    on_disk = {p.relative_to(staged["run"]).as_posix() for p in staged["run"].rglob("*") if p.is_file()} - {"manifest.json"}
+    assert listed == on_disk and "model_card.md" in listed
+    assert all(len(a["sha256"]) == 64 for a in manifest["artifacts"])
+
+
+def test_when_full_finetuning_is_chosen_then_no_adapter_and_frozen_layers_stay(staged, tmp_path) -> None:
+    from dapt.training.finetune import build_classifier
+
+    settings = staged["cfg"].finetune.model_copy(update={"method": "full", "freeze_layers": 1})
+    model = build_classifier(staged["run"] / "pretrain" / "model", ["a", "b"], settings)
+    assert not any(p.requires_grad for p in model.base_model.encoder.layer[0].parameters())
+    assert all(p.requires_grad for p in model.base_model.encoder.layer[1].parameters())
