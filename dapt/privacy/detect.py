@@ -7,9 +7,9 @@ from collections.abc import Iterable, Iterator
 
 from presidio_analyzer import AnalyzerEngine, RecognizerResult
 
+from dapt.privacy.engine import LANGUAGE
 from dapt.records import Document, Finding
 
-LANGUAGE = "en"
 NUMBER_WORDS = r"\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few|many"
 UNIT = r"(?:second|sec|minute|min|hour|hr|day|night|week|wk|month|mo|year|yr)s?"
 # spaCy tags durations, ages and relative times as DATE; none of them identifies a person.

@@ -41,6 +41,11 @@ def known_names() -> frozenset[str]:
     return first_names() | frozenset(_faker_names("last_names"))
 
 
+def is_known_name(word: str) -> bool:
+    """Whether ``word``, without surrounding commas or dots, is a known first or last name."""
+    return word.strip(",.").lower() in known_names()
+
+
 class TitledNameRecognizer(ConstantsRecognizer):
     """A name after Dr/Mr/Mrs/Ms/Prof, in any case: ``Dr. Young``, ``dr. kaufman``."""
 
@@ -75,7 +80,7 @@ class LabelledNameRecognizer(ConstantsRecognizer):
 
     def validate_result(self, pattern_text: str) -> bool:
         """A word must be a known first or last name ("wife elaine", not "wife called")."""
-        return any(word.strip(",.").lower() in known_names() for word in pattern_text.split())
+        return any(is_known_name(word) for word in pattern_text.split())
 
 
 class CredentialedNameRecognizer(ConstantsRecognizer):
@@ -93,7 +98,7 @@ class CredentialedNameRecognizer(ConstantsRecognizer):
 
     def validate_result(self, pattern_text: str) -> bool:
         """Every word must be a known name, so "notify md" is never a person."""
-        return all(word.lower() in known_names() for word in pattern_text.split())
+        return all(is_known_name(word) for word in pattern_text.split())
 
 
 class UpperCaseNameRecognizer(ConstantsRecognizer):
@@ -123,4 +128,4 @@ class SignOffRecognizer(ConstantsRecognizer):
 
     def validate_result(self, pattern_text: str) -> bool:
         """The last word must be a known name."""
-        return pattern_text.split()[-1].strip(".").lower() in known_names()
+        return is_known_name(pattern_text.split()[-1])
