@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 import yaml
 from rich.console import Console
+from rich.table import Table
 
 from dapt.env import apply_environment_defaults
 
@@ -20,7 +21,8 @@ from dapt.domains.base import installed_domains, load_domain  # noqa: E402
 from dapt.errors import UserError  # noqa: E402
 from dapt.ingest import Inputs, check_inputs  # noqa: E402
 from dapt.privacy.keys import create_key, load_key  # noqa: E402
-from dapt.runs import new_run_id, write_text  # noqa: E402
+from dapt.records import BadRow  # noqa: E402
+from dapt.runs import new_run_id, write_json, write_text  # noqa: E402
 
 app = typer.Typer(help="Adapt language models to healthcare and finance text, safely.", no_args_is_help=True)
 privacy_app = typer.Typer(help="De-identification commands.", no_args_is_help=True)
@@ -103,6 +105,95 @@ def new_key(
     except UserError as error:
         raise fail(error) from None
     typer.echo(f"wrote a new key to {key_file}", err=True)
+
+
+DomainOption = Annotated[str, typer.Option(help="Domain plugin whose recognizers and policy apply: medical, finance, ...")]
+InputOption = Annotated[Path, typer.Option("--input", help="Documents: JSONL, CSV, Parquet or a folder of .txt files.")]
+ConfigOption = Annotated[Path | None, typer.Option(help="YAML file overriding the domain defaults (e.g. privacy.score_threshold).")]
+TextFieldOption = Annotated[str | None, typer.Option(help="Column holding the text (default: text).")]
+IdFieldOption = Annotated[str | None, typer.Option(help="Column holding the document id (default: id, else the row number).")]
+BadRowsOption = Annotated[str, typer.Option(help="A row without usable text: 'quarantine' (write it to OUT.quarantine.jsonl and go on) or 'error'.")]
+
+
+def privacy_config(domain: str, config: Path | None, **input_flags: str | None) -> RunConfig:
+    """The run config of a privacy command: domain defaults < YAML < the input flags given."""
+    return run_config(domain, config, {"input": {k: v for k, v in input_flags.items() if v is not None}})
+
+
+@privacy_app.command("detect")
+def detect_command(
+    domain: DomainOption,
+    input_path: InputOption,
+    output: Annotated[Path, typer.Option(help="Findings JSONL: doc_id, start, end, entity_type, score, recognizer (never the value).")],
+    config: ConfigOption = None,
+    text_field: TextFieldOption = None,
+    id_field: IdFieldOption = None,
+    bad_rows: BadRowsOption = "quarantine",
+) -> None:
+    """Find personal data in documents; write where it is and what it is, never the value."""
+    from dapt.privacy.detect import detect_file
+
+    try:
+        cfg = privacy_config(domain, config, text_field=text_field, id_field=id_field, bad_rows=bad_rows)
+        documents, findings, bad = detect_file(input_path, cfg, output)
+    except UserError as error:
+        raise fail(error) from None
+    typer.echo(f"{documents} documents, {findings} findings -> {output}; {len(bad)} rows unusable", err=True)
+
+
+@privacy_app.command("anonymize")
+def anonymize_command(
+    domain: DomainOption,
+    input_path: InputOption,
+    output: Annotated[Path, typer.Option(help="Anonymized JSONL (id, text, replaced offsets); OUT.findings.jsonl and OUT.quarantine.jsonl go beside it.")],
+    key_file: Annotated[Path | None, typer.Option(help="File holding the surrogate key. Default: $DAPT_KEY.")] = None,
+    group_field: Annotated[str | None, typer.Option(help="Column holding a patient or customer id: its documents share one date shift, so intervals between them hold.")] = None,
+    config: ConfigOption = None,
+    text_field: TextFieldOption = None,
+    id_field: IdFieldOption = None,
+    bad_rows: BadRowsOption = "quarantine",
+) -> None:
+    """Replace personal data with consistent, format-preserving surrogates and shifted dates
+    (operators per entity type come from the domain's policy.yaml)."""
+    from dapt.privacy.anonymize import Outputs, anonymize_records, read_records
+
+    try:
+        cfg = privacy_config(domain, config, text_field=text_field, id_field=id_field, group_field=group_field, bad_rows=bad_rows)
+        key = load_key(key_file)
+        bad: list[BadRow] = []
+        result = anonymize_records(read_records(input_path, "corpus", cfg, bad), bad, "corpus", cfg, key, Outputs.beside(output))
+    except UserError as error:
+        raise fail(error) from None
+    typer.echo(f"{result.documents_in} documents in, {result.documents_out} out, {result.quarantined} quarantined; "
+               f"{result.findings} replacements -> {output}", err=True)
+
+
+@privacy_app.command("evaluate")
+def evaluate_command(
+    gold: Annotated[Path, typer.Option(help="Gold JSONL: doc_id, text, spans[{start, end, label}].")],
+    domain: DomainOption,
+    config: ConfigOption = None,
+    output: Annotated[Path | None, typer.Option(help="Also write the full report (figures and masked misses) as JSON.")] = None,
+    misses: Annotated[int, typer.Option(help="How many missed spans to print, each in context with every gold span masked.")] = 10,
+) -> None:
+    """Score detection against gold spans: type-blind token recall/precision/F2, per-label figures,
+    per-recognizer precision, and misses shown in masked context."""
+    from dapt.privacy.evaluate import evaluate_file, summary_rows
+
+    try:
+        evaluation = evaluate_file(gold, privacy_config(domain, config))
+    except UserError as error:
+        raise fail(error) from None
+    table = Table(title=f"{gold.name}: {evaluation.documents} documents, {domain}")
+    for column in ("slice", "recall", "precision", "F2 / spans", "tokens"):
+        table.add_column(column, no_wrap=True)
+    for row in summary_rows(evaluation):
+        table.add_row(*row)
+    Console().print(table)
+    for miss in evaluation.misses[:misses]:
+        typer.echo(f"missed {miss.label} in {miss.doc_id}: {miss.context}")
+    if output is not None:
+        write_json(output, evaluation.to_json())
 
 
 def main() -> None:  # pragma: no cover - console entry for `python -m dapt.cli`

@@ -24,6 +24,9 @@ class InputConfig(Section):
     text_field: str = Field("text", description="Column/key holding the document text.")
     id_field: str = Field("id", description="Column/key holding a document id (row number if absent).")
     label_field: str = Field("label", description="Column/key holding the task label.")
+    group_field: str | None = Field(
+        None, description="Column/key holding a patient or customer id: its documents share one date shift."
+    )
     bad_rows: Literal["error", "quarantine"] = Field(
         "error",
         description="A row without text or with undecodable bytes: stop with an error, or move it "

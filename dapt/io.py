@@ -140,6 +140,26 @@ def _text_of(path: Path, number: int, row: dict[str, Any], field: str) -> str | 
     return text
 
 
+def _group_of(path: Path, number: int, row: dict[str, Any], field: str | None) -> str | None | BadRow:
+    if field is None:
+        return None
+    value = row.get(field)
+    if value is None or str(value).strip() == "":
+        return BadRow(str(path), number, f"field '{field}' (the group) is missing or empty")
+    return str(value)
+
+
+def _document_fields(path: Path, number: int, row: dict[str, Any], cfg: InputConfig) -> tuple[str, str, str | None] | BadRow:
+    """(id, text, group) of a row, or the BadRow saying which field is unusable."""
+    text = _text_of(path, number, row, cfg.text_field)
+    group = _group_of(path, number, row, cfg.group_field)
+    if isinstance(text, BadRow):
+        return text
+    if isinstance(group, BadRow):
+        return group
+    return str(row.get(cfg.id_field) or f"{path.stem}-{number}"), text, group
+
+
 def read_documents(path: Path, cfg: InputConfig) -> Iterator[Document | BadRow]:
     """Stream the documents of a corpus file or folder."""
     _require_columns(path, [cfg.text_field], {cfg.text_field: "--text-field"})
@@ -147,11 +167,8 @@ def read_documents(path: Path, cfg: InputConfig) -> Iterator[Document | BadRow]:
         if isinstance(row, BadRow):
             yield row
             continue
-        text = _text_of(path, number, row, cfg.text_field)
-        if isinstance(text, BadRow):
-            yield text
-            continue
-        yield Document(id=str(row.get(cfg.id_field) or f"{path.stem}-{number}"), text=text)
+        fields = _document_fields(path, number, row, cfg)
+        yield fields if isinstance(fields, BadRow) else Document(*fields)
 
 
 def read_examples(path: Path, cfg: InputConfig) -> Iterator[Example | BadRow]:
@@ -168,11 +185,8 @@ def read_examples(path: Path, cfg: InputConfig) -> Iterator[Example | BadRow]:
                 f"{path}: row {number}: field '{cfg.label_field}' is missing or empty",
                 "label every example or pass --label-field with the right column",
             )
-        text = _text_of(path, number, row, cfg.text_field)
-        if isinstance(text, BadRow):
-            yield text
-            continue
-        yield Example(id=str(row.get(cfg.id_field) or f"{path.stem}-{number}"), text=text, label=str(label))
+        fields = _document_fields(path, number, row, cfg)
+        yield fields if isinstance(fields, BadRow) else Example(*fields[:2], label=str(label), group=fields[2])
 
 
 def accept(items: Iterable[T | BadRow], policy: str, quarantine: list[BadRow]) -> Iterator[T]:

@@ -8,10 +8,12 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Document:
-    """One unit of text read from the user's corpus."""
+    """One unit of text read from the user's corpus; ``group`` (a patient or customer id) makes
+    documents share one date shift."""
 
     id: str
     text: str
+    group: str | None = None
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,7 @@ class Example:
     id: str
     text: str
     label: str
+    group: str | None = None
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ put (offsets only), so the residual scan can tell surrogates from leftovers.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -100,9 +100,57 @@ class Replacer:
         return outcome.text, sorted([item.start, item.end] for item in outcome.items)
 
 
-def _records(source: Path, kind: Kind, cfg: RunConfig, bad: list[BadRow]) -> Iterator[Document | Example]:
+@dataclass(frozen=True)
+class Outputs:
+    """Where one anonymized input goes: text, value-free findings, and unusable rows."""
+
+    anonymized: Path
+    findings: Path
+    quarantine: Path
+
+    @classmethod
+    def beside(cls, output: Path) -> Outputs:
+        """``OUT.jsonl`` with ``OUT.findings.jsonl`` and ``OUT.quarantine.jsonl`` next to it."""
+        stem = output.with_suffix("")
+        return cls(output, stem.with_name(f"{stem.name}.findings.jsonl"), stem.with_name(f"{stem.name}.quarantine.jsonl"))
+
+    @classmethod
+    def in_run(cls, run_dir: Path, kind: Kind) -> Outputs:
+        return cls(anonymized_path(run_dir, kind), findings_path(run_dir, kind), quarantine_path(run_dir, kind))
+
+
+def read_records(source: Path, kind: Kind, cfg: RunConfig, bad: list[BadRow]) -> Iterator[Document | Example]:
+    """The usable records of one input; unusable ones go to ``bad`` or stop the run (per config)."""
     reader = read_documents if kind == "corpus" else read_examples
     return accept(reader(source, cfg.input), cfg.input.bad_rows, bad)
+
+
+def anonymize_records(
+    records: Iterable[Document | Example], bad: list[BadRow], kind: Kind, cfg: RunConfig, key: bytes, outputs: Outputs
+) -> AnonymizeResult:
+    """Detect and replace in every record, streaming; write the three outputs and count."""
+    domain = load_domain(cfg.domain)
+    analyzer = analyzer_for(cfg.domain, cfg.privacy.spacy_model)
+    replacer = Replacer(domain, key, cfg.privacy.date_shift_min_days, cfg.privacy.date_shift_max_days)
+    entities: Counter[str] = Counter()
+    pairs = detect(analyzer, records, domain.allow_list, cfg.privacy.score_threshold)
+    with JsonlWriter(outputs.anonymized) as out, JsonlWriter(outputs.findings) as found:
+        for record, results in progress(pairs, f"anonymizing {kind}"):
+            text, replaced = replacer.replace(record.group or record.id, record.text, results)
+            row: dict[str, object] = {"id": record.id, "text": text, "replaced": replaced}
+            if isinstance(record, Example):
+                row["label"] = record.label
+            out.write(row)
+            for result in results:
+                found.write(to_finding(record.id, result).to_json())
+            entities.update(r.entity_type for r in results)
+    write_jsonl(outputs.quarantine, (row.to_json() for row in bad))
+    operators: Counter[str] = Counter()
+    for entity, count in entities.items():
+        operators[domain.operator_for(entity)] += count
+    return AnonymizeResult(
+        kind, out.count + len(bad), out.count, len(bad), found.count, dict(entities), dict(operators)
+    )
 
 
 def anonymize(source: Path, kind: Kind, cfg: RunConfig, key_file: Path | None, run_dir: Path) -> AnonymizeResult:
@@ -111,27 +159,6 @@ def anonymize(source: Path, kind: Kind, cfg: RunConfig, key_file: Path | None, r
     Writes ``data/<kind>.anonymized.jsonl`` (id, text, [label], replaced offsets),
     ``privacy/<kind>.findings.jsonl`` (no values) and ``data/<kind>.quarantine.jsonl``.
     """
-    domain = load_domain(cfg.domain)
-    analyzer = analyzer_for(cfg.domain, cfg.privacy.spacy_model)
-    replacer = Replacer(domain, load_key(key_file), cfg.privacy.date_shift_min_days, cfg.privacy.date_shift_max_days)
     bad: list[BadRow] = []
-    entities: Counter[str] = Counter()
-    records = _records(source, kind, cfg, bad)
-    pairs = detect(analyzer, records, domain.allow_list, cfg.privacy.score_threshold)
-    with JsonlWriter(anonymized_path(run_dir, kind)) as out, JsonlWriter(findings_path(run_dir, kind)) as found:
-        for record, results in progress(pairs, f"anonymizing {kind}"):
-            text, replaced = replacer.replace(record.id, record.text, results)
-            row: dict[str, object] = {"id": record.id, "text": text, "replaced": replaced}
-            if isinstance(record, Example):
-                row["label"] = record.label
-            out.write(row)
-            for result in results:
-                found.write(to_finding(record.id, result).to_json())
-            entities.update(r.entity_type for r in results)
-    write_jsonl(quarantine_path(run_dir, kind), (row.to_json() for row in bad))
-    operators: Counter[str] = Counter()
-    for entity, count in entities.items():
-        operators[domain.operator_for(entity)] += count
-    return AnonymizeResult(
-        kind, out.count + len(bad), out.count, len(bad), found.count, dict(entities), dict(operators)
-    )
+    records = read_records(source, kind, cfg, bad)
+    return anonymize_records(records, bad, kind, cfg, load_key(key_file), Outputs.in_run(run_dir, kind))

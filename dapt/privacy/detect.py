@@ -1,15 +1,29 @@
-"""Detection: Presidio analysis of documents into findings (offsets and types, never values)."""
+"""Detection: Presidio analysis of documents into findings (offsets and types, never values).
+
+Documents go through spaCy in batches (``nlp.pipe``). A document longer than ``CHUNK_CHARS`` is
+cut into chunks that overlap by ``OVERLAP_CHARS``, so an identifier across a cut is still seen
+whole by one chunk; detections from the overlaps are merged back into document offsets.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from itertools import islice
+from pathlib import Path
 
-from presidio_analyzer import AnalyzerEngine, RecognizerResult
+from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerResult
 
-from dapt.privacy.engine import LANGUAGE
-from dapt.records import Document, Finding
+from dapt.config import RunConfig
+from dapt.domains.base import load_domain
+from dapt.io import JsonlWriter, accept, read_documents
+from dapt.privacy.engine import LANGUAGE, analyzer_for
+from dapt.progress import progress
+from dapt.records import BadRow, Document, Finding
 
+CHUNK_CHARS = 100_000
+OVERLAP_CHARS = 500
+BATCH_DOCUMENTS = 32
 NUMBER_WORDS = r"\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few|many"
 UNIT = r"(?:second|sec|minute|min|hour|hr|day|night|week|wk|month|mo|year|yr)s?"
 # spaCy tags durations, ages and relative times as DATE; none of them identifies a person.
@@ -28,14 +42,56 @@ def is_identifying(result: RecognizerResult, text: str) -> bool:
     return not NOT_A_DATE.match(text[result.start : result.end].strip())
 
 
-def analyze_text(
-    analyzer: AnalyzerEngine, text: str, allow_list: Iterable[str], score_threshold: float
-) -> list[RecognizerResult]:
-    """Presidio results for one text, minus allow-listed words and non-identifying dates."""
-    results = analyzer.analyze(
-        text=text, language=LANGUAGE, allow_list=list(allow_list) or None, score_threshold=score_threshold
-    )
-    return sorted((r for r in results if is_identifying(r, text)), key=lambda r: (r.start, -r.end))
+def chunk_starts(length: int, chunk_chars: int = CHUNK_CHARS, overlap: int = OVERLAP_CHARS) -> list[int]:
+    """Start offsets of chunks of at most ``chunk_chars`` that overlap by ``overlap``."""
+    step = chunk_chars - overlap
+    return list(range(0, max(length - overlap, 1), step))
+
+
+def _chunks(text: str, chunk_chars: int) -> Iterator[tuple[int, str]]:
+    for start in chunk_starts(len(text), chunk_chars):
+        yield start, text[start : start + chunk_chars]
+
+
+def _merge(results: list[RecognizerResult], text: str) -> list[RecognizerResult]:
+    kept = EntityRecognizer.remove_duplicates(results)
+    return sorted((r for r in kept if is_identifying(r, text)), key=lambda r: (r.start, -r.end))
+
+
+def _shifted(result: RecognizerResult, offset: int) -> RecognizerResult:
+    result.start += offset
+    result.end += offset
+    return result
+
+
+def batched(items: Iterable[Document], size: int) -> Iterator[tuple[Document, ...]]:
+    """Consecutive tuples of ``size`` items (the last may be shorter)."""
+    iterator = iter(items)
+    while batch := tuple(islice(iterator, size)):
+        yield batch
+
+
+def detect(
+    analyzer: AnalyzerEngine,
+    documents: Iterable[Document],
+    allow_list: Iterable[str],
+    score_threshold: float,
+    chunk_chars: int = CHUNK_CHARS,
+) -> Iterator[tuple[Document, list[RecognizerResult]]]:
+    """Each document with its detections, in input order, minus allow-listed words and
+    non-identifying dates. Streams: holds one batch of documents at a time."""
+    allowed = list(allow_list) or None
+    for batch in batched(documents, BATCH_DOCUMENTS):
+        pieces = [(index, start, chunk) for index, doc in enumerate(batch) for start, chunk in _chunks(doc.text, chunk_chars)]
+        found: list[list[RecognizerResult]] = [[] for _ in batch]
+        parsed = analyzer.nlp_engine.process_batch([chunk for _, _, chunk in pieces], LANGUAGE, batch_size=BATCH_DOCUMENTS)
+        for (index, start, _), (chunk, artifacts) in zip(pieces, parsed, strict=True):
+            results = analyzer.analyze(
+                chunk, LANGUAGE, nlp_artifacts=artifacts, allow_list=allowed, score_threshold=score_threshold
+            )
+            found[index].extend(_shifted(result, start) for result in results)
+        for doc, results in zip(batch, found, strict=True):
+            yield doc, _merge(results, doc.text)
 
 
 def to_finding(doc_id: str, result: RecognizerResult) -> Finding:
@@ -44,10 +100,18 @@ def to_finding(doc_id: str, result: RecognizerResult) -> Finding:
     return Finding(doc_id, result.start, result.end, result.entity_type, round(result.score, 3), recognizer)
 
 
-def detect(
-    analyzer: AnalyzerEngine, documents: Iterable[Document], allow_list: Iterable[str], score_threshold: float
-) -> Iterator[tuple[Document, list[RecognizerResult]]]:
-    """Each document with its detections."""
-    allowed = tuple(allow_list)
-    for document in documents:
-        yield document, analyze_text(analyzer, document.text, allowed, score_threshold)
+def detect_file(source: Path, cfg: RunConfig, output: Path) -> tuple[int, int, list[BadRow]]:
+    """Write one finding per line for every usable document of ``source``; return (documents,
+    findings, bad rows). Bad rows are returned, not raised, when ``input.bad_rows`` is quarantine."""
+    domain = load_domain(cfg.domain)
+    analyzer = analyzer_for(cfg.domain, cfg.privacy.spacy_model)
+    bad: list[BadRow] = []
+    documents = accept(read_documents(source, cfg.input), cfg.input.bad_rows, bad)
+    pairs = detect(analyzer, documents, domain.allow_list, cfg.privacy.score_threshold)
+    count = 0
+    with JsonlWriter(output) as out:
+        for document, results in progress(pairs, "detecting"):
+            count += 1
+            for result in results:
+                out.write(to_finding(document.id, result).to_json())
+    return count, out.count, bad

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -12,9 +13,10 @@ from dapt.config import RunConfig
 from dapt.domains.base import load_domain
 from dapt.io import JsonlWriter, read_jsonl
 from dapt.privacy.anonymize import Kind, anonymized_path
-from dapt.privacy.detect import analyze_text, to_finding
+from dapt.privacy.detect import detect, to_finding
 from dapt.privacy.engine import analyzer_for
 from dapt.progress import progress
+from dapt.records import Document
 from dapt.validation.gate import GateResult, run_gate
 from dapt.validation.suites import anonymized_suite
 
@@ -31,6 +33,11 @@ def _inside(start: int, end: int, replaced: list[list[int]]) -> bool:
     return any(start < r_end and r_start < end for r_start, r_end in replaced)
 
 
+def _remember(replaced_by_id: dict[str, list[list[int]]], row: dict[str, Any]) -> Document:
+    replaced_by_id[row["id"]] = row["replaced"]
+    return Document(row["id"], row["text"])
+
+
 def residual_scan(kinds: list[Kind], cfg: RunConfig, run_dir: Path) -> ResidualResult:
     """Re-detect on every anonymized file; write residual findings (no values) and the gate result."""
     analyzer = analyzer_for(cfg.domain, cfg.privacy.spacy_model)
@@ -39,13 +46,16 @@ def residual_scan(kinds: list[Kind], cfg: RunConfig, run_dir: Path) -> ResidualR
     profile: list[dict[str, object]] = []
     with JsonlWriter(run_dir / "privacy" / "residual.findings.jsonl") as out:
         for kind in kinds:
-            for row in progress(read_jsonl(anonymized_path(run_dir, kind)), f"residual scan {kind}"):
-                results = analyze_text(analyzer, row["text"], allow_list, cfg.privacy.score_threshold)
-                residual = [r for r in results if not _inside(r.start, r.end, row["replaced"])]
+            rows = {}
+            documents = (_remember(rows, row) for row in read_jsonl(anonymized_path(run_dir, kind)))
+            pairs = detect(analyzer, documents, allow_list, cfg.privacy.score_threshold)
+            for document, results in progress(pairs, f"residual scan {kind}"):
+                replaced = rows.pop(document.id)
+                residual = [r for r in results if not _inside(r.start, r.end, replaced)]
                 for result in residual:
-                    out.write({"kind": kind, **to_finding(row["id"], result).to_json()})
+                    out.write({"kind": kind, **to_finding(document.id, result).to_json()})
                 by_entity.update(r.entity_type for r in residual)
-                profile.append({"id": f"{kind}:{row['id']}", "chars": len(row["text"]), "residual": len(residual)})
+                profile.append({"id": f"{kind}:{document.id}", "chars": len(document.text), "residual": len(residual)})
     frame = pd.DataFrame(profile, columns=["id", "chars", "residual"])
     gate = run_gate(
         "anonymized",
