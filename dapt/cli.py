@@ -152,6 +152,8 @@ def anonymize_command(
     text_field: TextFieldOption = None,
     id_field: IdFieldOption = None,
     bad_rows: BadRowsOption = "quarantine",
+    workers: Annotated[int, typer.Option(help="Anonymize partitions of the corpus on N Dask worker processes (1: in this process).")] = 1,
+    dask_address: Annotated[str | None, typer.Option(help="Use the running Dask scheduler at this address (e.g. tcp://10.0.0.5:8786) instead of local workers; its workers read the key themselves.")] = None,
 ) -> None:
     """Replace personal data with consistent, format-preserving surrogates and shifted dates
     (operators per entity type come from the domain's policy.yaml)."""
@@ -159,9 +161,14 @@ def anonymize_command(
 
     try:
         cfg = privacy_config(domain, config, text_field=text_field, id_field=id_field, group_field=group_field, bad_rows=bad_rows)
-        key = load_key(key_file)
-        bad: list[BadRow] = []
-        result = anonymize_records(read_records(input_path, "corpus", cfg, bad), bad, "corpus", cfg, key, Outputs.beside(output))
+        key = load_key(key_file)  # fail now, before any worker starts
+        if workers == 1 and dask_address is None:
+            bad: list[BadRow] = []
+            result = anonymize_records(read_records(input_path, "corpus", cfg, bad), bad, "corpus", cfg, key, Outputs.beside(output))
+        else:
+            from dapt.privacy.scale import Cluster, anonymize_partitioned
+
+            result = anonymize_partitioned(input_path, "corpus", cfg, key_file, Outputs.beside(output), Cluster(workers, dask_address))
     except UserError as error:
         raise fail(error) from None
     typer.echo(f"{result.documents_in} documents in, {result.documents_out} out, {result.quarantined} quarantined; "

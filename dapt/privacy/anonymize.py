@@ -27,10 +27,11 @@ from dapt.privacy.keys import load_key
 from dapt.privacy.operators.date_shift import document_offset, shift_dates
 from dapt.privacy.operators.surrogate import SurrogateFactory
 from dapt.progress import progress
-from dapt.records import BadRow, Document, Example
+from dapt.records import BadRow, Document, Example, Finding
 
 Kind = Literal["corpus", "task", "eval"]
 DATE_PLACEHOLDER = "[DATE]"
+Row = dict[str, object]  # one line of an anonymized file
 
 
 def anonymized_path(run_dir: Path, kind: Kind) -> Path:
@@ -125,32 +126,48 @@ def read_records(source: Path, kind: Kind, cfg: RunConfig, bad: list[BadRow]) ->
     return accept(reader(source, cfg.input), cfg.input.bad_rows, bad)
 
 
-def anonymize_records(
-    records: Iterable[Document | Example], bad: list[BadRow], kind: Kind, cfg: RunConfig, key: bytes, outputs: Outputs
-) -> AnonymizeResult:
-    """Detect and replace in every record, streaming; write the three outputs and count."""
+def anonymized_rows(
+    records: Iterable[Document | Example], cfg: RunConfig, key: bytes
+) -> Iterator[tuple[Row, list[Finding]]]:
+    """Each record's output row (id, text, replaced offsets, [label]) with its findings, in input
+    order; streaming."""
     domain = load_domain(cfg.domain)
     analyzer = analyzer_for(cfg.domain, cfg.privacy.spacy_model)
     replacer = Replacer(domain, key, cfg.privacy.date_shift_min_days, cfg.privacy.date_shift_max_days)
+    for record, results in detect(analyzer, records, domain.allow_list, cfg.privacy.score_threshold):
+        text, replaced = replacer.replace(record.group or record.id, record.text, results)
+        row: Row = {"id": record.id, "text": text, "replaced": replaced}
+        if isinstance(record, Example):
+            row["label"] = record.label
+        yield row, [to_finding(record.id, result) for result in results]
+
+
+def write_outputs(
+    pairs: Iterable[tuple[Row, list[Finding]]], bad: list[BadRow], kind: Kind, cfg: RunConfig, outputs: Outputs
+) -> AnonymizeResult:
+    """Write rows and findings as they come, then the quarantine (complete once ``pairs`` is); count."""
     entities: Counter[str] = Counter()
-    pairs = detect(analyzer, records, domain.allow_list, cfg.privacy.score_threshold)
     with JsonlWriter(outputs.anonymized) as out, JsonlWriter(outputs.findings) as found:
-        for record, results in progress(pairs, f"anonymizing {kind}"):
-            text, replaced = replacer.replace(record.group or record.id, record.text, results)
-            row: dict[str, object] = {"id": record.id, "text": text, "replaced": replaced}
-            if isinstance(record, Example):
-                row["label"] = record.label
+        for row, findings in progress(pairs, f"anonymizing {kind}"):
             out.write(row)
-            for result in results:
-                found.write(to_finding(record.id, result).to_json())
-            entities.update(r.entity_type for r in results)
+            for finding in findings:
+                found.write(finding.to_json())
+            entities.update(finding.entity_type for finding in findings)
     write_jsonl(outputs.quarantine, (row.to_json() for row in bad))
+    domain = load_domain(cfg.domain)
     operators: Counter[str] = Counter()
     for entity, count in entities.items():
         operators[domain.operator_for(entity)] += count
     return AnonymizeResult(
         kind, out.count + len(bad), out.count, len(bad), found.count, dict(entities), dict(operators)
     )
+
+
+def anonymize_records(
+    records: Iterable[Document | Example], bad: list[BadRow], kind: Kind, cfg: RunConfig, key: bytes, outputs: Outputs
+) -> AnonymizeResult:
+    """Detect and replace in every record, streaming; write the three outputs and count."""
+    return write_outputs(anonymized_rows(records, cfg, key), bad, kind, cfg, outputs)
 
 
 def anonymize(source: Path, kind: Kind, cfg: RunConfig, key_file: Path | None, run_dir: Path) -> AnonymizeResult:

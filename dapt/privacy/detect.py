@@ -7,7 +7,6 @@ whole by one chunk; detections from the overlaps are merged back into document o
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
@@ -18,30 +17,13 @@ from dapt.config import RunConfig
 from dapt.domains.base import load_domain
 from dapt.io import JsonlWriter, accept, read_documents
 from dapt.privacy.engine import LANGUAGE, analyzer_for
+from dapt.privacy.plausibility import is_plausible, recognizer_of
 from dapt.progress import progress
 from dapt.records import BadRow, Document, Finding
 
 CHUNK_CHARS = 100_000
 OVERLAP_CHARS = 500
 BATCH_DOCUMENTS = 32
-NUMBER_WORDS = r"\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few|many"
-UNIT = r"(?:second|sec|minute|min|hour|hr|day|night|week|wk|month|mo|year|yr)s?"
-# spaCy tags durations, ages and relative times as DATE; none of them identifies a person.
-NOT_A_DATE = re.compile(
-    rf"^(?:(?:{NUMBER_WORDS})[\s-]+{UNIT}(?:[\s-]+(?:old|ago|later|prior|earlier))?"
-    r"|today|tonight|yesterday|tomorrow|overnight|daily|weekly|monthly|yearly|annually"
-    r"|(?:this|last|next)\s+(?:morning|evening|night|week|month|year)|\d{4})$",
-    re.IGNORECASE,
-)
-
-
-def is_identifying(result: RecognizerResult, text: str) -> bool:
-    """False for detections that are not personal data (durations, relative days, lone years)."""
-    if result.entity_type != "DATE_TIME":
-        return True
-    return not NOT_A_DATE.match(text[result.start : result.end].strip())
-
-
 def chunk_starts(length: int, chunk_chars: int = CHUNK_CHARS, overlap: int = OVERLAP_CHARS) -> list[int]:
     """Start offsets of chunks of at most ``chunk_chars`` that overlap by ``overlap``."""
     step = chunk_chars - overlap
@@ -53,9 +35,9 @@ def _chunks(text: str, chunk_chars: int) -> Iterator[tuple[int, str]]:
         yield start, text[start : start + chunk_chars]
 
 
-def _merge(results: list[RecognizerResult], text: str) -> list[RecognizerResult]:
-    kept = EntityRecognizer.remove_duplicates(results)
-    return sorted((r for r in kept if is_identifying(r, text)), key=lambda r: (r.start, -r.end))
+def _merge(results: list[RecognizerResult], text: str, allowed: frozenset[str]) -> list[RecognizerResult]:
+    plausible = [r for r in results if is_plausible(r, text, allowed)]
+    return sorted(EntityRecognizer.remove_duplicates(plausible), key=lambda r: (r.start, -r.end))
 
 
 def _shifted(result: RecognizerResult, offset: int) -> RecognizerResult:
@@ -78,26 +60,26 @@ def detect(
     score_threshold: float,
     chunk_chars: int = CHUNK_CHARS,
 ) -> Iterator[tuple[Document, list[RecognizerResult]]]:
-    """Each document with its detections, in input order, minus allow-listed words and
-    non-identifying dates. Streams: holds one batch of documents at a time."""
-    allowed = list(allow_list) or None
+    """Each document with its plausible detections (see plausibility.py), in input order.
+    Streams: holds one batch of documents at a time."""
+    allow = list(allow_list)
+    allowed = frozenset(entry.lower() for entry in allow)
     for batch in batched(documents, BATCH_DOCUMENTS):
         pieces = [(index, start, chunk) for index, doc in enumerate(batch) for start, chunk in _chunks(doc.text, chunk_chars)]
         found: list[list[RecognizerResult]] = [[] for _ in batch]
         parsed = analyzer.nlp_engine.process_batch([chunk for _, _, chunk in pieces], LANGUAGE, batch_size=BATCH_DOCUMENTS)
         for (index, start, _), (chunk, artifacts) in zip(pieces, parsed, strict=True):
             results = analyzer.analyze(
-                chunk, LANGUAGE, nlp_artifacts=artifacts, allow_list=allowed, score_threshold=score_threshold
+                chunk, LANGUAGE, nlp_artifacts=artifacts, allow_list=allow or None, score_threshold=score_threshold
             )
             found[index].extend(_shifted(result, start) for result in results)
         for doc, results in zip(batch, found, strict=True):
-            yield doc, _merge(results, doc.text)
+            yield doc, _merge(results, doc.text, allowed)
 
 
 def to_finding(doc_id: str, result: RecognizerResult) -> Finding:
     """The value-free record of one detection."""
-    recognizer = (result.recognition_metadata or {}).get("recognizer_name", "unknown")
-    return Finding(doc_id, result.start, result.end, result.entity_type, round(result.score, 3), recognizer)
+    return Finding(doc_id, result.start, result.end, result.entity_type, round(result.score, 3), recognizer_of(result))
 
 
 def detect_file(source: Path, cfg: RunConfig, output: Path) -> tuple[int, int, list[BadRow]]:

@@ -19,6 +19,7 @@ DATE_FORMS = [
     re.compile(r"\b(?P<d>\d{1,2})" + SUFFIX + r"\s+(?:of\s+)?" + MONTH + r"(?P<dot>\.?)(?:(?P<comma>,?)\s+(?P<y>\d{4}))?\b", re.I),
 ]
 ANY_DATE_ELEMENT = re.compile(MONTH + r"\b|\d{1,2}(?:st|nd|rd|th)\b|'\d{2}\b|\d", re.I)
+YEAR_ONLY = re.compile(r"^\s*(?:1[89]|20)\d{2}s?\s*$")  # Safe Harbor keeps years: a lone year stays
 LEAP_YEAR = 2000  # a year-less date shifts inside a leap year so that Feb 29 exists
 
 
@@ -87,6 +88,8 @@ def _shift_match(match: re.Match[str], days: int) -> str:
 def shift_dates(value: str, days: int) -> str | None:
     """``value`` with each date in it moved by ``days``; None when it holds a date element that
     cannot be shifted (a lone month name, ``'92``, ``22ND``), so the caller must redact it."""
+    if YEAR_ONLY.match(value):
+        return value
     for form in DATE_FORMS:
         if form.search(value):
             shifted = form.sub(lambda match: _shift_match(match, days), value)

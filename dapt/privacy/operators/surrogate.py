@@ -2,8 +2,8 @@
 
 The same (entity type, value) always gets the same surrogate under one key, so a patient stays
 one person across the corpus; another key gives other surrogates. Each generator keeps the
-shape of the original: a phone stays a phone, a card stays Luhn-valid, an IBAN keeps a valid
-checksum, a name keeps its case.
+shape of the original: a phone stays a phone, a card stays Luhn-valid, an IBAN, ISIN, CUSIP or
+LEI keeps a valid checksum, a name keeps its case.
 """
 
 from __future__ import annotations
@@ -58,11 +58,32 @@ def luhn_check_digit(digits: str) -> str:
     return str((10 - total % 10) % 10)
 
 
+def as_digits(value: str) -> str:
+    """``value`` with each letter spelled as its number (A=10 … Z=35), digits kept."""
+    return "".join(str(int(char, 36)) for char in value.upper())
+
+
+def mod97_check_digits(body: str) -> str:
+    """ISO 7064 MOD 97-10 check digits to append to ``body`` (letters spelled as numbers)."""
+    return f"{98 - int(as_digits(body + '00')) % 97:02d}"
+
+
 def iban_check_digits(country: str, bban: str) -> str:
     """ISO 13616 mod-97 check digits for a country code and BBAN."""
-    rearranged = bban + country + "00"
-    number = int("".join(str(int(char, 36)) for char in rearranged.upper()))
-    return f"{98 - number % 97:02d}"
+    return mod97_check_digits(bban + country)
+
+
+def isin_check_digit(body: str) -> str:
+    """ISO 6166 check digit: Luhn over the 11 leading characters spelled as digits."""
+    return luhn_check_digit(as_digits(body))
+
+
+def cusip_check_digit(body: str) -> str:
+    """CUSIP check digit of 8 characters: double every second value (A=10 … Z=35, * @ # = 36-38),
+    add the digits of each."""
+    values = [int(char, 36) if char.isalnum() else 36 + "*@#".index(char) for char in body.upper()]
+    total = sum(sum(divmod(value * (2 if index % 2 else 1), 10)) for index, value in enumerate(values))
+    return str((10 - total % 10) % 10)
 
 
 def _person(value: str, rng: random.Random, fake: Faker) -> str:
@@ -95,6 +116,17 @@ def _iban(value: str, rng: random.Random, fake: Faker) -> str:
     return new
 
 
+def _checked(check_digits: Callable[[str], str], width: int, kept: int = 0) -> Generator:
+    """A generator for codes ending in ``width`` check digits: it keeps the first ``kept``
+    characters (a country code), scrambles the rest of the body and recomputes the check."""
+
+    def generate(value: str, rng: random.Random, fake: Faker) -> str:
+        body = value[:kept] + scramble(value[kept:-width], rng)
+        return body + check_digits(body)
+
+    return generate
+
+
 def _ssn(value: str, rng: random.Random, fake: Faker) -> str:
     scrambled = scramble(value, rng)
     return rng.choice("12345678") + scrambled[1:]  # areas 000, 666 and 9xx are never issued
@@ -111,6 +143,10 @@ GENERATORS: dict[str, Generator] = {
     "CREDIT_CARD": _card,
     "IBAN_CODE": _iban,
     "US_SSN": _ssn,
+    "CUSIP": _checked(cusip_check_digit, 1),
+    "ISIN": _checked(isin_check_digit, 1, kept=2),
+    "LEI": _checked(mod97_check_digits, 2),
+    "US_EIN": lambda value, rng, fake: value[:2] + scramble(value[2:], rng),  # keeps the issued prefix
     "EMAIL_ADDRESS": lambda value, rng, fake: f"{fake.user_name()}@{fake.free_email_domain()}",
     "LOCATION": lambda value, rng, fake: same_case(value, fake.city()),
     "STREET_ADDRESS": lambda value, rng, fake: same_case(value, fake.street_address()),

@@ -2,15 +2,20 @@
 
 from presidio_analyzer import EntityRecognizer
 
+from dapt.privacy.recognizers.addresses import AddressRecognizer
 from dapt.privacy.recognizers.base import CASE_SENSITIVE, ConstantsRecognizer
 from dapt.privacy.recognizers.contact import (
     CityStateRecognizer,
+    InternationalPhoneRecognizer,
+    LongNumberRecognizer,
     NanpPhoneRecognizer,
-    StreetAddressRecognizer,
     TownRecognizer,
     ZipCodeRecognizer,
 )
-from dapt.privacy.recognizers.dates import MonthNameDateRecognizer, ShortDateRecognizer
+from dapt.privacy.recognizers.gazetteer import GazetteerNameRecognizer
+from dapt.privacy.recognizers.organisations import CompanySuffixRecognizer, PartnersRecognizer
+from dapt.privacy.recognizers.places import PlaceGazetteerRecognizer
+from dapt.privacy.recognizers.dates import MonthNameDateRecognizer, ShortDateRecognizer, TimestampRecognizer
 from dapt.privacy.recognizers.names import (
     CredentialedNameRecognizer,
     LabelledNameRecognizer,
@@ -28,10 +33,17 @@ def generic_recognizers() -> list[EntityRecognizer]:
         CredentialedNameRecognizer,
         UpperCaseNameRecognizer,
         SignOffRecognizer,
-        StreetAddressRecognizer,
+        AddressRecognizer,
+        GazetteerNameRecognizer,
+        PlaceGazetteerRecognizer,
+        CompanySuffixRecognizer,
+        PartnersRecognizer,
         CityStateRecognizer,
         ZipCodeRecognizer,
         NanpPhoneRecognizer,
+        InternationalPhoneRecognizer,
+        TimestampRecognizer,
+        LongNumberRecognizer,
         ShortDateRecognizer,
         MonthNameDateRecognizer,
         TownRecognizer,

@@ -53,7 +53,11 @@ class ZipCodeRecognizer(ConstantsRecognizer):
     ENTITY = "ZIP_CODE"
     PATTERNS = [
         Pattern("zip after state (strong)", rf"(?<=\b(?:{STATES})\s)\d{{5}}(?:-\d{{4}})?\b", 0.8),
-        Pattern("zip after label (strong)", r"(?<=\b(?i:zip(?: code)?)[:\s]{1,3})\d{5}(?:-\d{4})?\b", 0.8),
+        Pattern(
+            "postcode after label (strong)",
+            r"(?<=\b(?i:zip(?: code)?|postcode|postal code|post code)[:\s]{1,3})\d{3,5}(?:[ -]\d{2,4})?\b",
+            0.8,
+        ),
     ]
     FLAGS = CASE_SENSITIVE
 
@@ -71,3 +75,37 @@ class NanpPhoneRecognizer(ConstantsRecognizer):
         )
     ]
     CONTEXT = ["phone", "tel", "call", "fax", "cell", "mobile", "pager"]
+
+
+class InternationalPhoneRecognizer(ConstantsRecognizer):
+    """Phone numbers in any country's grouping: ``+41 (0)96 471 07 95``, ``(37) 788-063``,
+    ``699 956 915``. A ``+``, an area code in brackets or a line label after it (``-Office``) is
+    enough; bare digit groups need a cue word before them."""
+
+    ENTITY = "PHONE_NUMBER"
+    GROUPS = r"\d{2,4}(?:[ .-]\d{2,4}){1,4}"
+    END = r"(?![\w]|-\d)"
+    LINE_LABEL = r"(?=[ -]?(?i:office|fax|mobile|cell|home|work|direct)\b)"
+    PATTERNS = [
+        Pattern("international prefix (medium)", rf"(?<![\w+])\+\d{{1,3}}[ .-]?(?:\(0\)\s?)?(?:\d{{6,12}}|{GROUPS}){END}", 0.6),
+        Pattern("area code in brackets (medium)", rf"(?<![\w)])\(\d{{2,4}}\)\s?{GROUPS}{END}", 0.5),
+        Pattern("labelled line (medium)", rf"(?<![\w+/.,:-])(?:{GROUPS}|\d{{7,12}}){LINE_LABEL}", 0.5),
+        Pattern("digit groups (weak)", rf"(?<![\w+/.,:-]){GROUPS}(?![\w/.,:-]|\s?(?:mg|ml|mcg|units?|cc|kg|g|mm|cm|%))", 0.2),
+    ]
+    # Presidio compares lemmas: "messages" reads as "message".
+    CONTEXT = ["phone", "telephone", "tel", "call", "mobile", "cell", "fax", "desk", "office", "number", "reach",
+               "contact", "text", "message", "whatsapp", "dial"]
+
+
+class LongNumberRecognizer(ConstantsRecognizer):
+    """A standalone number of 5 or more digits: in notes and letters nearly always an identifier
+    (account, card, record, postcode), rarely a measurement, which carries a unit or decimals."""
+
+    ENTITY = "ID_NUMBER"
+    PATTERNS = [
+        Pattern(
+            "long number (weak)",
+            r"(?<![\w.,/:$€£-])\d{5,}(?![\w/%:-]|[.,]\d|\s?(?:mg|mcg|ml|units?|cc|kg|g|mm|cm|k|cells|copies|iu)\b)",
+            0.45,
+        )
+    ]

@@ -33,3 +33,10 @@ class MonthNameDateRecognizer(ConstantsRecognizer):
         Pattern("month day (medium)", rf"\b{MONTH}\.?\s{DAY}(?:st|nd|rd|th)?(?:,?\s\d{{4}})?\b", 0.6),
         Pattern("day month (medium)", rf"\b{DAY}(?:st|nd|rd|th)?\s(?:of\s)?{MONTH}\.?(?:,?\s\d{{4}})?\b", 0.6),
     ]
+
+
+class TimestampRecognizer(ConstantsRecognizer):
+    """ISO 8601 date and time, as systems log them: ``2000-04-16 11:34:35``, ``2019-03-01T08:15``."""
+
+    ENTITY = "DATE_TIME"
+    PATTERNS = [Pattern("ISO timestamp (strong)", r"\b\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\b", 0.85)]

@@ -6,9 +6,11 @@ spaCy's small model misses lower-case names ("dr. carroll", "michelle, rn") and 
 
 from __future__ import annotations
 
+import pkgutil
 from functools import cache
-
 from importlib import import_module
+
+import faker.providers.person as faker_person
 
 from presidio_analyzer import Pattern
 
@@ -17,28 +19,44 @@ from dapt.privacy.recognizers.base import CASE_SENSITIVE, ConstantsRecognizer
 NAME = r"[A-Z][a-z]*(?:['’-]?[A-Z]?[a-z]+)+"  # Smith, McLean, O'Brien, Smith-Jones
 LOWER_OR_TITLE_NAME = rf"(?:{NAME}|[a-z][a-z'’-]+)"
 CAPITALISED = rf"(?:{NAME}|[A-Z]{{2,}})"
-NAME_LOCALES = ("en_US", "en_GB", "en_IE", "en_NZ", "en_IN", "en_KE", "en_NG")
 ANY_CASE_NAME = rf"(?:{CAPITALISED}|[a-z][a-z'’-]+)"
+LATIN_SCRIPT_LIMIT = 0x250  # a locale whose names all lie below U+0250 is written in Latin script
 
 
-def _faker_names(attribute: str) -> set[str]:
-    names: set[str] = set()
-    for locale in NAME_LOCALES:
-        provider = import_module(f"faker.providers.person.{locale}").Provider
-        names.update(name.lower() for name in getattr(provider, attribute, ()))
-    return names
+def _words(value: object) -> list[str]:
+    return [str(word) for word in value] if isinstance(value, dict | list | tuple | set | frozenset) else []
 
 
 @cache
+def _gazetteer() -> tuple[frozenset[str], frozenset[str]]:
+    """(first names, last names), lower-cased, of every Latin-script locale Faker ships."""
+    firsts: set[str] = set()
+    lasts: set[str] = set()
+    for module in pkgutil.iter_modules(faker_person.__path__):
+        provider = import_module(f"faker.providers.person.{module.name}").Provider
+        given = [*_words(getattr(provider, "first_names", ())), *_words(getattr(provider, "first_names_female", ())),
+                 *_words(getattr(provider, "first_names_male", ()))]
+        if not given or any(ord(char) >= LATIN_SCRIPT_LIMIT for word in given for char in word):
+            continue
+        firsts.update(word.lower() for word in given)
+        lasts.update(word.lower() for word in _words(getattr(provider, "last_names", ())))
+    return frozenset(firsts), frozenset(lasts)
+
+
 def first_names() -> frozenset[str]:
-    """First names of several English-speaking locales (Faker's lists), lower-cased."""
-    return frozenset(_faker_names("first_names"))
+    """First names of every Latin-script locale Faker ships (about 20,000), lower-cased."""
+    return _gazetteer()[0]
+
+
+def last_names() -> frozenset[str]:
+    """Last names of every Latin-script locale Faker ships (about 20,000), lower-cased."""
+    return _gazetteer()[1]
 
 
 @cache
 def known_names() -> frozenset[str]:
-    """First and last names of several English-speaking locales, lower-cased (a package gazetteer)."""
-    return first_names() | frozenset(_faker_names("last_names"))
+    """First and last names together: a gazetteer from a package, not from any data set."""
+    return first_names() | last_names()
 
 
 def is_known_name(word: str) -> bool:

@@ -1,0 +1,104 @@
+"""A second look at each detection: drop what cannot be personal data in the text it was found in.
+
+spaCy's small English model was trained on news. In notes it tags ``BID``, ``MD``, ``abd soft``
+and ``Admission Date`` as organisations, places and people, and ``1-2 weeks`` as a date. A name,
+place or organisation from spaCy must therefore read like one: not an allow-listed term, not a
+drug, not made of digits, abbreviations or everyday English words. A date must hold a date
+element. Pattern recognizers, which already check their own shape, are kept as they are.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+
+from presidio_analyzer import RecognizerResult
+
+from dapt.privacy.recognizers.gazetteer import COMMON_ZIPF, english_zipf, is_name_evidence
+from dapt.privacy.recognizers.names import first_names, last_names
+
+SPACY = "SpacyRecognizer"
+NAME_TYPES = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "NRP"})
+WORD = re.compile(r"[^\W\d_][\w'’-]*")
+ABBREVIATION_LETTERS = 4
+ENGLISH_WORD_ZIPF = 3.0  # a word at least this common is an English word, not a name to protect
+DEMONYM_ZIPF = 2.0  # Slovenian, Lutheran: rare, but known to English
+SPACY_NAME_ZIPF = 5.0  # Johnson, David: common, yet names where spaCy says so; "My" is commoner
+SALUTATIONS = frozenset({"dear", "sir", "madam", "mr", "mrs", "ms", "miss", "dr", "hi", "hello", "regards"})
+UNSEEN_ZIPF = 1.5  # rarer than this: not an English word at all (a foreign surname, a typo)
+NUMBER_WORDS = r"\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few|many"
+UNIT = r"(?:second|sec|minute|min|hour|hr|day|night|week|wk|month|mo|year|yr)s?"
+# spaCy tags durations, ages and relative times as DATE; none of them identifies a person.
+NOT_A_DATE = re.compile(
+    rf"^(?:(?:{NUMBER_WORDS})(?:\s?(?:-|to)\s?(?:{NUMBER_WORDS}))?[\s-]+{UNIT}(?:[\s-]+(?:old|ago|later|prior|earlier))?"
+    r"|today|tonight|yesterday|tomorrow|overnight|daily|weekly|monthly|yearly|annually"
+    r"|(?:this|last|next)\s+(?:morning|evening|night|week|month|year))$",
+    re.IGNORECASE,
+)
+DATE_ELEMENT = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*day\b"
+    r"|\b(?:19|20)\d{2}s?\b|\b\d{1,2}[/.-]\d{1,2}\b|\b\d{1,2}(?:st|nd|rd|th)\b|'\d{2}\b|\b\d{1,2}:\d{2}\b"
+    r"|\b(?:christmas|easter|thanksgiving|new year)",
+    re.IGNORECASE,
+)
+DRUG_SUFFIXES = (
+    "olac", "pentin", "mycin", "cillin", "pril", "sartan", "olol", "statin", "azole", "idine", "oxacin",
+    "dipine", "parin", "afil", "mab", "tinib", "ciclovir", "triptan", "azepam", "azolam", "barbital",
+    "caine", "sone", "olone", "profen", "oxetine", "apine", "idone", "codone", "morphone", "tidine",
+    "prazole", "gliptin", "flozin", "glitazone", "formin", "thiazide", "semide", "cycline", "floxacin",
+    "penem", "cefa", "ceph", "vudine", "navir", "setron", "lukast", "terol", "tropium", "phylline",
+)
+
+
+def recognizer_of(result: RecognizerResult) -> str:
+    """The name of the recognizer that produced ``result``."""
+    return (result.recognition_metadata or {}).get("recognizer_name", "unknown")
+
+
+def is_plausible(result: RecognizerResult, text: str, allowed: Collection[str]) -> bool:
+    """Whether a detection can be personal data; ``allowed`` holds lower-cased allow-list entries."""
+    value = text[result.start : result.end].strip()
+    if result.entity_type == "DATE_TIME":
+        return plausible_date(value, from_spacy=recognizer_of(result) == SPACY)
+    if result.entity_type not in NAME_TYPES:
+        return True
+    words = WORD.findall(value)
+    if any(word.lower() in SALUTATIONS for word in words[:1]) and len(words) == 1:
+        return False
+    if value.lower() in allowed or any(word.lower() in allowed for word in words):
+        return False
+    return recognizer_of(result) != SPACY or plausible_name(value, words, result.entity_type)
+
+
+def plausible_date(value: str, from_spacy: bool) -> bool:
+    """Not a duration or relative day; from spaCy, it must also hold a date element."""
+    if NOT_A_DATE.match(value):
+        return False
+    return not from_spacy or bool(DATE_ELEMENT.search(value))
+
+
+def _is_gazetteer_name(word: str) -> bool:
+    return (word in first_names() or word in last_names()) and english_zipf(word) < COMMON_ZIPF
+
+
+def plausible_name(value: str, words: list[str], entity_type: str) -> bool:
+    """Whether spaCy's name, place or organisation reads like one in clinical or banking text."""
+    lowered = [word.lower() for word in words]
+    if not words or any(char.isdigit() for char in value) or any(w.endswith(DRUG_SUFFIXES) for w in lowered):
+        return False
+    if any(is_name_evidence(word) for word in lowered):
+        return True
+    if value.islower():  # shorthand ("abd soft", "neuro") unless it reads as a lower-case name
+        names = [_is_gazetteer_name(word) for word in lowered]
+        return any(names) and all(n or english_zipf(w) < UNSEEN_ZIPF for n, w in zip(names, lowered, strict=True))
+    if all(len(word) <= ABBREVIATION_LETTERS and word.isupper() for word in words):
+        return False  # abbreviations ("BID", "MD") name no one
+    if value.isupper() and all(english_zipf(word) >= ENGLISH_WORD_ZIPF for word in lowered):
+        return False  # headers ("EMERGENCY DEPARTMENT")
+    if entity_type == "NRP":
+        return english_zipf(lowered[0]) >= DEMONYM_ZIPF  # nationalities and religions are known words
+    if entity_type in ("PERSON", "ORGANIZATION") and any(
+        (w in first_names() or w in last_names()) and english_zipf(w) < SPACY_NAME_ZIPF for w in lowered
+    ):
+        return True  # spaCy's context said so, and the gazetteer agrees
+    return entity_type == "LOCATION" or not all(english_zipf(word) >= COMMON_ZIPF for word in lowered)

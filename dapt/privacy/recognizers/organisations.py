@@ -1,0 +1,45 @@
+"""Organisations written the way companies name themselves: a legal or trade suffix
+(``Streetcred Software Inc.``), or partners' surnames (``Owens, Duran and Oneal``, ``Weeks-Rivas``)."""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+
+from dapt.privacy.recognizers.base import CASE_SENSITIVE, ConstantsRecognizer
+from dapt.privacy.recognizers.names import last_names
+
+CAPITALISED = r"\p{Lu}[\p{L}'’&-]*"
+SUFFIXES = (
+    r"Inc\.?|LLC|L\.L\.C\.|Ltd\.?|Limited|Corp\.?|Corporation|Company|Co\.|GmbH|AG|S\.A\.|SA|PLC|plc|LLP|N\.V\.|"
+    r"B\.V\.|Group|Holdings|Technologies|Software|Partners|Associates|Capital|Markets|Systems|Solutions|Labs|"
+    r"Ventures|Enterprises|Industries|Consulting|Analytics|Insurance|Bank|Bancorp|Trust|& Sons|and Sons"
+)
+SURNAME = r"\p{L}[\p{L}'’]+"
+
+
+class CompanySuffixRecognizer(ConstantsRecognizer):
+    """Capitalised words ending in a company suffix; ``inc``/``llc``/``ltd``/``corp`` in any case."""
+
+    ENTITY = "ORGANIZATION"
+    PATTERNS = [
+        Pattern("suffixed company (medium)", rf"\b(?:\d+\s)?(?:{CAPITALISED}\s){{1,3}}(?:{SUFFIXES})(?![\p{{L}}])", 0.6),
+        Pattern("lower-case company (medium)", r"\b(?:\p{Ll}+\s){1,3}(?i:inc\.?|llc|ltd\.?|corp\.?)(?!\p{L})", 0.6),
+    ]
+    FLAGS = CASE_SENSITIVE
+
+
+class PartnersRecognizer(ConstantsRecognizer):
+    """Firms named after partners: ``Owens, Duran and Oneal``, ``Weeks-Rivas``, ``Thomas and Sons``;
+    every surname must be in the gazetteer."""
+
+    ENTITY = "ORGANIZATION"
+    PATTERNS = [
+        Pattern("partners (medium)", rf"\b{SURNAME},\s{SURNAME},?\s(?:and|&)\s{SURNAME}\b", 0.6),
+        Pattern("double-barrelled (medium)", rf"\b\p{{Lu}}\p{{Ll}}+-\p{{Lu}}\p{{Ll}}+\b", 0.5),
+    ]
+    FLAGS = CASE_SENSITIVE
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """Every word but the conjunction is a known surname; otherwise drop the match."""
+        words = [w.strip(",").lower() for w in pattern_text.replace("-", " ").split() if w not in ("and", "&")]
+        return True if all(word in last_names() for word in words) else False

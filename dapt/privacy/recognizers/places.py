@@ -1,0 +1,83 @@
+"""Towns and countries without a cue, found by a gazetteer: Faker's city lists of 40+ locales and
+its English country names. A one-word town must be rare as an English word (``Charleroi``, not
+``Nice``) and be written with a capital, as place names are."""
+
+from __future__ import annotations
+
+import pkgutil
+from functools import cache
+from importlib import import_module
+
+import faker.providers.address as faker_address
+import regex
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from dapt.privacy.recognizers.base import result_of
+from dapt.privacy.recognizers.gazetteer import RARE_ZIPF, english_zipf
+
+CITY_ATTRIBUTES = ("cities", "city_names", "towns")
+CAPITALISED_RUN = regex.compile(r"(?<![\p{L}\d])\p{Lu}[\p{L}'’-]*(?:[ -]\p{Lu}[\p{L}'’-]*){0,3}(?![\p{L}\d])")
+WORD = regex.compile(r"\p{Lu}[\p{L}'’-]*")
+LONGEST_PLACE_WORDS = 3
+SCORE = 0.5
+
+
+@cache
+def places() -> tuple[frozenset[str], frozenset[str]]:
+    """(towns, countries), lower-cased, from Faker's address providers."""
+    towns: set[str] = set()
+    countries: set[str] = set()
+    for module in pkgutil.iter_modules(faker_address.__path__):
+        provider = import_module(f"faker.providers.address.{module.name}").Provider
+        for attribute in CITY_ATTRIBUTES:
+            values = getattr(provider, attribute, None)
+            if isinstance(values, list | tuple | set):
+                towns.update(value.lower() for value in values if isinstance(value, str))
+        if module.name.startswith("en"):
+            countries.update(value.lower() for value in getattr(provider, "countries", ()) if isinstance(value, str))
+    return frozenset(towns), frozenset(countries)
+
+
+def is_place(phrase: str) -> bool:
+    """A known country, or a known town that is not an everyday English word."""
+    towns, countries = places()
+    lowered = phrase.lower()
+    return lowered in countries or (lowered in towns and (" " in lowered or english_zipf(lowered) < RARE_ZIPF))
+
+
+class PlaceGazetteerRecognizer(EntityRecognizer):
+    """Capitalised town and country names the package gazetteer knows; returns ``LOCATION``."""
+
+    ENTITY = "LOCATION"
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=[self.ENTITY], name=type(self).__name__, supported_language="en")
+
+    def load(self) -> None:
+        """Warm the gazetteer so the first document does not pay for it."""
+        places()
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
+        """The longest known place inside every capitalised run."""
+        return [
+            result_of(self, self.ENTITY, start, end, SCORE)
+            for run in CAPITALISED_RUN.finditer(text)
+            for start, end in longest_places([word.span() for word in WORD.finditer(text, *run.span())], text)
+        ]
+
+
+def longest_places(words: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Spans of the longest known places among consecutive words, left to right."""
+    found: list[tuple[int, int]] = []
+    index = 0
+    while index < len(words):
+        for size in range(min(LONGEST_PLACE_WORDS, len(words) - index), 0, -1):
+            start, end = words[index][0], words[index + size - 1][1]
+            if is_place(text[start:end]):
+                found.append((start, end))
+                index += size
+                break
+        else:
+            index += 1
+    return found
