@@ -23,7 +23,7 @@ WORD = re.compile(r"[^\W\d_][\w'’-]*")
 ABBREVIATION_LETTERS = 4
 ENGLISH_WORD_ZIPF = 3.0  # a word at least this common is an English word, not a name to protect
 DEMONYM_ZIPF = 2.0  # Slovenian, Lutheran: rare, but known to English
-SPACY_NAME_ZIPF = 5.0  # Johnson, David: common, yet names where spaCy says so; "My" is commoner
+SPACY_NAME_ZIPF = 5.8  # Johnson, David: common, yet names where spaCy says so; "My" is commoner
 SALUTATIONS = frozenset({"dear", "sir", "madam", "mr", "mrs", "ms", "miss", "dr", "hi", "hello", "regards"})
 UNSEEN_ZIPF = 1.5  # rarer than this: not an English word at all (a foreign surname, a typo)
 NUMBER_WORDS = r"\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few|many"
@@ -37,7 +37,7 @@ NOT_A_DATE = re.compile(
 )
 DATE_ELEMENT = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*day\b"
-    r"|\b(?:19|20)\d{2}s?\b|\b\d{1,2}[/.-]\d{1,2}\b|\b\d{1,2}(?:st|nd|rd|th)\b|'\d{2}\b|\b\d{1,2}:\d{2}\b"
+    r"|\b(?:19|20)\d{2}s?\b|\b\d{1,2}[/-]\d{1,2}\b|\b\d{1,2}\.\d{1,2}\.\d{2,4}\b|\b\d{1,2}(?:st|nd|rd|th)\b|'\d{2}\b|\b\d{1,2}:\d{2}\b"
     r"|\b(?:christmas|easter|thanksgiving|new year)",
     re.IGNORECASE,
 )

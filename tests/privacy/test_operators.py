@@ -8,6 +8,7 @@ import stat
 
 import pytest
 
+from dapt.domains.finance.recognizers import CusipRecognizer, IsinRecognizer, LeiRecognizer
 from dapt.errors import UserError
 from dapt.privacy.keys import create_key, load_key
 from dapt.privacy.operators.date_shift import document_offset, shift_dates
@@ -63,6 +64,12 @@ SHAPES = [
     ("US_SSN",       "123-45-6789",                 lambda s: re.fullmatch(r"[1-8]\d{2}-\d{2}-\d{4}", s)),
     ("MRN",          "4829301",                     lambda s: re.fullmatch(r"\d{7}", s)),
     ("EMAIL_ADDRESS", "jane@x.org",                 lambda s: "@" in s),
+    ("CUSIP",        "037833100",                   lambda s: re.fullmatch(r"\d{9}", s) and CusipRecognizer.checksum_ok(s)),
+    ("CUSIP",        "G0408V102",                   lambda s: re.fullmatch(r"[A-Z]\d{4}[A-Z]\d{3}", s) and CusipRecognizer.checksum_ok(s)),
+    ("ISIN",         "US0378331005",                lambda s: re.fullmatch(r"US\d{10}", s) and IsinRecognizer.checksum_ok(s)),
+    ("LEI",          "5493001KJTIIGC8Y1R12",        lambda s: re.fullmatch(r"\d{7}[A-Z]{7}\d[A-Z]\d[A-Z]\d{2}", s) and LeiRecognizer.checksum_ok(s)),
+    ("US_EIN",       "12-3456789",                  lambda s: re.fullmatch(r"12-\d{7}", s)),  # issued prefix kept
+    ("CUSTOMER_ID",  "CUST-0048213",                lambda s: re.fullmatch(r"[A-Z]{4}-\d{7}", s)),
 ]
 # fmt: on
 

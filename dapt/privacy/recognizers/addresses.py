@@ -15,6 +15,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from dapt.privacy.recognizers.base import CASE_INSENSITIVE, CASE_SENSITIVE, result_of
+from dapt.privacy.recognizers.gazetteer import english_zipf
 
 
 def _alternatives(words: set[str]) -> str:
@@ -55,7 +56,7 @@ CORES = [
     # 269 holly union st (any case, unambiguous street words only)
     regex.compile(rf"\b{HOUSE_NUMBER}\s(?:{ANY_WORD}\s){{1,3}}(?:{STRONG_SUFFIXES})\b\.?", CASE_INSENSITIVE),
     # Magasinsgatan 7, Villacher Strasse 89, Kálmán Imre u. 12.
-    regex.compile(rf"(?:\b{CAPITALISED}\s)?\b\p{{L}}*(?:{ENDINGS})\s\d{{1,5}}[A-Za-z]?\b\.?", CASE_INSENSITIVE),
+    regex.compile(rf"(?:\b(?-i:{CAPITALISED})\s)?\b\p{{L}}*(?:{ENDINGS})\s\d{{1,5}}[A-Za-z]?\b\.?", CASE_INSENSITIVE),
     # Rua do Arenque 1634, Via dei Fiorentini 17, ul. Chrzanowska 61, Rue Al Imam Al Bakri
     regex.compile(
         rf"\b(?:{PREFIXES})\.?\s(?:(?:{PARTICLES})\s)*{CAPITALISED}(?:\s(?:(?:{PARTICLES})\s)*{CAPITALISED}){{0,3}}(?:\s\d{{1,5}}[A-Za-z]?\b\.?)?",
@@ -83,6 +84,7 @@ PLACE_LINE = regex.compile(
     rf"^[ \t]*(?:,\s?)?(?:(?:{CAPITALISED}|\p{{Lu}}{{2,}}|\d{{2,6}}|(?:{PARTICLES})|nan|\([^)\n]{{1,30}}\))[ \t,]*){{1,6}}[.?!]?$"
 )
 MAX_PLACE_LINES = 4
+PROSE_ZIPF = 4.0
 SCORE = 0.7
 
 
@@ -125,10 +127,16 @@ def _place_lines(text: str, end: int) -> int:
         next_end = text.find("\n", end + 1)
         next_end = len(text) if next_end < 0 else next_end
         line = text[end + 1 : next_end]
-        if not line.strip() or not PLACE_LINE.match(line):
+        if not line.strip() or not PLACE_LINE.match(line) or _is_prose(line):
             break
         end = end + 1 + len(line.rstrip())
     return end
+
+
+def _is_prose(line: str) -> bool:
+    """A line of everyday words ("Thanks", "Best Regards") closes an address block."""
+    words = regex.findall(r"\p{L}+", line)
+    return bool(words) and not any(char.isdigit() for char in line) and all(word[1:].islower() and english_zipf(word.lower()) >= PROSE_ZIPF for word in words)
 
 
 def merge_touching(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -1,0 +1,69 @@
+"""Chunked detection: an identifier cut by a chunk border is found once, at its document offsets."""
+
+from __future__ import annotations
+
+import pytest
+from presidio_analyzer import AnalyzerEngine
+
+from dapt.cli import run_config
+from dapt.domains.base import load_domain
+from dapt.privacy.detect import chunk_starts, detect
+from dapt.privacy.engine import analyzer_for
+from dapt.records import Document
+
+SMALL_CHUNK = 2_000
+ONE_CHUNK = 1_000_000
+DOCUMENT_CHARS = 5_200  # chunks start at 0, 1500, 3000 and 4500
+FILLER = "The patient tolerated the procedure well and was moved to recovery in stable condition. "
+EMAIL = "jordan.keller@example.org"
+PHONE = "617-555-0134"
+STARTS = chunk_starts(DOCUMENT_CHARS, SMALL_CHUNK)
+END_OF_FIRST = STARTS[0] + SMALL_CHUNK  # the first chunk stops inside the value; the second holds it whole
+START_OF_THIRD = STARTS[2]  # the second chunk holds the value whole; the third starts inside it
+
+# fmt: off
+BORDERS = [
+    (END_OF_FIRST,   START_OF_THIRD),  # email cut at the first chunk's end, phone at the third chunk's start
+    pytest.param(START_OF_THIRD, END_OF_FIRST, marks=pytest.mark.xfail(strict=True, reason=(
+        "detect keeps what a recognizer finds in a value cut at a chunk's end (here STREET_ADDRESS on "
+        "'617-55'); merging should keep each chunk's detections only where it owns the overlap"
+    ))),                               # the same borders, values swapped
+]
+# fmt: on
+
+
+def _filler(length: int) -> str:
+    return (FILLER * (length // len(FILLER) + 1))[:length]
+
+
+def _document(borders: dict[str, int]) -> tuple[str, dict[str, int]]:
+    """Filler prose with each value centred on its border; returns the text and each value's start."""
+    text, starts = "", {}
+    for value, border in sorted(borders.items(), key=lambda item: item[1]):
+        starts[value] = border - len(value) // 2
+        text += _filler(starts[value] - len(text) - 1) + " " + value + " "
+    return text + _filler(DOCUMENT_CHARS - len(text)), starts
+
+
+def _found(analyzer: AnalyzerEngine, text: str, threshold: float, chunk_chars: int) -> list[tuple[str, int, int]]:
+    allow_list = load_domain("medical").allow_list
+    [(_, results)] = detect(analyzer, [Document("doc", text)], allow_list, threshold, chunk_chars)
+    return [(r.entity_type, r.start, r.end) for r in results]
+
+
+@pytest.mark.parametrize("email_border, phone_border", BORDERS)
+def test_when_value_straddles_a_chunk_border_then_it_is_found_once_at_document_offsets(
+    email_border: int, phone_border: int
+) -> None:
+    borders = {EMAIL: email_border, PHONE: phone_border}
+    text, starts = _document(borders)
+    assert len(text) == DOCUMENT_CHARS and chunk_starts(len(text), SMALL_CHUNK) == STARTS
+    cfg = run_config("medical", None, {})
+    analyzer = analyzer_for("medical", cfg.privacy.spacy_model)
+    chunked = _found(analyzer, text, cfg.privacy.score_threshold, SMALL_CHUNK)
+    for value, entity_type in ((EMAIL, "EMAIL_ADDRESS"), (PHONE, "PHONE_NUMBER")):
+        start = starts[value]
+        assert start < borders[value] < start + len(value)  # the border really cuts the value
+        assert [f for f in chunked if f[0] == entity_type] == [(entity_type, start, start + len(value))]
+    whole = _found(analyzer, text, cfg.privacy.score_threshold, ONE_CHUNK)
+    assert len(chunked) == len(whole) and chunked == whole

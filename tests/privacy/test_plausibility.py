@@ -1,0 +1,43 @@
+"""spaCy's guesses in clinical text: the plausibility filter keeps names and dates, drops shorthand."""
+
+from __future__ import annotations
+
+import pytest
+from presidio_analyzer import RecognizerResult
+
+from dapt.privacy.plausibility import SPACY, is_plausible
+
+ALLOWED = frozenset({"lasix", "foley", "blue cross blue shield"})
+
+# fmt: off
+CASES = [
+    ("PERSON",       "Johannes Varvio",       True),   # a name
+    ("PERSON",       "Johnson",               True),   # common, yet a surname spaCy saw in context
+    ("PERSON",       "abd soft",              False),  # shorthand
+    ("PERSON",       "foley draining",        False),  # allow-listed eponym inside
+    ("PERSON",       "k 4.9",                 False),  # a lab value
+    ("PERSON",       "My",                    False),  # an everyday word
+    ("PERSON",       "Madam",                 False),  # a salutation
+    ("ORGANIZATION", "BID",                   False),  # an abbreviation
+    ("ORGANIZATION", "EMERGENCY DEPARTMENT",  False),  # a header
+    ("ORGANIZATION", "ketorolac",             False),  # a drug
+    ("ORGANIZATION", "Blue Cross Blue Shield", False), # allow-listed phrase
+    ("ORGANIZATION", "Palantir Technologies", True),   # a company
+    ("LOCATION",     "MD",                    False),  # a credential read as Maryland
+    ("LOCATION",     "Charleroi",             True),
+    ("NRP",          "Slovenian",             True),
+    ("NRP",          "gabapentin",            False),  # a drug
+    ("DATE_TIME",    "1-2 weeks",             False),  # a duration
+    ("DATE_TIME",    "day 5",                 False),  # a hospital day
+    ("DATE_TIME",    "nitroglycerin 0.4",     False),  # a dose
+    ("DATE_TIME",    "March 3",               True),
+    ("DATE_TIME",    "1977",                  True),   # a year: kept, the date shift keeps it too
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("entity_type, value, expected", CASES)
+def test_when_spacy_guesses_then_only_plausible_personal_data_is_kept(entity_type: str, value: str, expected: bool) -> None:
+    text = f"note: {value} ."
+    result = RecognizerResult(entity_type, 6, 6 + len(value), 0.85, recognition_metadata={"recognizer_name": SPACY})
+    assert is_plausible(result, text, ALLOWED) is expected
