@@ -83,18 +83,23 @@ class InternationalPhoneRecognizer(ConstantsRecognizer):
     enough; bare digit groups need a cue word before them."""
 
     ENTITY = "PHONE_NUMBER"
-    GROUPS = r"\d{2,4}(?:[ .-]\d{2,4}){1,4}"
+    GROUPS = r"\d{1,5}(?:[ .-]\d{2,8}){1,4}"
+    DIGITS = range(7, 16)
     END = r"(?![\w]|-\d)"
     LINE_LABEL = r"(?=[ -]?(?i:office|fax|mobile|cell|home|work|direct)\b)"
     PATTERNS = [
         Pattern("international prefix (medium)", rf"(?<![\w+])\+\d{{1,3}}[ .-]?(?:\(0\)\s?)?(?:\d{{6,12}}|{GROUPS}){END}", 0.6),
         Pattern("area code in brackets (medium)", rf"(?<![\w)])\(\d{{2,4}}\)\s?{GROUPS}{END}", 0.5),
-        Pattern("labelled line (medium)", rf"(?<![\w+/.,:-])(?:{GROUPS}|\d{{7,12}}){LINE_LABEL}", 0.5),
+        Pattern("labelled line (medium)", rf"(?<![\w+/.:-])(?:{GROUPS}|\d{{7,12}}){LINE_LABEL}", 0.5),
         Pattern("digit groups (weak)", rf"(?<![\w+/.,:-]){GROUPS}(?![\w/.,:-]|\s?(?:mg|ml|mcg|units?|cc|kg|g|mm|cm|%))", 0.2),
     ]
     # Presidio compares lemmas: "messages" reads as "message".
     CONTEXT = ["phone", "telephone", "tel", "call", "mobile", "cell", "fax", "desk", "office", "number", "reach",
                "contact", "text", "message", "whatsapp", "dial"]
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """A phone number has 7 to 15 digits (ITU E.164); anything else is dropped."""
+        return None if sum(char.isdigit() for char in pattern_text) in self.DIGITS else False
 
 
 class LongNumberRecognizer(ConstantsRecognizer):
