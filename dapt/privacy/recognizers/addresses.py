@@ -75,7 +75,8 @@ CORES = [
     # whatever follows an address cue, up to the end of the sentence, if it holds a number
     regex.compile(rf"(?<=\b(?:{CUES})\s)(?=[^\n?!]{{0,40}}\d)[^\n?!]{{3,80}}?(?=[?!]|\.(?:\s|$)|\n|$)", CASE_INSENSITIVE),
 ]
-LEADING_NUMBERS = regex.compile(r"(?:\d{1,6}\s)+$")
+# Numbers right before a core, or a whole "213 Pilekrogen 53" before a unit core ("Apt. 263").
+LEADING_NUMBERS = regex.compile(r"(?:(?:\d{1,6}\s)?(?:\p{Lu}[\p{L}'’-]+\s){1,3}\d{1,5}[A-Za-z]?,?\s|(?:\d{1,6}\s)+)$")
 # , Town, Country 12345 after a core; a postcode may be split (394 13) or lead with letters (SW1A 1AA).
 PLACE_TAIL = regex.compile(
     rf"^(?:,?\s(?:{CAPITALISED}|\p{{Lu}}{{2,}})(?:\s(?:{CAPITALISED}|\p{{Lu}}{{2,}}|(?:{PARTICLES})))*(?:\s\d{{3,6}}(?:\s\d{{2,3}})?)?|,?\s\d{{4,6}}){{1,3}}\b",
@@ -84,6 +85,7 @@ PLACE_LINE = regex.compile(
     rf"^[ \t]*(?:,\s?)?(?:(?:{CAPITALISED}|\p{{Lu}}{{2,}}|\d{{2,6}}|(?:{PARTICLES})|nan|\([^)\n]{{1,30}}\))[ \t,]*){{1,6}}[.?!]?$"
 )
 MAX_PLACE_LINES = 4
+LOOK_BACK_CHARS = 60
 PROSE_ZIPF = 4.0
 SCORE = 0.7
 
@@ -107,7 +109,7 @@ class AddressRecognizer(EntityRecognizer):
 
 def grow(text: str, start: int, end: int) -> tuple[int, int]:
     """Extend a core over numbers before it, place names after it and place lines under it."""
-    before = LEADING_NUMBERS.search(text[max(0, start - 20) : start])
+    before = LEADING_NUMBERS.search(text[max(0, start - LOOK_BACK_CHARS) : start])
     if before:
         start -= len(before.group())
     line_end = text.find("\n", end)
