@@ -28,6 +28,7 @@ app = typer.Typer(help="Adapt language models to healthcare and finance text, sa
 privacy_app = typer.Typer(help="De-identification commands.", no_args_is_help=True)
 app.add_typer(privacy_app, name="privacy")
 err = Console(stderr=True)
+TABLE_WIDTH = 110  # the evaluation table's width when output is piped (rich would truncate to 80)
 
 
 def fail(error: UserError) -> typer.Exit:
@@ -196,7 +197,7 @@ def evaluate_command(
         table.add_column(column, no_wrap=True)
     for row in summary_rows(evaluation):
         table.add_row(*row)
-    Console().print(table)
+    Console(width=max(Console().width, TABLE_WIDTH)).print(table)
     for miss in evaluation.misses[:misses]:
         typer.echo(f"missed {miss.label} in {miss.doc_id}: {miss.context}")
     if output is not None:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from functools import cache
 
-from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngine, NlpEngineProvider, SpacyNlpEngine
+from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from dapt.domains.base import load_domain
+from dapt.privacy.plausibility import SPACY, is_plausible
 from dapt.privacy.recognizers import generic_recognizers
 
 LANGUAGE = "en"
@@ -49,6 +51,23 @@ def ner_only(nlp: Language) -> None:
     nlp.select_pipes(enable=[name for name in nlp.pipe_names if name in needed])
 
 
+class PlausibleSpacyRecognizer(SpacyRecognizer):
+    """spaCy's entities minus those that cannot be personal data here (see plausibility.py).
+
+    Filtering inside the recognizer, before Presidio merges results, keeps a pattern finding
+    ("thomas" after "dr.") that an implausible spaCy span around it ("thomas aware") would swallow.
+    """
+
+    def __init__(self, allowed: frozenset[str], supported_entities: list[str]) -> None:
+        super().__init__(supported_entities=supported_entities, name=SPACY)
+        self._allowed = allowed
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
+        """spaCy's results that pass ``is_plausible``."""
+        results = super().analyze(text, entities, nlp_artifacts)
+        return [result for result in results if is_plausible(result, text, self._allowed)]
+
+
 @cache
 def nlp_engine(spacy_model: str) -> NlpEngine:
     """A spaCy NLP engine built from an installed package or folder (never downloaded)."""
@@ -66,10 +85,13 @@ def analyzer_for(domain_name: str, spacy_model: str) -> AnalyzerEngine:
     engine = nlp_engine(spacy_model)
     registry = RecognizerRegistry(supported_languages=[LANGUAGE])
     registry.load_predefined_recognizers(languages=[LANGUAGE], nlp_engine=engine)
-    for name in SUPERSEDED:
+    for name in (*SUPERSEDED, SPACY):
         registry.remove_recognizer(name)
+    domain = load_domain(domain_name)
+    allowed = frozenset(entry.lower() for entry in domain.allow_list)
+    registry.add_recognizer(PlausibleSpacyRecognizer(allowed, engine.get_supported_entities()))
     present = {recognizer.name for recognizer in registry.recognizers}
-    for recognizer in [*generic_recognizers(), *load_domain(domain_name).recognizers()]:
+    for recognizer in [*generic_recognizers(), *domain.recognizers()]:
         if recognizer.name not in present:
             registry.add_recognizer(recognizer)
     return AnalyzerEngine(nlp_engine=engine, registry=registry, supported_languages=[LANGUAGE])

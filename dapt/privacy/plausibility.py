@@ -22,7 +22,6 @@ NAME_TYPES = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "NRP"})
 WORD = re.compile(r"[^\W\d_][\w'’-]*")
 ABBREVIATION_LETTERS = 4
 ENGLISH_WORD_ZIPF = 3.0  # a word at least this common is an English word, not a name to protect
-DEMONYM_ZIPF = 2.0  # Slovenian, Lutheran: rare, but known to English
 SPACY_NAME_ZIPF = 5.8  # Johnson, David: common, yet names where spaCy says so; "My" is commoner
 SALUTATIONS = frozenset({"dear", "sir", "madam", "mr", "mrs", "ms", "miss", "dr", "hi", "hello", "regards"})
 UNSEEN_ZIPF = 1.5  # rarer than this: not an English word at all (a foreign surname, a typo)
@@ -95,8 +94,6 @@ def plausible_name(value: str, words: list[str], entity_type: str) -> bool:
         return False  # abbreviations ("BID", "MD") name no one
     if value.isupper() and all(english_zipf(word) >= ENGLISH_WORD_ZIPF for word in lowered):
         return False  # headers ("EMERGENCY DEPARTMENT")
-    if entity_type == "NRP":
-        return english_zipf(lowered[0]) >= DEMONYM_ZIPF  # nationalities and religions are known words
     if entity_type in ("PERSON", "ORGANIZATION") and any(
         (w in first_names() or w in last_names()) and english_zipf(w) < SPACY_NAME_ZIPF for w in lowered
     ):
