@@ -30,6 +30,15 @@ def chunk_starts(length: int, chunk_chars: int = CHUNK_CHARS, overlap: int = OVE
     return list(range(0, max(length - overlap, 1), step))
 
 
+def owned_range(start: int, length: int, document_length: int) -> tuple[int, int]:
+    """The part of a chunk whose detections count: up to the middle of each overlap, so a value
+    cut at a chunk's edge is taken from the neighbour that holds it whole."""
+    half = OVERLAP_CHARS // 2
+    lo = start + half if start > 0 else 0
+    hi = start + length - half if start + length < document_length else document_length
+    return lo, hi
+
+
 def _chunks(text: str, chunk_chars: int) -> Iterator[tuple[int, str]]:
     for start in chunk_starts(len(text), chunk_chars):
         yield start, text[start : start + chunk_chars]
@@ -72,7 +81,8 @@ def detect(
             results = analyzer.analyze(
                 chunk, LANGUAGE, nlp_artifacts=artifacts, allow_list=allow or None, score_threshold=score_threshold
             )
-            found[index].extend(_shifted(result, start) for result in results)
+            lo, hi = owned_range(start, len(chunk), len(batch[index].text))
+            found[index].extend(_shifted(r, start) for r in results if lo <= r.start + start < hi)
         for doc, results in zip(batch, found, strict=True):
             yield doc, _merge(results, doc.text, allowed)
 

@@ -12,6 +12,7 @@ value, and no result is persisted. Workers read the key themselves (``--key-file
 
 from __future__ import annotations
 
+import logging
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -78,6 +79,9 @@ def anonymize_partition(
     records: Sequence[Document | Example], cfg: RunConfig, key_file: Path | None
 ) -> list[tuple[Row, list[Finding]]]:
     """One partition's rows and findings, computed on a worker with the key it reads itself."""
+    # Workers log through Prefect's and Dask's handlers, where Presidio warns about every spaCy
+    # label it does not map (CARDINAL, QUANTITY ...) in every text.
+    logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
     return list(anonymized_rows(records, cfg, load_key(key_file)))
 
 

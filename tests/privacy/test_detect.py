@@ -24,10 +24,7 @@ START_OF_THIRD = STARTS[2]  # the second chunk holds the value whole; the third 
 # fmt: off
 BORDERS = [
     (END_OF_FIRST,   START_OF_THIRD),  # email cut at the first chunk's end, phone at the third chunk's start
-    pytest.param(START_OF_THIRD, END_OF_FIRST, marks=pytest.mark.xfail(strict=True, reason=(
-        "detect keeps what a recognizer finds in a value cut at a chunk's end (here STREET_ADDRESS on "
-        "'617-55'); merging should keep each chunk's detections only where it owns the overlap"
-    ))),                               # the same borders, values swapped
+    (START_OF_THIRD, END_OF_FIRST),    # the same borders, values swapped
 ]
 # fmt: on
 
