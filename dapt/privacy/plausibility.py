@@ -64,9 +64,17 @@ def is_plausible(result: RecognizerResult, text: str, allowed: Collection[str]) 
     words = WORD.findall(value)
     if any(word.lower() in SALUTATIONS for word in words[:1]) and len(words) == 1:
         return False
-    if value.lower() in allowed or any(word.lower() in allowed for word in words):
+    if value.lower() in allowed or _has_allowed_word_and_no_name(words, allowed):
         return False
     return recognizer_of(result) != SPACY or plausible_name(value, words, result.entity_type)
+
+
+def _has_allowed_word_and_no_name(words: list[str], allowed: Collection[str]) -> bool:
+    """``Foley catheter`` is a device; ``Mary Nash`` stays a person although NASH is a diagnosis."""
+    lowered = [word.lower() for word in words]
+    if not any(word in allowed for word in lowered):
+        return False
+    return not any(word not in allowed and (word in first_names() or word in last_names()) for word in lowered)
 
 
 def plausible_date(value: str, from_spacy: bool) -> bool:
