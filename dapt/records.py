@@ -27,6 +27,15 @@ class Example:
 
 
 @dataclass(frozen=True)
+class Span:
+    """A labelled stretch of a text: a gold annotation (Python str offsets, end exclusive)."""
+
+    start: int
+    end: int
+    label: str
+
+
+@dataclass(frozen=True)
 class Finding:
     """A detected personal-data span: where it is and what it is, never its value."""
 

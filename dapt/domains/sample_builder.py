@@ -20,6 +20,7 @@ from typing import NamedTuple, TypeVar
 from faker import Faker
 
 from dapt.io import write_jsonl
+from dapt.records import Span
 
 T = TypeVar("T")
 
@@ -58,15 +59,6 @@ class Pii:
 Part = str | Pii
 Parts = Part | Sequence[Part]
 Slot = Parts | Callable[[], Parts]
-
-
-@dataclass(frozen=True)
-class Span:
-    """Where a planted value sits in a document (Python str offsets, end exclusive)."""
-
-    start: int
-    end: int
-    label: str
 
 
 @dataclass(frozen=True)

@@ -21,20 +21,11 @@ from dapt.io import iter_rows
 from dapt.privacy.detect import detect, to_finding
 from dapt.privacy.engine import analyzer_for
 from dapt.progress import progress
-from dapt.records import BadRow, Document, Finding
+from dapt.records import BadRow, Document, Finding, Span
 
 TOKEN = re.compile(r"[A-Za-z0-9]+")
 CONTEXT_CHARS = 40
 MAX_MISSES = 200
-
-
-@dataclass(frozen=True)
-class GoldSpan:
-    """One annotated personal-data span."""
-
-    start: int
-    end: int
-    label: str
 
 
 @dataclass(frozen=True)
@@ -43,7 +34,7 @@ class GoldDocument:
 
     doc_id: str
     text: str
-    spans: tuple[GoldSpan, ...]
+    spans: tuple[Span, ...]
 
     @property
     def document(self) -> Document:
@@ -133,7 +124,7 @@ def read_gold(path: Path) -> Iterator[GoldDocument]:
             if isinstance(row, BadRow):
                 raise ValueError(row.reason)
             text = row["text"]
-            spans = tuple(GoldSpan(int(s["start"]), int(s["end"]), str(s["label"])) for s in row.get("spans") or [])
+            spans = tuple(Span(int(s["start"]), int(s["end"]), str(s["label"])) for s in row.get("spans") or [])
             doc_id = str(row.get("doc_id", row.get("id", number)))
         except (KeyError, TypeError, ValueError):
             raise UserError(
@@ -152,7 +143,7 @@ def _covered(length: int, spans: Iterable[tuple[int, int]]) -> bytearray:
     return marks
 
 
-def _masked_context(document: GoldDocument, missed: GoldSpan) -> str:
+def _masked_context(document: GoldDocument, missed: Span) -> str:
     start, end = max(0, missed.start - CONTEXT_CHARS), min(len(document.text), missed.end + CONTEXT_CHARS)
     pieces, cursor = [], start
     for span in sorted(document.spans, key=lambda s: s.start):

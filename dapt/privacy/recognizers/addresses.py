@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import regex
 from faker.providers.address.en_US import Provider as UsAddress
-from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from dapt.privacy.recognizers.base import CASE_INSENSITIVE, CASE_SENSITIVE, result_of
+from dapt.privacy.recognizers.base import CASE_INSENSITIVE, CASE_SENSITIVE, CodedRecognizer
 from dapt.privacy.recognizers.gazetteer import english_zipf
 
 
@@ -90,21 +90,15 @@ PROSE_ZIPF = 4.0
 SCORE = 0.7
 
 
-class AddressRecognizer(EntityRecognizer):
+class AddressRecognizer(CodedRecognizer):
     """Street addresses (cores grown to the whole address); returns ``STREET_ADDRESS``."""
 
     ENTITY = "STREET_ADDRESS"
 
-    def __init__(self) -> None:
-        super().__init__(supported_entities=[self.ENTITY], name=type(self).__name__, supported_language="en")
-
-    def load(self) -> None:
-        """Nothing to load: the patterns are module constants."""
-
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
         """One result per address, merged across cores that touch."""
         spans = sorted(grow(text, *match.span()) for pattern in CORES for match in pattern.finditer(text))
-        return [result_of(self, self.ENTITY, start, end, SCORE) for start, end in merge_touching(text, spans)]
+        return [self.result(start, end, SCORE) for start, end in merge_touching(text, spans)]
 
 
 def grow(text: str, start: int, end: int) -> tuple[int, int]:

@@ -1,8 +1,12 @@
-"""A pattern recognizer whose data lives in class constants (no constructor per recognizer)."""
+"""Recognizer bases: patterns in class constants, or code with one entity; Faker list readers."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+import pkgutil
+from collections.abc import Iterator
+from importlib import import_module
+from types import ModuleType
+from typing import Any, ClassVar
 
 import regex
 from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
@@ -33,10 +37,32 @@ class ConstantsRecognizer(PatternRecognizer):
         )
 
 
-def result_of(recognizer: EntityRecognizer, entity: str, start: int, end: int, score: float) -> RecognizerResult:
-    """A result from a hand-written ``analyze``, named after its recognizer as Presidio's own are."""
-    metadata = {
-        RecognizerResult.RECOGNIZER_NAME_KEY: recognizer.name,
-        RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: recognizer.id,
-    }
-    return RecognizerResult(entity, start, end, score, recognition_metadata=metadata)
+class CodedRecognizer(EntityRecognizer):
+    """Base of recognizers whose ``analyze`` is code, not patterns: one ENTITY, named after the class."""
+
+    ENTITY: ClassVar[str]
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=[self.ENTITY], name=type(self).__name__, supported_language="en")
+
+    def load(self) -> None:
+        """Nothing to load by default; gazetteer recognizers warm their lists here."""
+
+    def result(self, start: int, end: int, score: float) -> RecognizerResult:
+        """A result named after this recognizer, as Presidio's own are."""
+        metadata = {RecognizerResult.RECOGNIZER_NAME_KEY: self.name, RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id}
+        return RecognizerResult(self.ENTITY, start, end, score, recognition_metadata=metadata)
+
+
+def faker_providers(package: ModuleType) -> Iterator[tuple[str, Any]]:
+    """(locale, Provider class) of every locale module Faker ships in ``package``."""
+    for module in pkgutil.iter_modules(package.__path__):
+        yield module.name, import_module(f"{package.__name__}.{module.name}").Provider
+
+
+def string_values(provider: Any, attribute: str) -> list[str]:
+    """The strings of a Faker list attribute (list, tuple, set or weighted dict); [] when absent."""
+    values = getattr(provider, attribute, None)
+    if not isinstance(values, dict | list | tuple | set | frozenset):
+        return []
+    return [value for value in values if isinstance(value, str)]

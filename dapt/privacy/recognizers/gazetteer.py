@@ -11,11 +11,11 @@ from __future__ import annotations
 from functools import cache
 
 import regex
-from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from wordfreq import zipf_frequency
 
-from dapt.privacy.recognizers.base import result_of
+from dapt.privacy.recognizers.base import CodedRecognizer
 from dapt.privacy.recognizers.names import first_names, last_names
 
 TITLE_WORD = r"\p{Lu}\p{Ll}+(?:[-'’]\p{L}+)?"
@@ -99,13 +99,10 @@ def is_lower_case_name(first: str, last: str) -> bool:
     return _is_first_name(first) and last_is_surname and english_zipf(last) < RARE_ZIPF
 
 
-class GazetteerNameRecognizer(EntityRecognizer):
+class GazetteerNameRecognizer(CodedRecognizer):
     """Person names in any case, recognised by the package gazetteer rather than by context."""
 
     ENTITY = "PERSON"
-
-    def __init__(self) -> None:
-        super().__init__(supported_entities=[self.ENTITY], name=type(self).__name__, supported_language="en")
 
     def load(self) -> None:
         """Warm the gazetteer so the first document does not pay for it."""
@@ -119,7 +116,7 @@ class GazetteerNameRecognizer(EntityRecognizer):
             if is_lower_case_name(match.group(1), match.group(2)):
                 spans.append(match.span())
                 scores.append(LOWER_SCORE)
-        return [result_of(self, self.ENTITY, start, end, score) for (start, end), score in zip(spans, scores, strict=True)]
+        return [self.result(start, end, score) for (start, end), score in zip(spans, scores, strict=True)]
 
 
 def _groups(match: regex.Match[str]) -> list[tuple[str, int, int]]:

@@ -6,25 +6,20 @@ spaCy's small model misses lower-case names ("dr. carroll", "michelle, rn") and 
 
 from __future__ import annotations
 
-import pkgutil
 from functools import cache
-from importlib import import_module
 
 import faker.providers.person as faker_person
 
 from presidio_analyzer import Pattern
 
-from dapt.privacy.recognizers.base import CASE_SENSITIVE, ConstantsRecognizer
+from dapt.privacy.recognizers.base import CASE_SENSITIVE, ConstantsRecognizer, faker_providers, string_values
 
 NAME = r"[A-Z][a-z]*(?:['’-]?[A-Z]?[a-z]+)+"  # Smith, McLean, O'Brien, Smith-Jones
 LOWER_OR_TITLE_NAME = rf"(?:{NAME}|[a-z][a-z'’-]+)"
 CAPITALISED = rf"(?:{NAME}|[A-Z]{{2,}})"
 ANY_CASE_NAME = rf"(?:{CAPITALISED}|[a-z][a-z'’-]+)"
+FIRST_NAME_ATTRIBUTES = ("first_names", "first_names_female", "first_names_male")
 LATIN_SCRIPT_LIMIT = 0x250  # a locale whose names all lie below U+0250 is written in Latin script
-
-
-def _words(value: object) -> list[str]:
-    return [str(word) for word in value] if isinstance(value, dict | list | tuple | set | frozenset) else []
 
 
 @cache
@@ -32,14 +27,12 @@ def _gazetteer() -> tuple[frozenset[str], frozenset[str]]:
     """(first names, last names), lower-cased, of every Latin-script locale Faker ships."""
     firsts: set[str] = set()
     lasts: set[str] = set()
-    for module in pkgutil.iter_modules(faker_person.__path__):
-        provider = import_module(f"faker.providers.person.{module.name}").Provider
-        given = [*_words(getattr(provider, "first_names", ())), *_words(getattr(provider, "first_names_female", ())),
-                 *_words(getattr(provider, "first_names_male", ()))]
+    for _, provider in faker_providers(faker_person):
+        given = [name for attribute in FIRST_NAME_ATTRIBUTES for name in string_values(provider, attribute)]
         if not given or any(ord(char) >= LATIN_SCRIPT_LIMIT for word in given for char in word):
             continue
         firsts.update(word.lower() for word in given)
-        lasts.update(word.lower() for word in _words(getattr(provider, "last_names", ())))
+        lasts.update(word.lower() for word in string_values(provider, "last_names"))
     return frozenset(firsts), frozenset(lasts)
 
 

@@ -4,16 +4,14 @@ its English country names. A one-word town must be rare as an English word (``Ch
 
 from __future__ import annotations
 
-import pkgutil
 from functools import cache
-from importlib import import_module
 
 import faker.providers.address as faker_address
 import regex
-from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from dapt.privacy.recognizers.base import result_of
+from dapt.privacy.recognizers.base import CodedRecognizer, faker_providers, string_values
 from dapt.privacy.recognizers.gazetteer import RARE_ZIPF, english_zipf
 
 CITY_ATTRIBUTES = ("cities", "city_names", "towns")
@@ -28,14 +26,10 @@ def places() -> tuple[frozenset[str], frozenset[str]]:
     """(towns, countries), lower-cased, from Faker's address providers."""
     towns: set[str] = set()
     countries: set[str] = set()
-    for module in pkgutil.iter_modules(faker_address.__path__):
-        provider = import_module(f"faker.providers.address.{module.name}").Provider
-        for attribute in CITY_ATTRIBUTES:
-            values = getattr(provider, attribute, None)
-            if isinstance(values, list | tuple | set):
-                towns.update(value.lower() for value in values if isinstance(value, str))
-        if module.name.startswith("en"):
-            countries.update(value.lower() for value in getattr(provider, "countries", ()) if isinstance(value, str))
+    for locale, provider in faker_providers(faker_address):
+        towns.update(value.lower() for attribute in CITY_ATTRIBUTES for value in string_values(provider, attribute))
+        if locale.startswith("en"):
+            countries.update(value.lower() for value in string_values(provider, "countries"))
     return frozenset(towns), frozenset(countries)
 
 
@@ -46,13 +40,10 @@ def is_place(phrase: str) -> bool:
     return lowered in countries or (lowered in towns and (" " in lowered or english_zipf(lowered) < RARE_ZIPF))
 
 
-class PlaceGazetteerRecognizer(EntityRecognizer):
+class PlaceGazetteerRecognizer(CodedRecognizer):
     """Capitalised town and country names the package gazetteer knows; returns ``LOCATION``."""
 
     ENTITY = "LOCATION"
-
-    def __init__(self) -> None:
-        super().__init__(supported_entities=[self.ENTITY], name=type(self).__name__, supported_language="en")
 
     def load(self) -> None:
         """Warm the gazetteer so the first document does not pay for it."""
@@ -61,7 +52,7 @@ class PlaceGazetteerRecognizer(EntityRecognizer):
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
         """The longest known place inside every capitalised run."""
         return [
-            result_of(self, self.ENTITY, start, end, SCORE)
+            self.result(start, end, SCORE)
             for run in CAPITALISED_RUN.finditer(text)
             for start, end in longest_places([word.span() for word in WORD.finditer(text, *run.span())], text)
         ]
