@@ -17,13 +17,15 @@ from dapt.config import RunConfig
 from dapt.domains.base import load_domain
 from dapt.io import JsonlWriter, accept, read_documents
 from dapt.privacy.engine import LANGUAGE, analyzer_for
-from dapt.privacy.plausibility import is_plausible, recognizer_of
+from dapt.privacy.plausibility import SPACY, is_plausible, recognizer_of
 from dapt.progress import progress
 from dapt.records import BadRow, Document, Finding
 
 CHUNK_CHARS = 100_000
 OVERLAP_CHARS = 500
 BATCH_DOCUMENTS = 32
+
+
 def chunk_starts(length: int, chunk_chars: int = CHUNK_CHARS, overlap: int = OVERLAP_CHARS) -> list[int]:
     """Start offsets of chunks of at most ``chunk_chars`` that overlap by ``overlap``."""
     step = chunk_chars - overlap
@@ -45,7 +47,8 @@ def _chunks(text: str, chunk_chars: int) -> Iterator[tuple[int, str]]:
 
 
 def _merge(results: list[RecognizerResult], text: str, allowed: frozenset[str]) -> list[RecognizerResult]:
-    plausible = [r for r in results if is_plausible(r, text, allowed)]
+    """Plausible results, deduplicated, in text order (spaCy's were checked by their recognizer)."""
+    plausible = [r for r in results if recognizer_of(r) == SPACY or is_plausible(r, text, allowed)]
     return sorted(EntityRecognizer.remove_duplicates(plausible), key=lambda r: (r.start, -r.end))
 
 

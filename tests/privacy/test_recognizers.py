@@ -14,6 +14,7 @@ from dapt.domains.medical.recognizers import (
 from dapt.privacy.recognizers.addresses import AddressRecognizer
 from dapt.privacy.recognizers.contact import (
     CityStateRecognizer,
+    GuardedUrlRecognizer,
     InternationalPhoneRecognizer,
     LongNumberRecognizer,
     NanpPhoneRecognizer,
@@ -98,6 +99,10 @@ CASES = [
     (HealthPlanIdRecognizer, "member ID VHC070423299. Recent",  ["VHC070423299"]),
     (HealthPlanIdRecognizer, "member states she is",            []),                 # no digits
     (TownRecognizer,       "discharge home to Port Heather in", ["Port Heather"]),
+    (GuardedUrlRecognizer, "see www.mercy-clinic.org/portal now", ["www.mercy-clinic.org/portal"]),  # no schema
+    (GuardedUrlRecognizer, "at https://example.com/a?b=1 today", ["https://example.com/a?b=1"]),   # schema
+    (GuardedUrlRecognizer, "patient portal: kelly.org",          ["kelly.org"]),                    # bare host
+    (GuardedUrlRecognizer, "dose 2.5 mg at 10.30 daily",         []),                               # decimals
     (LabelledNameRecognizer, "social: wife elaine called",      ["elaine"]),         # lower case
     (LabelledNameRecognizer, "wife called, updated",            []),                 # "called" is no name
     (LabelledNameRecognizer, "Name: Marion McLean\nUnit",       ["Marion McLean"]),  # inner capital

@@ -14,7 +14,7 @@ class MrnRecognizer(ConstantsRecognizer):
 
     ENTITY = "MRN"
     PATTERNS = [
-        Pattern("MRN (labelled)", r"(?<=\b(?:MRN|MR#|MR\s?No\.?|Unit\s?No\.?|medical record(?: number| no\.?)?)[:#\s]{0,3})[A-Z]{0,2}\d{5,10}\b", 0.9),
+        Pattern("MRN (labelled)", r"(?=[A-Z]{0,2}\d)(?<=\b(?:MRN|MR#|MR\s?No\.?|Unit\s?No\.?|medical record(?: number| no\.?)?)[:#\s]{0,3})[A-Z]{0,2}\d{5,10}\b", 0.9),
         Pattern("MRN (weak)", r"\b\d{6,10}\b", 0.05),
     ]
     CONTEXT = ["mrn", "medical record", "record number", "chart", "mr#"]
@@ -27,7 +27,7 @@ class HealthPlanIdRecognizer(ConstantsRecognizer):
     PATTERNS = [
         Pattern(
             "plan id (labelled)",
-            r"(?<=\b(?:member(?: id| no\.?| number)?|policy(?: id| no\.?| number)?|subscriber(?: id)?|"
+            r"(?<=[:#\s])(?<=\b(?:member(?: id| no\.?| number)?|policy(?: id| no\.?| number)?|subscriber(?: id)?|"
             r"health plan(?: id| no\.?)?|insurance(?: id| no\.?)|medicaid(?: id| no\.?)?|group(?: no\.?| number))[:#\s]{1,3})"
             r"[A-Z0-9][A-Z0-9-]{5,19}\b",
             0.85,

@@ -6,6 +6,7 @@ from dapt.privacy.recognizers.addresses import AddressRecognizer
 from dapt.privacy.recognizers.base import CASE_SENSITIVE, ConstantsRecognizer
 from dapt.privacy.recognizers.contact import (
     CityStateRecognizer,
+    GuardedUrlRecognizer,
     InternationalPhoneRecognizer,
     LongNumberRecognizer,
     NanpPhoneRecognizer,
@@ -47,6 +48,7 @@ def generic_recognizers() -> list[EntityRecognizer]:
         ShortDateRecognizer,
         MonthNameDateRecognizer,
         TownRecognizer,
+        GuardedUrlRecognizer,
     ]
     return [cls() for cls in classes]
 

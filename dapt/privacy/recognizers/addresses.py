@@ -56,7 +56,8 @@ CORES = [
     # 269 holly union st (any case, unambiguous street words only)
     regex.compile(rf"\b{HOUSE_NUMBER}\s(?:{ANY_WORD}\s){{1,3}}(?:{STRONG_SUFFIXES})\b\.?", CASE_INSENSITIVE),
     # Magasinsgatan 7, Villacher Strasse 89, Kálmán Imre u. 12.
-    regex.compile(rf"(?:\b(?-i:{CAPITALISED})\s)?\b\p{{L}}*(?:{ENDINGS})\s\d{{1,5}}[A-Za-z]?\b\.?", CASE_INSENSITIVE),
+    # (the lookahead skips words not followed by a number before trying every ending)
+    regex.compile(rf"(?:\b(?-i:{CAPITALISED})\s)?\b(?=\p{{L}}+\.?\s\d)\p{{L}}*(?:{ENDINGS})\s\d{{1,5}}[A-Za-z]?\b\.?", CASE_INSENSITIVE),
     # Rua do Arenque 1634, Via dei Fiorentini 17, ul. Chrzanowska 61, Rue Al Imam Al Bakri
     regex.compile(
         rf"\b(?:{PREFIXES})\.?\s(?:(?:{PARTICLES})\s)*{CAPITALISED}(?:\s(?:(?:{PARTICLES})\s)*{CAPITALISED}){{0,3}}(?:\s\d{{1,5}}[A-Za-z]?\b\.?)?",
@@ -73,7 +74,7 @@ CORES = [
     # the corner of Main Street and 5th
     regex.compile(rf"\b(?:the\s)?corner\sof\s[^\n,?!]{{3,60}}?\sand\s(?:{ANY_WORD}|\d+\w*)(?:\s{CAPITALISED}){{0,3}}", CASE_INSENSITIVE),
     # whatever follows an address cue, up to the end of the sentence, if it holds a number
-    regex.compile(rf"(?<=\b(?:{CUES})\s)(?=[^\n?!]{{0,40}}\d)[^\n?!]{{3,80}}?(?=[?!]|\.(?:\s|$)|\n|$)", CASE_INSENSITIVE),
+    regex.compile(rf"(?<=\s)(?<=\b(?:{CUES})\s)(?=[^\n?!]{{0,40}}\d)[^\n?!]{{3,80}}?(?=[?!]|\.(?:\s|$)|\n|$)", CASE_INSENSITIVE),
 ]
 # Numbers right before a core, or a whole "213 Pilekrogen 53" before a unit core ("Apt. 263").
 LEADING_NUMBERS = regex.compile(r"(?:(?:\d{1,6}\s)?(?:\p{Lu}[\p{L}'’-]+\s){1,3}\d{1,5}[A-Za-z]?,?\s|(?:\d{1,6}\s)+)$")

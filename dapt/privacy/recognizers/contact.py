@@ -1,33 +1,14 @@
-"""Postal and phone identifiers in the US formats notes and letters use."""
+"""Postal, phone and web identifiers in the formats notes and letters use."""
 
 from __future__ import annotations
 
-import re
-
 from faker.providers.address.en_US import Provider as UsAddress
 from presidio_analyzer import Pattern
+from presidio_analyzer.predefined_recognizers import UrlRecognizer
 
 from dapt.privacy.recognizers.base import CASE_SENSITIVE, ConstantsRecognizer
 
 STATES = "|".join(sorted(UsAddress.states_abbr, key=len, reverse=True))
-STREET_SUFFIXES = "|".join(
-    sorted({re.escape(s) for s in [*UsAddress.street_suffixes, "St", "Ave", "Rd", "Blvd", "Dr", "Ln", "Ct"]}, key=len, reverse=True)
-)
-UNIT = r"(?:,?\s(?:Apt\.?|Suite|Unit|Ste\.?|#)\s?\w+)?"
-
-
-class StreetAddressRecognizer(ConstantsRecognizer):
-    """House number, street name and a street suffix (USPS list via Faker), with an optional unit."""
-
-    ENTITY = "STREET_ADDRESS"
-    PATTERNS = [
-        Pattern(
-            "street address (medium)",
-            rf"\b\d{{1,6}}\s(?:[NSEW]\.?\s)?(?:[A-Z][a-z]+\s){{1,3}}(?:{STREET_SUFFIXES})\b\.?{UNIT}",
-            0.65,
-        )
-    ]
-    FLAGS = CASE_SENSITIVE
 
 
 class CityStateRecognizer(ConstantsRecognizer):
@@ -52,10 +33,10 @@ class ZipCodeRecognizer(ConstantsRecognizer):
 
     ENTITY = "ZIP_CODE"
     PATTERNS = [
-        Pattern("zip after state (strong)", rf"(?<=\b(?:{STATES})\s)\d{{5}}(?:-\d{{4}})?\b", 0.8),
+        Pattern("zip after state (strong)", rf"(?=\d)(?<=\b(?:{STATES})\s)\d{{5}}(?:-\d{{4}})?\b", 0.8),
         Pattern(
             "postcode after label (strong)",
-            r"(?<=\b(?i:zip(?: code)?|postcode|postal code|post code)[:\s]{1,3})\d{3,5}(?:[ -]\d{2,4})?\b",
+            r"(?=\d)(?<=\b(?i:zip(?: code)?|postcode|postal code|post code)[:\s]{1,3})\d{3,5}(?:[ -]\d{2,4})?\b",
             0.8,
         ),
     ]
@@ -114,3 +95,20 @@ class LongNumberRecognizer(ConstantsRecognizer):
             0.45,
         )
     ]
+
+
+class GuardedUrlRecognizer(UrlRecognizer):
+    """Presidio's URL recognizer, its schema-less pattern behind a guard.
+
+    That pattern has no anchor: at every character it takes a run of host characters and
+    backtracks through 400 top-level domains. A URL's host run always holds a dot before a
+    letter, so the guard fails most positions at once (5x faster on notes, the same matches).
+    """
+
+    GUARD = r"(?=[a-z0-9.\-]*[.][a-z])"
+    UNANCHORED = "Non schema URL"
+
+    def __init__(self) -> None:
+        guarded = Pattern(self.UNANCHORED, "(?i)" + self.GUARD + self.BASE_URL_REGEX, 0.5)
+        patterns = [guarded if pattern.name == self.UNANCHORED else pattern for pattern in UrlRecognizer.PATTERNS]
+        super().__init__(patterns=patterns, name=type(self).__name__)

