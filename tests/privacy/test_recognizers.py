@@ -64,7 +64,10 @@ CASES = [
     (GazetteerNameRecognizer, "Directed By: Johannes Varvio",  ["Johannes Varvio"]), # first name, rare word
     (GazetteerNameRecognizer, "by Szabina J Gelencsér today",  ["Szabina J Gelencsér"]),  # initial shape
     (GazetteerNameRecognizer, "spoke with patricia desrosiers", ["patricia desrosiers"]),  # lower case
+    (GazetteerNameRecognizer, "my name is benjamin a seiler",  ["benjamin a seiler"]),  # pairs overlap
     (GazetteerNameRecognizer, "per Rintanen, plan",            ["Rintanen"]),       # surname ending
+    (GazetteerNameRecognizer, "seen by Abramovich today",      ["Abramovich"]),     # surname ending, rare word
+    (GazetteerNameRecognizer, "visit to Ostrich Farm",         []),                 # ending, yet an English word
     (GazetteerNameRecognizer, "Will Continue Current Plan",    []),                 # common words
     (GazetteerNameRecognizer, "will mark site, may need",      []),                 # names that are words
     (PlaceGazetteerRecognizer, "moved from Charleroi, Belgium", ["Charleroi", "Belgium"]),

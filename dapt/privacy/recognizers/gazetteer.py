@@ -34,6 +34,7 @@ def english_zipf(word: str) -> float:
 
 
 UNSEEN_ZIPF = 1.5  # rarer than this: not an English word at all
+SURNAME_ENDING_ZIPF = 2.5  # Borkowski 1.7, Abramovich 2.4; ostrich 3.1, iceberg 3.4, sandwich 4.1
 # Surname endings of Slavic, Nordic, Finnish, Greek, Romanian, Armenian and Ukrainian names.
 SURNAME_ENDINGS = (
     "ski", "ska", "cki", "cka", "ova", "ová", "ov", "ev", "ević", "ović", "ovic", "vić", "ich", "sson", "nen",
@@ -48,7 +49,7 @@ def is_name_evidence(word: str) -> bool:
     zipf = english_zipf(lowered)
     if lowered in first_names() or lowered in last_names():
         return zipf < RARE_ZIPF
-    return zipf < UNSEEN_ZIPF and len(lowered) > 4 and lowered.endswith(SURNAME_ENDINGS)
+    return zipf < SURNAME_ENDING_ZIPF and len(lowered) > 4 and lowered.endswith(SURNAME_ENDINGS)
 
 
 def _is_name_part(word: str) -> bool:
@@ -112,7 +113,7 @@ class GazetteerNameRecognizer(CodedRecognizer):
         """Capitalised runs and lower-case first-last pairs that read as names."""
         spans = [span for match in CAPITALISED_RUN.finditer(text) if (span := run_span(_groups(match)))]
         scores = [SINGLE_SCORE if " " not in text[s:e] else RUN_SCORE for s, e in spans]
-        for match in LOWER_PAIR.finditer(text):
+        for match in LOWER_PAIR.finditer(text, overlapped=True):
             if is_lower_case_name(match.group(1), match.group(2)):
                 spans.append(match.span())
                 scores.append(LOWER_SCORE)
