@@ -55,6 +55,8 @@ CASES = [
     (AddressRecognizer,    "at 14 Crown Street\n Suite 321\n LONDON\n United Kingdom 75419\nThanks",
                            ["14 Crown Street\n Suite 321\n LONDON\n United Kingdom 75419"]),  # block
     (AddressRecognizer,    "send it to Magasinsgatan 7, Lund.", ["Magasinsgatan 7, Lund"]),  # fused ending
+    (AddressRecognizer,    ">228 Ringvej 144\n>Apt. 902\n>Qaqortoq\n>Greenland 96817\n>Thanks",
+                           ["228 Ringvej 144\n>Apt. 902\n>Qaqortoq\n>Greenland 96817"]),  # quoted e-mail block
     (AddressRecognizer,    "at Villacher Strasse 89 today",    ["Villacher Strasse 89"]),  # German
     (AddressRecognizer,    "Rua do Arenque 1634 e",            ["Rua do Arenque 1634"]),  # Portuguese
     (AddressRecognizer,    "PSC 3294, Box 9168\nAPO AA 61487", ["PSC 3294, Box 9168\nAPO AA 61487"]),  # military

@@ -82,8 +82,9 @@ LEADING_NUMBERS = regex.compile(r"(?:(?:\d{1,6}\s)?(?:\p{Lu}[\p{L}'’-]+\s){1,3
 PLACE_TAIL = regex.compile(
     rf"^(?:,?\s(?:{CAPITALISED}|\p{{Lu}}{{2,}})(?:\s(?:{CAPITALISED}|\p{{Lu}}{{2,}}|(?:{PARTICLES})))*(?:\s\d{{3,6}}(?:\s\d{{2,3}})?)?|,?\s\d{{4,6}}){{1,3}}\b",
 )
+# A place line under an address; ">" opens the lines of a quoted e-mail.
 PLACE_LINE = regex.compile(
-    rf"^[ \t]*(?:,\s?)?(?:(?:{CAPITALISED}|\p{{Lu}}{{2,}}|\d{{2,6}}|(?:{PARTICLES})|nan|\([^)\n]{{1,30}}\))[ \t,]*){{1,6}}[.?!]?$"
+    rf"^[ \t>]*(?:,\s?)?(?:(?:{CAPITALISED}|\p{{Lu}}{{2,}}|\d{{2,6}}|(?:{PARTICLES})|nan|\([^)\n]{{1,30}}\))[ \t,]*){{1,6}}[.?!]?$"
 )
 MAX_PLACE_LINES = 4
 LOOK_BACK_CHARS = 60
