@@ -14,12 +14,12 @@ from functools import cache
 
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
-from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngineProvider, SpacyNlpEngine
+from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, NlpEngineProvider, SpacyNlpEngine
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 from spacy.tokens import Doc
 
 from dapt.domains.base import load_domain
-from dapt.privacy.focus import focused_ner
+from dapt.privacy.focus import NER, focused_ner
 from dapt.privacy.plausibility import SPACY, is_plausible
 from dapt.privacy.recognizers import generic_recognizers
 
@@ -36,11 +36,20 @@ def plain_lemma(word: str) -> str:
     return lowered[:-1] if len(lowered) > 3 and lowered.endswith("s") and not lowered.endswith("ss") else lowered
 
 
+def _ignoring_unmapped(loaded: SpacyNlpEngine) -> NerModelConfiguration:
+    """Presidio's NER configuration for ``loaded``, told to drop the spaCy labels it maps to no
+    entity (CARDINAL, MONEY ...): it would keep each one with a warning in the log."""
+    configuration = loaded.ner_model_configuration
+    labels = loaded.nlp[LANGUAGE].get_pipe(NER).labels
+    unmapped = [label for label in labels if label not in configuration.model_to_presidio_entity_mapping]
+    return configuration.model_copy(update={"labels_to_ignore": [*configuration.labels_to_ignore, *unmapped]})
+
+
 class FocusedNlpEngine(SpacyNlpEngine):
     """Presidio's spaCy engine with focused NER (focus.py) and plain lemmas (``plain_lemma``)."""
 
     def __init__(self, loaded: SpacyNlpEngine, allowed: frozenset[str]) -> None:
-        super().__init__(models=loaded.models, ner_model_configuration=loaded.ner_model_configuration)
+        super().__init__(models=loaded.models, ner_model_configuration=_ignoring_unmapped(loaded))
         self.nlp = loaded.nlp
         self._allowed = allowed
 
