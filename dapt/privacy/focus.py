@@ -30,8 +30,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from dapt.privacy.plausibility import ABBREVIATION_LETTERS, SALUTATIONS, SPACY_NAME_ZIPF
-from dapt.privacy.recognizers.gazetteer import RARE_ZIPF, UNSEEN_ZIPF, english_zipf
+from dapt.privacy.plausibility import ABBREVIATION_LETTERS, SALUTATIONS
+from dapt.privacy.recognizers.base import EVERYDAY_ZIPF, english_zipf
+from dapt.privacy.recognizers.gazetteer import RARE_ZIPF, UNSEEN_ZIPF
 from dapt.privacy.recognizers.names import known_names
 from dapt.privacy.recognizers.places import places
 
@@ -70,7 +71,7 @@ def is_cue_word(word: str, text: str, start: int, allowed: Collection[str]) -> b
         return False
     if word.isupper() or starts_sentence(text, start):
         return zipf < UNSEEN_ZIPF or (zipf < OPENING_NAME_ZIPF and lowered in gazetteer_words())
-    return zipf < SPACY_NAME_ZIPF
+    return zipf < EVERYDAY_ZIPF
 
 
 def ner_windows(text: str, allowed: Collection[str], window_chars: int = WINDOW_CHARS) -> list[tuple[int, int]]:

@@ -14,7 +14,8 @@ from collections.abc import Collection
 
 from presidio_analyzer import RecognizerResult
 
-from dapt.privacy.recognizers.gazetteer import COMMON_ZIPF, english_zipf, is_name_evidence
+from dapt.privacy.recognizers.base import EVERYDAY_ZIPF, english_zipf
+from dapt.privacy.recognizers.gazetteer import COMMON_ZIPF, is_name_evidence
 from dapt.privacy.recognizers.names import first_names, last_names
 
 SPACY = "SpacyRecognizer"
@@ -22,7 +23,6 @@ NAME_TYPES = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "NRP"})
 WORD = re.compile(r"[^\W\d_][\w'’-]*")
 ABBREVIATION_LETTERS = 4
 ENGLISH_WORD_ZIPF = 3.0  # a word at least this common is an English word, not a name to protect
-SPACY_NAME_ZIPF = 5.8  # Johnson, David: common, yet names where spaCy says so; "My" is commoner
 SALUTATIONS = frozenset({"dear", "sir", "madam", "mr", "mrs", "ms", "miss", "dr", "hi", "hello", "regards"})
 UNSEEN_ZIPF = 1.5  # rarer than this: not an English word at all (a foreign surname, a typo)
 NUMBER_WORDS = r"\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few|many"
@@ -103,7 +103,7 @@ def plausible_name(value: str, words: list[str], entity_type: str) -> bool:
     if value.isupper() and all(english_zipf(word) >= ENGLISH_WORD_ZIPF for word in lowered):
         return False  # headers ("EMERGENCY DEPARTMENT")
     if entity_type in ("PERSON", "ORGANIZATION") and any(
-        (w in first_names() or w in last_names()) and english_zipf(w) < SPACY_NAME_ZIPF for w in lowered
+        (w in first_names() or w in last_names()) and english_zipf(w) < EVERYDAY_ZIPF for w in lowered
     ):
         return True  # spaCy's context said so, and the gazetteer agrees
     return entity_type == "LOCATION" or not all(english_zipf(word) >= COMMON_ZIPF for word in lowered)

@@ -47,6 +47,7 @@ CASES = [
     (TitledNameRecognizer, "dr. kaufman aware",                 ["kaufman"]),        # lower-case name
     (TitledNameRecognizer, "Dear Dr. Bennett,",                 ["Bennett"]),
     (LabelledNameRecognizer, "Patient: Meagan Mercer  MR#",     ["Meagan Mercer"]),
+    (LabelledNameRecognizer, "Customer: My email has changed",  []),                 # "My" is a name somewhere, and everyday English
     (LabelledNameRecognizer, "Patient: Stable overnight",       []),                 # not a known name
     (CredentialedNameRecognizer, "changes. michelle, rn",       ["michelle"]),
     (CredentialedNameRecognizer, "notify md w/ changes",        []),                 # "notify" is no name
@@ -63,6 +64,7 @@ CASES = [
     (AddressRecognizer,    "meet at the corner of Oak Street and Elm", ["the corner of Oak Street and Elm"]),
     (AddressRecognizer,    "walked 50 feet in the hall",       []),                 # distance, no street word
     (AddressRecognizer,    "via PEG tube 2 cans",              []),                 # "via" as a route
+    (AddressRecognizer,    "address on file. cust verified, SSN 831", []),          # number after the sentence
     (GazetteerNameRecognizer, "Directed By: Johannes Varvio",  ["Johannes Varvio"]), # first name, rare word
     (GazetteerNameRecognizer, "by Szabina J Gelencsér today",  ["Szabina J Gelencsér"]),  # initial shape
     (GazetteerNameRecognizer, "spoke with patricia desrosiers", ["patricia desrosiers"]),  # lower case

@@ -14,8 +14,7 @@ from faker.providers.address.en_US import Provider as UsAddress
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from dapt.privacy.recognizers.base import CASE_INSENSITIVE, CASE_SENSITIVE, CodedRecognizer
-from dapt.privacy.recognizers.gazetteer import english_zipf
+from dapt.privacy.recognizers.base import CASE_INSENSITIVE, CASE_SENSITIVE, CodedRecognizer, english_zipf
 
 
 def _alternatives(words: set[str]) -> str:
@@ -74,7 +73,11 @@ CORES = [
     # the corner of Main Street and 5th
     regex.compile(rf"\b(?:the\s)?corner\sof\s[^\n,?!]{{3,60}}?\sand\s(?:{ANY_WORD}|\d+\w*)(?:\s{CAPITALISED}){{0,3}}", CASE_INSENSITIVE),
     # whatever follows an address cue, up to the end of the sentence, if it holds a number
-    regex.compile(rf"(?<=\s)(?<=\b(?:{CUES})\s)(?=[^\n?!]{{0,40}}\d)[^\n?!]{{3,80}}?(?=[?!]|\.(?:\s|$)|\n|$)", CASE_INSENSITIVE),
+    # before that end ("address on file. SSN 831 ..." holds none)
+    regex.compile(
+        rf"(?<=\s)(?<=\b(?:{CUES})\s)(?=(?:[^\n?!.]|\.(?!\s|$)){{0,40}}\d)[^\n?!]{{3,80}}?(?=[?!]|\.(?:\s|$)|\n|$)",
+        CASE_INSENSITIVE,
+    ),
 ]
 # Numbers right before a core, or a whole "213 Pilekrogen 53" before a unit core ("Apt. 263").
 LEADING_NUMBERS = regex.compile(r"(?:(?:\d{1,6}\s)?(?:\p{Lu}[\p{L}'’-]+\s){1,3}\d{1,5}[A-Za-z]?,?\s|(?:\d{1,6}\s)+)$")

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import pkgutil
 from collections.abc import Iterator
+from functools import cache
 from importlib import import_module
 from types import ModuleType
 from typing import Any, ClassVar
 
 import regex
 from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
+from wordfreq import zipf_frequency
 
 CASE_INSENSITIVE = regex.DOTALL | regex.MULTILINE | regex.IGNORECASE
 CASE_SENSITIVE = regex.DOTALL | regex.MULTILINE
+EVERYDAY_ZIPF = 5.8  # "My", "Can", "The" are commoner: never a name alone; Johnson, David are not
+
+
+@cache
+def english_zipf(word: str) -> float:
+    """How common ``word`` is in English (wordfreq Zipf scale, 0 = unseen)."""
+    return zipf_frequency(word, "en")
 
 
 class ConstantsRecognizer(PatternRecognizer):

@@ -13,9 +13,8 @@ from functools import cache
 import regex
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
-from wordfreq import zipf_frequency
 
-from dapt.privacy.recognizers.base import CodedRecognizer
+from dapt.privacy.recognizers.base import CodedRecognizer, english_zipf
 from dapt.privacy.recognizers.names import first_names, last_names
 
 TITLE_WORD = r"\p{Lu}\p{Ll}+(?:[-'’]\p{L}+)?"
@@ -25,12 +24,6 @@ LOWER_PAIR = regex.compile(r"(?<![\p{L}\d])(\p{Ll}{2,})\s(?:\p{Ll}\.?\s)?(\p{Ll}
 RARE_ZIPF = 3.5  # rarer than this in English: a name where the gazetteer knows it
 COMMON_ZIPF = 4.5  # commoner than this: an English word even where the gazetteer knows it
 RUN_SCORE, SINGLE_SCORE, LOWER_SCORE = 0.6, 0.45, 0.5
-
-
-@cache
-def english_zipf(word: str) -> float:
-    """How common ``word`` is in English (wordfreq Zipf scale, 0 = unseen)."""
-    return zipf_frequency(word, "en")
 
 
 UNSEEN_ZIPF = 1.5  # rarer than this: not an English word at all

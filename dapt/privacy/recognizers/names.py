@@ -12,7 +12,14 @@ import faker.providers.person as faker_person
 
 from presidio_analyzer import Pattern
 
-from dapt.privacy.recognizers.base import CASE_SENSITIVE, ConstantsRecognizer, faker_providers, string_values
+from dapt.privacy.recognizers.base import (
+    CASE_SENSITIVE,
+    EVERYDAY_ZIPF,
+    ConstantsRecognizer,
+    english_zipf,
+    faker_providers,
+    string_values,
+)
 
 # Smith, McLean, O'Brien, Smith-Jones; atomic, so a failed match is not retried for every split
 # of the word into parts (15x faster on clinical notes, same matches)
@@ -92,8 +99,10 @@ class LabelledNameRecognizer(ConstantsRecognizer):
     FLAGS = CASE_SENSITIVE
 
     def validate_result(self, pattern_text: str) -> bool:
-        """A word must be a known first or last name ("wife elaine", not "wife called")."""
-        return any(is_known_name(word) for word in pattern_text.split())
+        """A word must be a known first or last name ("wife elaine", not "wife called") and not
+        among the commonest English words ("Customer: My email")."""
+        words = [word.strip(",.") for word in pattern_text.split()]
+        return any(is_known_name(word) and english_zipf(word.lower()) < EVERYDAY_ZIPF for word in words)
 
 
 class CredentialedNameRecognizer(ConstantsRecognizer):

@@ -12,7 +12,8 @@ from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from dapt.privacy.recognizers.base import CodedRecognizer, faker_providers, string_values
-from dapt.privacy.recognizers.gazetteer import RARE_ZIPF, english_zipf
+from dapt.privacy.recognizers.base import english_zipf
+from dapt.privacy.recognizers.gazetteer import RARE_ZIPF
 
 CITY_ATTRIBUTES = ("cities", "city_names", "towns")
 CAPITALISED_RUN = regex.compile(r"(?<![\p{L}\d])\p{Lu}[\p{L}'’-]*(?:[ -]\p{Lu}[\p{L}'’-]*){0,3}(?![\p{L}\d])")
