@@ -7,8 +7,8 @@ is one that could be part of such a name:
   (``Houston``, ``Mercer``, ``United``, not ``The``);
 - a word starting a sentence or written in capitals that a gazetteer knows or that English has
   never seen (``Arcuri``, ``FEYSVILLE``, not ``PREOPERATIVE``);
-- a lower-case first name, surname or place that English has hardly seen (``kristensen``, not
-  ``fascia``).
+- a lower-case first name, surname or country that is rare in English (``kristensen``; not
+  ``fascia``, a town somewhere).
 Allow-listed words (eponyms, drugs, shorthand), titles (``Dr``), month and day names (the date
 recognizers' work) and capitalised abbreviations of up to four letters (``HEENT`` is five) never
 are: the plausibility check would drop what spaCy found in them.
