@@ -107,7 +107,7 @@ def presidio_scores(presidio: BatchAnalyzerEngine, gold_path: Path) -> Evaluatio
     gold = list(read_gold(gold_path))
     evaluation = Evaluation()
     for document, results in zip(gold, presidio.analyze_iterator([g.text for g in gold], LANGUAGE), strict=True):
-        score_document(evaluation, document, [to_finding(document.doc_id, r) for r in results])
+        score_document(evaluation, document, [to_finding(document.doc_id, document.row, r) for r in results])
     return evaluation
 
 

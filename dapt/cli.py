@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,13 +19,14 @@ from dapt.env import apply_environment_defaults
 
 apply_environment_defaults()  # before prefect and transformers are imported
 
-from dapt.config import RunConfig, read_yaml, resolve_config  # noqa: E402
+from dapt.config import InputConfig, RunConfig, read_yaml, resolve_config  # noqa: E402
 from dapt.domains.base import installed_domains, load_domain  # noqa: E402
 from dapt.errors import UserError  # noqa: E402
 from dapt.ingest import Inputs, check_inputs  # noqa: E402
-from dapt.privacy.keys import create_key, load_key  # noqa: E402
+from dapt.privacy.keys import KEY_ENV, create_key, load_key, pseudonym  # noqa: E402
 from dapt.records import BadRow  # noqa: E402
-from dapt.runs import new_run_id, write_json, write_text  # noqa: E402
+from dapt.io import check_output_file  # noqa: E402
+from dapt.runs import create_run_folder, write_json, write_text  # noqa: E402
 
 app = typer.Typer(help="Adapt language models to healthcare and finance text, safely.", no_args_is_help=True)
 privacy_app = typer.Typer(help="De-identification commands.", no_args_is_help=True)
@@ -35,6 +39,31 @@ def fail(error: UserError) -> typer.Exit:
     """One line on stderr and exit code 2: how every user error ends."""
     err.print(f"[bold red]error:[/] {error}", soft_wrap=True, highlight=False, markup=True)
     return typer.Exit(code=2)
+
+
+class HideUserErrors(logging.Filter):
+    """Drops Prefect's console records about a UserError (its traceback, the failed states that
+    repeat it): the CLI prints the error itself, in one line. The flow run is still marked failed
+    with the message in Prefect's database."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not isinstance(error, UserError) and "UserError" not in record.getMessage()
+
+
+@contextmanager
+def user_errors_kept_off_the_console() -> Iterator[None]:
+    """While a flow runs, keep Prefect's report of a UserError off the terminal."""
+    loggers = (logging.getLogger(), logging.getLogger("prefect"))  # Prefect's console handler sits on the root
+    handlers = [handler for logger in loggers for handler in logger.handlers if isinstance(handler, logging.StreamHandler)]
+    hide = HideUserErrors()
+    for handler in handlers:
+        handler.addFilter(hide)
+    try:
+        yield
+    finally:
+        for handler in handlers:
+            handler.removeFilter(hide)
 
 
 def run_config(domain: str, config: Path | None, flags: dict[str, Any]) -> RunConfig:
@@ -59,12 +88,13 @@ def run(
     key_file: Annotated[Path | None, typer.Option(help="File holding the surrogate key. Default: $DAPT_KEY.")] = None,
     text_field: Annotated[str | None, typer.Option(help="Column holding the text (default: text).")] = None,
     label_field: Annotated[str | None, typer.Option(help="Column holding the label (default: label).")] = None,
-    id_field: Annotated[str | None, typer.Option(help="Column holding the document id (default: id).")] = None,
+    id_field: Annotated[str | None, typer.Option(help="Column holding the document id (default: id). Ids never leave the privacy stage: outputs carry a keyed pseudonym and the record number.")] = None,
+    group_field: Annotated[str | None, typer.Option(help="Column holding a patient or customer id: its documents share one date shift, so intervals between them hold.")] = None,
 ) -> None:
     """Run the whole domain-adaptation flow: validate, anonymize, report, extend the vocabulary,
     pretrain, fine-tune, evaluate, and write the model card and manifest."""
     try:
-        fields = {"text_field": text_field, "label_field": label_field, "id_field": id_field}
+        fields = {"text_field": text_field, "label_field": label_field, "id_field": id_field, "group_field": group_field}
         flags: dict[str, Any] = {"input": {k: v for k, v in fields.items() if v is not None}}
         if base_model is not None:
             flags["base_model"] = base_model
@@ -78,14 +108,16 @@ def run(
         )
         load_key(key_file)  # fail now, not after the first stages
         check_inputs(inputs, cfg)  # every input error in seconds, before Prefect starts
-        run_dir = (out / new_run_id(plugin.name)).resolve()
+        run_dir = create_run_folder(out, plugin.name)
         write_text(run_dir / "config.yaml", yaml.safe_dump(cfg.model_dump(mode="json"), sort_keys=False))
         from dapt.flows.domain_adaptation import domain_adaptation
 
-        domain_adaptation(inputs, cfg, run_dir, key_file)
+        with user_errors_kept_off_the_console():
+            domain_adaptation(inputs, cfg, run_dir, key_file)
     except UserError as error:
         raise fail(error) from None
-    logging.getLogger("prefect").setLevel(logging.WARNING)  # keep the run folder the last line
+    finally:
+        logging.getLogger("prefect").setLevel(logging.WARNING)  # keep the run folder or the error the last line
     typer.echo(str(run_dir))
 
 
@@ -125,28 +157,37 @@ def privacy_config(domain: str, config: Path | None, **input_flags: str | None) 
 def detect_command(
     domain: DomainOption,
     input_path: InputOption,
-    output: Annotated[Path, typer.Option(help="Findings JSONL: doc_id, start, end, entity_type, score, recognizer (never the value).")],
+    output: Annotated[Path, typer.Option(help="Findings JSONL: doc_id, row, start, end, entity_type, score, recognizer (never the value).")],
+    key_file: Annotated[Path | None, typer.Option(help="Surrogate key file (default: $DAPT_KEY): doc_id is then the keyed pseudonym `anonymize` writes; without a key it is the record number.")] = None,
     config: ConfigOption = None,
     text_field: TextFieldOption = None,
     id_field: IdFieldOption = None,
     bad_rows: BadRowsOption = "quarantine",
 ) -> None:
     """Find personal data in documents; write where it is and what it is, never the value."""
-    from dapt.privacy.detect import detect_file
+    from dapt.privacy.detect import detect_file, ordinal_id
 
     try:
         cfg = privacy_config(domain, config, text_field=text_field, id_field=id_field, bad_rows=bad_rows)
-        documents, findings, bad = detect_file(input_path, cfg, output)
+        check_output_file(output)
+        key = optional_key(key_file)
+        document_id = ordinal_id if key is None else (lambda document: pseudonym(key, document.id))
+        documents, findings, bad = detect_file(input_path, cfg, output, document_id)
     except UserError as error:
         raise fail(error) from None
     typer.echo(f"{documents} documents, {findings} findings -> {output}; {len(bad)} rows unusable", err=True)
+
+
+def optional_key(key_file: Path | None) -> bytes | None:
+    """The key when one is given or set, else None."""
+    return load_key(key_file) if key_file is not None or os.environ.get(KEY_ENV) else None
 
 
 @privacy_app.command("anonymize")
 def anonymize_command(
     domain: DomainOption,
     input_path: InputOption,
-    output: Annotated[Path, typer.Option(help="Anonymized JSONL (id, text, replaced offsets); OUT.findings.jsonl and OUT.quarantine.jsonl go beside it.")],
+    output: Annotated[Path, typer.Option(help="Anonymized JSONL (keyed id, row, text, replaced offsets); OUT.findings.jsonl and OUT.quarantine.jsonl go beside it.")],
     key_file: Annotated[Path | None, typer.Option(help="File holding the surrogate key. Default: $DAPT_KEY.")] = None,
     group_field: Annotated[str | None, typer.Option(help="Column holding a patient or customer id: its documents share one date shift, so intervals between them hold.")] = None,
     config: ConfigOption = None,
@@ -157,15 +198,16 @@ def anonymize_command(
     dask_address: Annotated[str | None, typer.Option(help="Use the running Dask scheduler at this address (e.g. tcp://10.0.0.5:8786) instead of local workers; its workers read the key themselves.")] = None,
 ) -> None:
     """Replace personal data with consistent, format-preserving surrogates and shifted dates
-    (operators per entity type come from the domain's policy.yaml)."""
-    from dapt.privacy.anonymize import Outputs, anonymize_records, read_records
+    (operators per entity type come from the domain's policy.yaml). Document ids become keyed
+    pseudonyms; `dapt privacy resolve-id` maps them back with the key."""
+    from dapt.privacy.anonymize import Outputs, anonymize_source
 
     try:
         cfg = privacy_config(domain, config, text_field=text_field, id_field=id_field, group_field=group_field, bad_rows=bad_rows)
+        check_output_file(output)
         key = load_key(key_file)  # fail now, before any worker starts
         if workers == 1 and dask_address is None:
-            bad: list[BadRow] = []
-            result = anonymize_records(read_records(input_path, "corpus", cfg, bad), bad, "corpus", cfg, key, Outputs.beside(output))
+            result = anonymize_source(input_path, "corpus", cfg, key, Outputs.beside(output))
         else:
             from dapt.privacy.scale import Cluster, anonymize_partitioned
 
@@ -174,6 +216,30 @@ def anonymize_command(
         raise fail(error) from None
     typer.echo(f"{result.documents_in} documents in, {result.documents_out} out, {result.quarantined} quarantined; "
                f"{result.findings} replacements -> {output}", err=True)
+
+
+@privacy_app.command("resolve-id")
+def resolve_id_command(
+    input_path: InputOption,
+    pseudonyms: Annotated[list[str], typer.Argument(help="Document ids as dapt wrote them (doc-...).")],
+    key_file: Annotated[Path | None, typer.Option(help="The key the ids were made with. Default: $DAPT_KEY.")] = None,
+    id_field: IdFieldOption = None,
+) -> None:
+    """Map keyed document ids back to the input's own ids (needs the key and the input file).
+    Prints one line per match: pseudonym, 1-based row, raw id. The raw id is printed here only,
+    on request, never written by any other command."""
+    from dapt.io import iter_rows
+
+    try:
+        key = load_key(key_file)
+        column = id_field or InputConfig().id_field
+        wanted = set(pseudonyms)
+        for number, row in iter_rows(input_path):
+            raw = str(number) if isinstance(row, BadRow) or row.get(column) in (None, "") else str(row[column])
+            if pseudonym(key, raw) in wanted:
+                typer.echo(f"{pseudonym(key, raw)}\t{number + 1}\t{raw}")
+    except UserError as error:
+        raise fail(error) from None
 
 
 @privacy_app.command("evaluate")

@@ -5,13 +5,14 @@ Unknown keys are rejected (``extra="forbid"``) so a typo never silently falls ba
 
 from __future__ import annotations
 
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from dapt.errors import UserError
+from dapt.errors import UserError, looks_like_header_name
 
 
 class Section(BaseModel):
@@ -24,6 +25,11 @@ class InputConfig(Section):
     text_field: str = Field("text", description="Column/key holding the document text.")
     id_field: str = Field("id", description="Column/key holding a document id (row number if absent).")
     label_field: str = Field("label", description="Column/key holding the task label.")
+    labels: list[str] | None = Field(
+        None,
+        description="The declared label set; a task or eval label outside it stops the run. Without "
+        "it, labels are scanned for personal data instead.",
+    )
     group_field: str | None = Field(
         None, description="Column/key holding a patient or customer id: its documents share one date shift."
     )
@@ -132,8 +138,22 @@ def resolve_config(layers: list[tuple[str, dict[str, Any]]]) -> RunConfig:
         key = ".".join(str(part) for part in first["loc"])
         source = next((name for name, layer in reversed(layers) if _has_key(layer, first["loc"])), "config")
         if first["type"] == "extra_forbidden":
-            raise UserError(f"{source}: unknown key '{key}'", "remove it or fix its spelling") from None
+            raise UserError(f"{source}: {_unknown_key(first['loc'])}", "remove it or fix its spelling") from None
         raise UserError(f"{source}: key '{key}': {first['msg']}", "fix the value") from None
+
+
+def _unknown_key(loc: tuple[Any, ...]) -> str:
+    """The unknown key, quoted only when it reads as a setting name or a typo of one (a value
+    pasted in its place is not echoed)."""
+    *parents, name = (str(part) for part in loc)
+    section = RunConfig
+    for part in parents:
+        annotation = section.model_fields[part].annotation if part in section.model_fields else None
+        section = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else section
+    if looks_like_header_name(name) or get_close_matches(name, list(section.model_fields), n=1):
+        return f"unknown key '{'.'.join([*parents, name])}'"
+    where = f"in section '{'.'.join(parents)}'" if parents else "at the top level"
+    return f"an unknown key {where} that does not look like a setting name"
 
 
 def _has_key(layer: dict[str, Any], loc: tuple[Any, ...]) -> bool:

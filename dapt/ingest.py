@@ -12,6 +12,7 @@ from pathlib import Path
 from dapt.config import RunConfig
 from dapt.errors import UserError
 from dapt.io import accept, read_documents, read_examples
+from dapt.privacy.labels import personal_labels
 from dapt.records import BadRow
 from dapt.runs import sha256_of, write_json
 
@@ -50,13 +51,40 @@ def summarize_corpus(path: Path, cfg: RunConfig) -> InputSummary:
 
 def summarize_task(path: Path, cfg: RunConfig) -> InputSummary:
     bad: list[BadRow] = []
-    labels = Counter(e.label for e in accept(read_examples(path, cfg.input), cfg.input.bad_rows, bad))
+    labels: Counter[str] = Counter()
+    first_rows: dict[str, int] = {}
+    for example in accept(read_examples(path, cfg.input), cfg.input.bad_rows, bad):
+        labels[example.label] += 1
+        first_rows.setdefault(example.label, example.row)
+    check_labels(path, first_rows, cfg)
     if len(labels) < 2:
         raise UserError(
             f"{path}: field '{cfg.input.label_field}' has {len(labels)} class(es)",
             "a classifier needs at least two labels; add examples of other classes",
         )
     return InputSummary(str(path), _fingerprint(path), sum(labels.values()), len(bad), dict(sorted(labels.items())))
+
+
+def check_labels(path: Path, first_rows: dict[str, int], cfg: RunConfig) -> None:
+    """Stop on a label outside the declared set or, with none declared, on one that looks
+    personal; the message names the row and the column, never the label."""
+    column = cfg.input.label_field
+    if cfg.input.labels is not None:
+        unknown = [first_rows[label] for label in first_rows if label not in cfg.input.labels]
+        if unknown:
+            raise UserError(
+                f"{path}: row {min(unknown) + 1}, column '{column}': a label outside input.labels",
+                "fix the label, or add it to input.labels in the config",
+            )
+        return
+    flagged = personal_labels(first_rows, cfg)
+    if flagged:
+        label = min(flagged, key=first_rows.__getitem__)
+        raise UserError(
+            f"{path}: row {first_rows[label] + 1}, column '{column}': the label looks like personal data "
+            f"({flagged[label]})",
+            "labels must name classes; if these are classes, declare them in input.labels in the config",
+        )
 
 
 def check_inputs(inputs: Inputs, cfg: RunConfig) -> dict[str, InputSummary]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 T = TypeVar("T")
 
@@ -18,3 +19,24 @@ def progress(items: Iterable[T], description: str, total: int | None = None) -> 
         for item in items:
             yield item
             bar.advance(task)
+
+
+@contextmanager
+def parts_progress(description: str) -> Iterator[Callable[[str, int, int], None]]:
+    """A callback ``report(item, done, parts)`` that shows a bar for an item of more than one part
+    (a huge document's chunks) while its parts are worked on, beside any ``progress`` bar; items of
+    one part show nothing. ``item`` is printed: pass a name that holds no personal data."""
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, transient=True) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def report(item: str, done: int, parts: int) -> None:
+            if parts < 2:
+                return
+            if item not in tasks:
+                tasks[item] = bar.add_task(f"{description} {item}", total=parts)
+            bar.update(tasks[item], completed=done)
+            if done >= parts:
+                bar.remove_task(tasks.pop(item))
+
+        yield report

@@ -14,6 +14,7 @@ class Document:
     id: str
     text: str
     group: str | None = None
+    row: int = 0  # the 0-based record number in its input file
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Example:
     text: str
     label: str
     group: str | None = None
+    row: int = 0
 
 
 @dataclass(frozen=True)
@@ -37,9 +39,11 @@ class Span:
 
 @dataclass(frozen=True)
 class Finding:
-    """A detected personal-data span: where it is and what it is, never its value."""
+    """A detected personal-data span: where it is and what it is, never its value. ``doc_id`` is
+    a keyed pseudonym (or an ordinal), ``row`` the 0-based record number in the input file."""
 
     doc_id: str
+    row: int
     start: int
     end: int
     entity_type: str
@@ -52,7 +56,8 @@ class Finding:
 
 @dataclass(frozen=True)
 class BadRow:
-    """A row of a good input that cannot be used (empty text, undecodable bytes)."""
+    """A record of a good input that cannot be used (empty text, undecodable bytes); ``row`` is
+    its 0-based record number, ``source`` the input file or folder (never a file inside it)."""
 
     source: str
     row: int

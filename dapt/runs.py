@@ -9,6 +9,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from dapt.errors import UserError
+
 MANIFEST = "manifest.json"
 
 
@@ -16,6 +18,20 @@ def new_run_id(domain: str) -> str:
     """A sortable, unique run id such as ``medical-20261123-101500-3fa2``."""
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
     return f"{domain}-{stamp}-{secrets.token_hex(2)}"
+
+
+def create_run_folder(parent: Path, domain: str) -> Path:
+    """Create ``parent/<new run id>`` exclusively (two runs never share a folder); an unusable
+    ``parent`` is a UserError."""
+    if parent.exists() and not parent.is_dir():
+        raise UserError(f"{parent}: is a file, not a folder for run folders", "pass --out with a folder path")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        run_dir = parent / new_run_id(domain)
+        run_dir.mkdir()
+    except OSError as error:
+        raise UserError(f"{parent}: cannot create a run folder there ({error.strerror})", "pass --out with a writable folder") from None
+    return run_dir.resolve()
 
 
 def write_json(path: Path, data: Any) -> Path:

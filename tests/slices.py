@@ -18,7 +18,7 @@ MIN_CHECKED_LENGTH = 4
 @dataclass(frozen=True)
 class Slice:
     inputs: Inputs
-    planted: dict[str, list[str]]  # doc id -> planted values
+    planted: dict[tuple[str, int], list[str]]  # (input kind, record number) -> planted values
 
 
 def _rows(path: Path) -> list[dict]:
@@ -41,11 +41,11 @@ def make_slice(domain: str, folder: Path, corpus_docs: int = 60, per_label: int 
     for name, rows in (("corpus", corpus), ("task", task)):
         paths[name] = folder / f"{name}.jsonl"
         paths[name].write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    wanted = {row["id"] for row in corpus + task}
+    values = {gold["doc_id"]: [gold["text"][s["start"] : s["end"]] for s in gold["spans"]] for gold in _rows(sample.pii_gold)}
     planted = {
-        gold["doc_id"]: [gold["text"][s["start"] : s["end"]] for s in gold["spans"]]
-        for gold in _rows(sample.pii_gold)
-        if gold["doc_id"] in wanted
+        (kind, number): values.get(row["id"], [])
+        for kind, rows in (("corpus", corpus), ("task", task))
+        for number, row in enumerate(rows)
     }
     return Slice(Inputs(paths["corpus"], paths["task"]), planted)
 
@@ -55,7 +55,7 @@ def _appears(value: str, text: str) -> bool:
     return re.search(rf"(?<![A-Za-z0-9]){re.escape(value)}(?![A-Za-z0-9])", text) is not None
 
 
-def leaks(run_dir: Path, planted: dict[str, list[str]]) -> list[str]:
+def leaks(run_dir: Path, planted: dict[tuple[str, int], list[str]]) -> list[str]:
     """Where a planted value shows up: in its own anonymized document, or in any other artifact.
 
     Anonymized data is checked document by document, because a realistic surrogate may by chance
@@ -67,8 +67,10 @@ def leaks(run_dir: Path, planted: dict[str, list[str]]) -> list[str]:
     for path in sorted(p for p in run_dir.rglob("*") if p.is_file() and p.suffix != ".safetensors"):
         text = path.read_text(encoding="utf-8", errors="ignore")
         if path.name.endswith(".anonymized.jsonl"):
+            kind = path.name.removesuffix(".anonymized.jsonl")
             for row in map(json.loads, text.splitlines()):
-                found += [f"{path.name}:{row['id']}" for v in planted.get(row["id"], []) if len(v) >= MIN_CHECKED_LENGTH and _appears(v, row["text"])]
+                own = planted.get((kind, row["row"]), [])
+                found += [f"{path.name}:{row['row']}" for v in own if len(v) >= MIN_CHECKED_LENGTH and _appears(v, row["text"])]
         else:
             found += [f"{path.relative_to(run_dir)}" for v in values if v in text and _appears(v, text)]
     return found

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,9 +13,13 @@ from typer.testing import CliRunner
 
 from dapt.cli import app
 from dapt.domains.base import load_domain
+from tests.conftest import TINY_CONFIG
+from tests.slices import make_slice
 
 runner = CliRunner()
 TASK = load_domain("medical").sample.task
+DAPT = Path(sys.executable).with_name("dapt")
+NAME, SSN, EMAIL = "Zebulon Quixano", "536-22-8147", "zeb.quixano@example.org"
 
 
 def _jsonl(path: Path, rows: list[dict]) -> Path:
@@ -45,7 +52,58 @@ def _bad_inputs(tmp: Path) -> dict[str, tuple[list[str], str]]:
         ),
         "unknown config key": (["--config", str(_yaml(tmp / "bad.yaml", "pretrain:\n  stepz: 3\n"))], "unknown key 'pretrain.stepz'"),
         "bad config value": (["--config", str(_yaml(tmp / "neg.yaml", "pretrain:\n  steps: -1\n"))], "key 'pretrain.steps'"),
+        "config key that is data": (
+            ["--config", str(_yaml(tmp / "data.yaml", f"'{NAME} {SSN}': 1\n"))],
+            "data.yaml: an unknown key at the top level that does not look like a setting name",
+        ),
+        "CSV without a header": (
+            ["--corpus", str(_text(tmp / "export.csv", f"{NAME},{SSN},{EMAIL}\nx,y,z\n")), "--task", str(TASK)],
+            "export.csv: no column 'text' (found 3 column(s) that do not look like header names",
+        ),
+        "binary corpus": (["--corpus", str(_bytes(tmp / "dump.jsonl", b"\x89PNG\x00\x01" + NAME.encode())), "--task", str(TASK)],
+                          "dump.jsonl: holds binary data, not text"),
+        "corrupt Parquet": (["--corpus", str(_bytes(tmp / "c.parquet", b"PAR1" + NAME.encode() + b"PAR1")), "--task", str(TASK)],
+                            "c.parquet: not a readable Parquet file"),
+        "undecodable line inside a quoted field": (
+            ["--corpus", str(_bytes(tmp / "q.csv", b'id,text\n1,"first line\ncaf\xe9 second line"\n2,fine\n')), "--task", str(TASK)],
+            "q.csv: row 1: not valid UTF-8",
+        ),
+        "out is a file": (["--out", str(_text(tmp / "afile", "x"))], "afile: is a file, not a folder for run folders"),
+        "out cannot be created": (["--out", str(_text(tmp / "plain", "x") / "runs")], "plain/runs: cannot create a run folder there"),
+        "key file readable by others": (["--key-file", str(_key(tmp / "open.key", b"0123456789abcdef0123", 0o644))],
+                                        "open.key: the key file is readable by others (mode 0644) — run `chmod 600"),
+        "key file not UTF-8": (["--key-file", str(_key(tmp / "bin.key", b"\xff\xfe0123456789abcdef", 0o600))],
+                               "bin.key: not a key file (not UTF-8 text)"),
+        "label that looks personal": (
+            ["--corpus", str(_jsonl(tmp / "c3.jsonl", good)),
+             "--task", str(_jsonl(tmp / "people.jsonl", [{**g, "label": [NAME, "b"][i % 2]} for i, g in enumerate(good)]))],
+            "people.jsonl: row 1, column 'label': the label looks like personal data (PERSON)",
+        ),
+        "group column missing": (
+            ["--group-field", "mrn", "--corpus", str(_jsonl(tmp / "c5.jsonl", good)), "--task", str(TASK)],
+            "c5.jsonl: row 1: field 'mrn' (the group) is missing or empty",
+        ),
+        "label outside the declared set": (
+            ["--config", str(_yaml(tmp / "labels.yaml", "input:\n  labels: [a, b]\n")), "--corpus", str(_jsonl(tmp / "c4.jsonl", good)),
+             "--task", str(_jsonl(tmp / "abc.jsonl", [{**g, "label": "abc"[i % 3]} for i, g in enumerate(good)]))],
+            "abc.jsonl: row 3, column 'label': a label outside input.labels",
+        ),
     }
+
+
+def _text(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _bytes(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def _key(path: Path, data: bytes, mode: int) -> Path:
+    _bytes(path, data).chmod(mode)
+    return path
 
 
 def _nolabel_csv(tmp: Path) -> Path:
@@ -60,7 +118,10 @@ def _yaml(path: Path, text: str) -> Path:
 
 
 CASES = ["missing file", "empty corpus", "non-UTF-8 bytes", "row without text", "missing label column",
-         "one class", "unknown config key", "bad config value"]
+         "one class", "unknown config key", "bad config value", "config key that is data", "CSV without a header",
+         "binary corpus", "corrupt Parquet", "undecodable line inside a quoted field", "out is a file",
+         "out cannot be created", "key file readable by others", "key file not UTF-8", "label that looks personal",
+         "group column missing", "label outside the declared set"]
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -72,6 +133,7 @@ def test_when_input_is_bad_then_one_line_and_exit_2(case: str, tmp_path: Path) -
     assert len(lines) == 1 and expected in lines[0], result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "runs").exists()  # nothing started
+    assert [value for value in (*NAME.split(), SSN, EMAIL) if value in result.output] == []  # never echoed
 
 
 def test_when_domain_is_unknown_then_known_ones_are_listed(tmp_path: Path) -> None:
@@ -90,3 +152,25 @@ def test_help_lists_every_command() -> None:
     result = runner.invoke(app, ["--help"])
     for command in ("run", "domains", "privacy"):
         assert command in result.output
+
+
+def test_when_a_stage_raises_a_user_error_then_one_line_and_the_flow_run_is_failed(
+    tmp_path: Path, tiny_model_dir: Path, prefect_harness: None
+) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL
+
+    piece = make_slice("medical", tmp_path, corpus_docs=12, per_label=4)
+    config = _yaml(tmp_path / "greedy.yaml", TINY_CONFIG.replace("{min_frequency: 3}", "{min_frequency: 3, min_new_tokens: 100000}"))
+    finished = subprocess.run(
+        [str(DAPT), "run", "medical", "--corpus", str(piece.inputs.corpus), "--task", str(piece.inputs.task),
+         "--config", str(config), "--base-model", str(tiny_model_dir), "--out", str(tmp_path / "runs")],
+        capture_output=True, text=True, env={**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), "COLUMNS": "300"},
+        timeout=600,
+    )  # fmt: skip
+    errors = [line for line in finished.stderr.splitlines() if "vocabulary mining found" in line]
+    assert finished.returncode == 2 and "Traceback" not in finished.stderr + finished.stdout
+    assert errors == [finished.stderr.strip().splitlines()[-1]] and errors[0].startswith("error: ")
+    with get_client(sync_client=True) as client:
+        [state] = [run.state for run in client.read_flow_runs() if run.parameters.get("run_dir", "").startswith(str(tmp_path))]
+    assert state.is_failed() and "vocabulary mining found" in state.message

@@ -70,7 +70,7 @@ def test_when_anonymized_then_documents_in_equal_out_and_no_planted_value_remain
 
 def test_when_findings_are_written_then_they_hold_offsets_not_values(staged) -> None:
     lines = (staged["run"] / "privacy" / "corpus.findings.jsonl").read_text().splitlines()
-    assert set(json.loads(lines[0])) == {"doc_id", "start", "end", "entity_type", "score", "recognizer"}
+    assert set(json.loads(lines[0])) == {"doc_id", "row", "start", "end", "entity_type", "score", "recognizer"}
 
 
 def test_when_report_is_written_then_it_has_counts_residual_and_a_sign_off(staged) -> None:

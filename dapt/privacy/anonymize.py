@@ -20,13 +20,32 @@ from presidio_anonymizer.entities import OperatorConfig
 
 from dapt.config import RunConfig
 from dapt.domains.base import DomainPlugin, load_domain
-from dapt.io import JsonlWriter, accept, read_documents, read_examples, write_jsonl
-from dapt.privacy.detect import detect, to_finding
+from dapt.io import (
+    JsonlWriter,
+    accept,
+    check_counts,
+    count_records,
+    read_documents,
+    read_examples,
+    require_documents,
+    write_jsonl,
+)
+from dapt.privacy.detect import (
+    CHUNK_CHARS,
+    ChunkCallback,
+    ChunkResults,
+    detect_chunks,
+    merge_results,
+    no_progress,
+    to_finding,
+)
 from dapt.privacy.engine import analyzer_for
-from dapt.privacy.keys import load_key
-from dapt.privacy.operators.date_shift import document_offset, shift_dates
+from dapt.privacy.keys import load_key, pseudonym
+from dapt.privacy.operators.date_shift import document_offset, document_year, shift_dates
+from dapt.privacy.operators.name_spans import extend_person_spans
 from dapt.privacy.operators.surrogate import SurrogateFactory
-from dapt.progress import progress
+from dapt.privacy.replace_fast import anonymize_in_segments
+from dapt.progress import parts_progress, progress
 from dapt.records import BadRow, Document, Example, Finding
 
 Kind = Literal["corpus", "task", "eval"]
@@ -69,14 +88,14 @@ class Replacer:
         self._surrogates = SurrogateFactory(key)
         self._engine = AnonymizerEngine()
 
-    def _shift(self, days: int, value: str) -> str:
-        shifted = shift_dates(value, days)
+    def _shift(self, days: int, year: int, value: str) -> str:
+        shifted = shift_dates(value, days, reference_year=year)
         return DATE_PLACEHOLDER if shifted is None else shifted
 
     def _surrogate(self, entity_type: str, avoid: frozenset[str], value: str) -> str:
         return self._surrogates.surrogate(entity_type, value, avoid) if value else value
 
-    def _operator(self, entity_type: str, days: int, avoid: frozenset[str]) -> OperatorConfig:
+    def _operator(self, entity_type: str, days: int, year: int, avoid: frozenset[str]) -> OperatorConfig:
         name = self._domain.operator_for(entity_type)
         function: Callable[[str], str]
         if name == "mask":
@@ -84,20 +103,27 @@ class Replacer:
         if name == "redact":
             return OperatorConfig("replace", {"new_value": f"<{entity_type}>"})
         if name == "date_shift":
-            function = partial(self._shift, days)
+            function = partial(self._shift, days, year)
         else:
             function = partial(self._surrogate, entity_type, avoid)
         return OperatorConfig("custom", {"lambda": function})
 
     def replace(self, group: str, text: str, results: list[RecognizerResult]) -> tuple[str, list[list[int]]]:
-        """The anonymized text and the [start, end] of every replacement in it."""
+        """The anonymized text and the [start, end] of every replacement in it.
+
+        A PERSON detection first grows over the rest of its name; year-less dates shift inside
+        the first year the document's dates write.
+        """
         if not results:
             return text, []
+        results = extend_person_spans(text, results)
         days = document_offset(self._key, group, *self._days)
+        in_order = sorted(results, key=lambda result: result.start)
+        year = document_year(text[r.start : r.end] for r in in_order if r.entity_type == "DATE_TIME")
         originals = {text[r.start : r.end].lower() for r in results}
         avoid = frozenset(originals | {word for value in originals for word in value.split()})
-        operators = {entity: self._operator(entity, days, avoid) for entity in {r.entity_type for r in results}}
-        outcome = self._engine.anonymize(text=text, analyzer_results=results, operators=operators)
+        operators = {entity: self._operator(entity, days, year, avoid) for entity in {r.entity_type for r in results}}
+        outcome = anonymize_in_segments(self._engine, text, results, operators)
         return outcome.text, sorted([item.start, item.end] for item in outcome.items)
 
 
@@ -126,56 +152,111 @@ def read_records(source: Path, kind: Kind, cfg: RunConfig, bad: list[BadRow]) ->
     return accept(reader(source, cfg.input), cfg.input.bad_rows, bad)
 
 
-def anonymized_rows(
-    records: Iterable[Document | Example], cfg: RunConfig, key: bytes
-) -> Iterator[tuple[Row, list[Finding]]]:
-    """Each record's output row (id, text, replaced offsets, [label]) with its findings, in input
-    order; streaming."""
+@dataclass(frozen=True)
+class RowPart:
+    """A stretch of one output row, written as it comes: the first part of a row opens it
+    (``head``: keyed id and row number), the last closes it (``tail``: replaced offsets, label)."""
+
+    head: Row | None
+    text: str
+    findings: list[Finding]
+    tail: Row | None
+
+
+class DocumentParts:
+    """Turns the chunks of one document into row parts: each chunk's detections are replaced in
+    the stretch of text up to the chunk's end (or the end of a detection across it), so a huge
+    document is written as it is analyzed and never held twice."""
+
+    def __init__(self, record: Document | Example, doc_id: str) -> None:
+        self.record = record
+        self.doc_id = doc_id
+        self.cursor = 0  # the input text before this offset is written
+        self.written = 0  # characters of output text written
+        self.replaced: list[list[int]] = []
+
+    def part(self, chunk: ChunkResults, replacer: Replacer, allowed: frozenset[str]) -> RowPart:
+        """The next part: the text up to ``chunk``'s end, anonymized, with its findings."""
+        text = self.record.text
+        results = [r for r in merge_results(chunk.results, text, allowed) if r.end > self.cursor]
+        findings = [to_finding(self.doc_id, self.record.row, result) for result in results]
+        cut = len(text) if chunk.last else max([chunk.end, *(r.end for r in results)])
+        for result in results:  # to the offsets of the stretch; one begun before it keeps its rest
+            result.start, result.end = max(result.start, self.cursor) - self.cursor, result.end - self.cursor
+        new_text, offsets = replacer.replace(self.record.group or self.record.id, text[self.cursor : cut], results)
+        self.replaced += [[start + self.written, end + self.written] for start, end in offsets]
+        head = {"id": self.doc_id, "row": self.record.row} if self.cursor == 0 else None
+        self.cursor, self.written = cut, self.written + len(new_text)
+        return RowPart(head, new_text, findings, self._tail() if chunk.last else None)
+
+    def _tail(self) -> Row:
+        label = {"label": self.record.label} if isinstance(self.record, Example) else {}
+        return {"replaced": self.replaced, **label}
+
+
+def anonymized_parts(
+    records: Iterable[Document | Example],
+    cfg: RunConfig,
+    key: bytes,
+    on_chunk: ChunkCallback = no_progress,
+    chunk_chars: int = CHUNK_CHARS,
+) -> Iterator[RowPart]:
+    """Every record's output row (keyed id, row, text, replaced offsets, [label]) in parts, with
+    their findings, in input order; streaming, a huge document chunk by chunk. The raw id never
+    leaves: only its keyed pseudonym does."""
     domain = load_domain(cfg.domain)
     analyzer = analyzer_for(cfg.domain, cfg.privacy.spacy_model)
     replacer = Replacer(domain, key, cfg.privacy.date_shift_min_days, cfg.privacy.date_shift_max_days)
-    for record, results in detect(analyzer, records, domain.allow_list, cfg.privacy.score_threshold):
-        text, replaced = replacer.replace(record.group or record.id, record.text, results)
-        row: Row = {"id": record.id, "text": text, "replaced": replaced}
-        if isinstance(record, Example):
-            row["label"] = record.label
-        yield row, [to_finding(record.id, result) for result in results]
+    allowed = domain.allowed_words
+    document: DocumentParts | None = None
+    chunks = detect_chunks(analyzer, records, domain.allow_list, cfg.privacy.score_threshold, chunk_chars, on_chunk)
+    for chunk in chunks:
+        if document is None or document.record is not chunk.document:
+            document = DocumentParts(chunk.document, pseudonym(key, chunk.document.id))
+        yield document.part(chunk, replacer, allowed)
 
 
 def write_outputs(
-    pairs: Iterable[tuple[Row, list[Finding]]], bad: list[BadRow], kind: Kind, cfg: RunConfig, outputs: Outputs
+    parts: Iterable[RowPart], bad: list[BadRow], kind: Kind, cfg: RunConfig, outputs: Outputs, source: Path
 ) -> AnonymizeResult:
-    """Write rows and findings as they come, then the quarantine (complete once ``pairs`` is); count."""
+    """Write rows and findings as they come, then the quarantine (complete once ``parts`` is);
+    count, and check the counts against the records of ``source``, counted independently."""
     entities: Counter[str] = Counter()
     with JsonlWriter(outputs.anonymized) as out, JsonlWriter(outputs.findings) as found:
-        for row, findings in progress(pairs, f"anonymizing {kind}"):
-            out.write(row)
-            for finding in findings:
+        for part in progress(parts, f"anonymizing {kind}"):
+            if part.head is not None:
+                out.open_row(part.head, "text")
+            out.write_text(part.text)
+            if part.tail is not None:
+                out.close_row(part.tail)
+            for finding in part.findings:
                 found.write(finding.to_json())
-            entities.update(finding.entity_type for finding in findings)
+            entities.update(finding.entity_type for finding in part.findings)
     write_jsonl(outputs.quarantine, (row.to_json() for row in bad))
     domain = load_domain(cfg.domain)
     operators: Counter[str] = Counter()
     for entity, count in entities.items():
         operators[domain.operator_for(entity)] += count
-    return AnonymizeResult(
-        kind, out.count + len(bad), out.count, len(bad), found.count, dict(entities), dict(operators)
-    )
+    records_in = count_records(source)
+    check_counts(source, records_in, out.count, len(bad))
+    require_documents(source, out.count, outputs.quarantine)
+    return AnonymizeResult(kind, records_in, out.count, len(bad), found.count, dict(entities), dict(operators))
 
 
-def anonymize_records(
-    records: Iterable[Document | Example], bad: list[BadRow], kind: Kind, cfg: RunConfig, key: bytes, outputs: Outputs
-) -> AnonymizeResult:
-    """Detect and replace in every record, streaming; write the three outputs and count."""
-    return write_outputs(anonymized_rows(records, cfg, key), bad, kind, cfg, outputs)
+def anonymize_source(source: Path, kind: Kind, cfg: RunConfig, key: bytes, outputs: Outputs) -> AnonymizeResult:
+    """Detect and replace in every record of ``source``, streaming, with a bar per huge document;
+    write the three outputs and check that every record of the file is written or quarantined."""
+    bad: list[BadRow] = []
+    with parts_progress(f"anonymizing {kind}") as report:
+        on_chunk = lambda document, done, chunks: report(f"row {document.row + 1}", done, chunks)  # noqa: E731
+        parts = anonymized_parts(read_records(source, kind, cfg, bad), cfg, key, on_chunk)
+        return write_outputs(parts, bad, kind, cfg, outputs, source)
 
 
 def anonymize(source: Path, kind: Kind, cfg: RunConfig, key_file: Path | None, run_dir: Path) -> AnonymizeResult:
     """Anonymize one input file (corpus, task or eval) into the run folder.
 
-    Writes ``data/<kind>.anonymized.jsonl`` (id, text, [label], replaced offsets),
+    Writes ``data/<kind>.anonymized.jsonl`` (keyed id, row, text, [label], replaced offsets),
     ``privacy/<kind>.findings.jsonl`` (no values) and ``data/<kind>.quarantine.jsonl``.
     """
-    bad: list[BadRow] = []
-    records = read_records(source, kind, cfg, bad)
-    return anonymize_records(records, bad, kind, cfg, load_key(key_file), Outputs.in_run(run_dir, kind))
+    return anonymize_source(source, kind, cfg, load_key(key_file), Outputs.in_run(run_dir, kind))

@@ -3,27 +3,35 @@
 Documents go through spaCy in batches (``nlp.pipe``). A document longer than ``CHUNK_CHARS`` is
 cut into chunks that overlap by ``OVERLAP_CHARS``, so an identifier across a cut is still seen
 whole by one chunk; detections from the overlaps are merged back into document offsets.
+
+Chunks stream: spaCy holds at most ``BATCH_DOCUMENTS`` pieces (short documents or chunks) and
+``CHUNKS_AT_ONCE`` chunks' worth of text at a time, so a 20 MB document costs the memory of four
+chunks, not of all 200 (1.6 GB). Batches of ordinary documents are what they were: 32 distinct
+MTSamples notes hold at most 187,326 characters. ``on_chunk`` hears of every chunk done.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
+from typing import NamedTuple
 
 from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerResult
 
 from dapt.config import RunConfig
 from dapt.domains.base import load_domain
-from dapt.io import JsonlWriter, accept, read_documents
+from dapt.io import JsonlWriter, accept, check_counts, count_records, read_documents, require_documents
 from dapt.privacy.engine import LANGUAGE, analyzer_for
 from dapt.privacy.plausibility import SPACY, is_plausible, recognizer_of
-from dapt.progress import progress
+from dapt.progress import parts_progress, progress
 from dapt.records import BadRow, Document, Finding
 
 CHUNK_CHARS = 100_000
 OVERLAP_CHARS = 500
 BATCH_DOCUMENTS = 32
+CHUNKS_AT_ONCE = 4
+ChunkCallback = Callable[[Document, int, int], None]  # (document, chunks done, chunks in all)
 
 
 def chunk_starts(length: int, chunk_chars: int = CHUNK_CHARS, overlap: int = OVERLAP_CHARS) -> list[int]:
@@ -41,12 +49,44 @@ def owned_range(start: int, length: int, document_length: int) -> tuple[int, int
     return lo, hi
 
 
-def _chunks(text: str, chunk_chars: int) -> Iterator[tuple[int, str]]:
-    for start in chunk_starts(len(text), chunk_chars):
-        yield start, text[start : start + chunk_chars]
+class Piece(NamedTuple):
+    """One chunk of a document (the whole of a short one), as spaCy gets it."""
+
+    document: Document
+    start: int
+    text: str
+    number: int  # 1-based
+    of: int  # the document's chunks
 
 
-def _merge(results: list[RecognizerResult], text: str, allowed: frozenset[str]) -> list[RecognizerResult]:
+def _pieces(documents: Iterable[Document], chunk_chars: int) -> Iterator[Piece]:
+    """Every document's chunks in order, each cut only when it is needed."""
+    for document in documents:
+        starts = chunk_starts(len(document.text), chunk_chars)
+        for number, start in enumerate(starts, 1):
+            yield Piece(document, start, document.text[start : start + chunk_chars], number, len(starts))
+
+
+def _groups(pieces: Iterable[Piece], size: int, chars: int) -> Iterator[list[Piece]]:
+    """Consecutive groups of at most ``size`` pieces that hold at most ``chars`` characters (a
+    longer piece goes alone)."""
+    group: list[Piece] = []
+    held = 0
+    for piece in pieces:
+        if group and (len(group) == size or held + len(piece.text) > chars):
+            yield group
+            group, held = [], 0
+        group.append(piece)
+        held += len(piece.text)
+    if group:
+        yield group
+
+
+def no_progress(document: Document, done: int, chunks: int) -> None:
+    """The ``on_chunk`` that reports nothing."""
+
+
+def merge_results(results: list[RecognizerResult], text: str, allowed: frozenset[str]) -> list[RecognizerResult]:
     """Plausible results, deduplicated, in text order (spaCy's were checked by their recognizer)."""
     plausible = [r for r in results if recognizer_of(r) == SPACY or is_plausible(r, text, allowed)]
     return sorted(EntityRecognizer.remove_duplicates(plausible), key=lambda r: (r.start, -r.end))
@@ -65,48 +105,90 @@ def batched(items: Iterable[Document], size: int) -> Iterator[tuple[Document, ..
         yield batch
 
 
+class ChunkResults(NamedTuple):
+    """The detections a chunk owns (document offsets, not yet checked or merged): those that
+    start before ``end``; ``last`` on the document's last chunk."""
+
+    document: Document
+    end: int
+    results: list[RecognizerResult]
+    last: bool
+
+
+def detect_chunks(
+    analyzer: AnalyzerEngine,
+    documents: Iterable[Document],
+    allow_list: Iterable[str],
+    score_threshold: float,
+    chunk_chars: int = CHUNK_CHARS,
+    on_chunk: ChunkCallback = no_progress,
+) -> Iterator[ChunkResults]:
+    """Every chunk's own detections as soon as it is analyzed, in input order; ``on_chunk(document,
+    done, chunks)`` after each. Streams: spaCy holds one group of pieces at a time (module docstring)."""
+    allow = list(allow_list) or None
+    for group in _groups(_pieces(documents, chunk_chars), BATCH_DOCUMENTS, CHUNKS_AT_ONCE * chunk_chars):
+        parsed = analyzer.nlp_engine.process_batch([piece.text for piece in group], LANGUAGE, batch_size=BATCH_DOCUMENTS)
+        for piece, (chunk, artifacts) in zip(group, parsed, strict=True):
+            results = analyzer.analyze(
+                chunk, LANGUAGE, nlp_artifacts=artifacts, allow_list=allow, score_threshold=score_threshold
+            )
+            lo, hi = owned_range(piece.start, len(chunk), len(piece.document.text))
+            owned = [_shifted(r, piece.start) for r in results if lo <= r.start + piece.start < hi]
+            on_chunk(piece.document, piece.number, piece.of)
+            yield ChunkResults(piece.document, hi, owned, piece.number == piece.of)
+
+
 def detect(
     analyzer: AnalyzerEngine,
     documents: Iterable[Document],
     allow_list: Iterable[str],
     score_threshold: float,
     chunk_chars: int = CHUNK_CHARS,
+    on_chunk: ChunkCallback = no_progress,
 ) -> Iterator[tuple[Document, list[RecognizerResult]]]:
-    """Each document with its plausible detections (see plausibility.py), in input order.
-    Streams: holds one batch of documents at a time."""
+    """Each document with its plausible detections (see plausibility.py), in input order, as soon
+    as its last chunk is analyzed; the detections of a document are kept until it is done."""
     allow = list(allow_list)
     allowed = frozenset(entry.lower() for entry in allow)
-    for batch in batched(documents, BATCH_DOCUMENTS):
-        pieces = [(index, start, chunk) for index, doc in enumerate(batch) for start, chunk in _chunks(doc.text, chunk_chars)]
-        found: list[list[RecognizerResult]] = [[] for _ in batch]
-        parsed = analyzer.nlp_engine.process_batch([chunk for _, _, chunk in pieces], LANGUAGE, batch_size=BATCH_DOCUMENTS)
-        for (index, start, _), (chunk, artifacts) in zip(pieces, parsed, strict=True):
-            results = analyzer.analyze(
-                chunk, LANGUAGE, nlp_artifacts=artifacts, allow_list=allow or None, score_threshold=score_threshold
-            )
-            lo, hi = owned_range(start, len(chunk), len(batch[index].text))
-            found[index].extend(_shifted(r, start) for r in results if lo <= r.start + start < hi)
-        for doc, results in zip(batch, found, strict=True):
-            yield doc, _merge(results, doc.text, allowed)
+    found: list[RecognizerResult] = []
+    for chunk in detect_chunks(analyzer, documents, allow, score_threshold, chunk_chars, on_chunk):
+        found.extend(chunk.results)
+        if chunk.last:
+            yield chunk.document, merge_results(found, chunk.document.text, allowed)
+            found = []
 
 
-def to_finding(doc_id: str, result: RecognizerResult) -> Finding:
+def to_finding(doc_id: str, row: int, result: RecognizerResult) -> Finding:
     """The value-free record of one detection."""
-    return Finding(doc_id, result.start, result.end, result.entity_type, round(result.score, 3), recognizer_of(result))
+    return Finding(doc_id, row, result.start, result.end, result.entity_type, round(result.score, 3), recognizer_of(result))
 
 
-def detect_file(source: Path, cfg: RunConfig, output: Path) -> tuple[int, int, list[BadRow]]:
-    """Write one finding per line for every usable document of ``source``; return (documents,
-    findings, bad rows). Bad rows are returned, not raised, when ``input.bad_rows`` is quarantine."""
+def ordinal_id(document: Document) -> str:
+    """A document id that says only where the document is: its record number."""
+    return f"row-{document.row}"
+
+
+def detect_file(
+    source: Path, cfg: RunConfig, output: Path, document_id: Callable[[Document], str] = ordinal_id
+) -> tuple[int, int, list[BadRow]]:
+    """Write one finding per line for every usable document of ``source``, naming each document
+    by ``document_id`` (never its raw id); return (documents, findings, bad rows). Bad rows are
+    returned, not raised, when ``input.bad_rows`` is quarantine."""
     domain = load_domain(cfg.domain)
     analyzer = analyzer_for(cfg.domain, cfg.privacy.spacy_model)
     bad: list[BadRow] = []
     documents = accept(read_documents(source, cfg.input), cfg.input.bad_rows, bad)
-    pairs = detect(analyzer, documents, domain.allow_list, cfg.privacy.score_threshold)
     count = 0
-    with JsonlWriter(output) as out:
+    with JsonlWriter(output) as out, parts_progress("detecting") as report:
+        pairs = detect(
+            analyzer, documents, domain.allow_list, cfg.privacy.score_threshold,
+            on_chunk=lambda document, done, chunks: report(document_id(document), done, chunks),
+        )  # fmt: skip
         for document, results in progress(pairs, "detecting"):
             count += 1
+            doc_id = document_id(document)
             for result in results:
-                out.write(to_finding(document.id, result).to_json())
+                out.write(to_finding(doc_id, document.row, result).to_json())
+    check_counts(source, count_records(source), count, len(bad))
+    require_documents(source, count)
     return count, out.count, bad

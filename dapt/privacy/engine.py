@@ -3,7 +3,8 @@ recognizers, and the domain's own.
 
 spaCy only tokenizes whole texts; its NER runs on the windows around cue words (focus.py), and
 the tagger, parser and lemmatizer never run: no recognizer reads their output. Context words are
-matched against plain lemmas (lower case, plural ``s`` dropped) instead of spaCy's.
+matched against plain lemmas (lower case, plural ``s`` dropped) instead of spaCy's. Nothing here
+walks a whole text per detection (a chunk of a huge document holds 100,000 characters).
 """
 
 from __future__ import annotations
@@ -45,6 +46,28 @@ def _ignoring_unmapped(loaded: SpacyNlpEngine) -> NerModelConfiguration:
     return configuration.model_copy(update={"labels_to_ignore": [*configuration.labels_to_ignore, *unmapped]})
 
 
+class KeywordList(list[str]):
+    """Presidio's keyword list with set membership. The context enhancer asks ``lemma in keywords``
+    for every word around every detection: on a list that is a walk over the whole text each time.
+    Under cProfile it cost a 2 MB document in 100,000-character chunks 5 of its 65 s, the same text
+    as 597 notes 0.3 s."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        super().__init__(words)
+        self._members = frozenset(self)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._members
+
+
+class IndexedNlpArtifacts(NlpArtifacts):
+    """Presidio's artifacts with the keywords in a ``KeywordList``."""
+
+    @staticmethod
+    def set_keywords(nlp_engine: SpacyNlpEngine, lemmas: list[str], language: str) -> list[str]:
+        return KeywordList(NlpArtifacts.set_keywords(nlp_engine, lemmas, language))
+
+
 class FocusedNlpEngine(SpacyNlpEngine):
     """Presidio's spaCy engine with focused NER (focus.py) and plain lemmas (``plain_lemma``)."""
 
@@ -69,7 +92,7 @@ class FocusedNlpEngine(SpacyNlpEngine):
     def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
         entities, scores = self._get_updated_entities(self._get_entities(doc), self._get_scores_for_entities(doc))
         offsets, lemmas = zip(*((token.idx, plain_lemma(token.text)) for token in doc)) if len(doc) else ((), ())
-        return NlpArtifacts(
+        return IndexedNlpArtifacts(
             entities=entities, tokens=doc, tokens_indices=list(offsets), lemmas=list(lemmas),
             nlp_engine=self, language=language, scores=scores,
         )  # fmt: skip

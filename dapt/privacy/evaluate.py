@@ -17,7 +17,7 @@ from typing import Any
 from dapt.config import RunConfig
 from dapt.domains.base import load_domain
 from dapt.errors import UserError
-from dapt.io import iter_rows
+from dapt.io import BLANK, iter_rows
 from dapt.privacy.detect import detect, to_finding
 from dapt.privacy.engine import analyzer_for
 from dapt.progress import progress
@@ -35,10 +35,11 @@ class GoldDocument:
     doc_id: str
     text: str
     spans: tuple[Span, ...]
+    row: int = 0
 
     @property
     def document(self) -> Document:
-        return Document(self.doc_id, self.text)
+        return Document(self.doc_id, self.text, row=self.row)
 
 
 @dataclass
@@ -120,6 +121,8 @@ class Evaluation:
 def read_gold(path: Path) -> Iterator[GoldDocument]:
     """Rows ``{doc_id, text, spans: [{start, end, label}]}``; a malformed row is a UserError."""
     for number, row in iter_rows(path):
+        if isinstance(row, BadRow) and row.reason == BLANK:
+            continue
         try:
             if isinstance(row, BadRow):
                 raise ValueError(row.reason)
@@ -128,12 +131,12 @@ def read_gold(path: Path) -> Iterator[GoldDocument]:
             doc_id = str(row.get("doc_id", row.get("id", number)))
         except (KeyError, TypeError, ValueError):
             raise UserError(
-                f"{path}: row {number}: expected UTF-8 JSON with doc_id, text and spans[{{start, end, label}}]",
+                f"{path}: row {number + 1}: expected UTF-8 JSON with doc_id, text and spans[{{start, end, label}}]",
                 "fix the row",
             ) from None
         if not isinstance(text, str) or any(not 0 <= s.start < s.end <= len(text) for s in spans):
-            raise UserError(f"{path}: row {number}: a span lies outside the text", "check the offsets")
-        yield GoldDocument(doc_id, text, spans)
+            raise UserError(f"{path}: row {number + 1}: a span lies outside the text", "check the offsets")
+        yield GoldDocument(doc_id, text, spans, number)
 
 
 def _covered(length: int, spans: Iterable[tuple[int, int]]) -> bytearray:
@@ -213,5 +216,5 @@ def evaluate_file(gold: Path, cfg: RunConfig) -> Evaluation:
         raise UserError(f"{gold}: no gold documents", "write one JSON object per line")
     pairs = detect(analyzer, (d.document for d in documents), domain.allow_list, cfg.privacy.score_threshold)
     for gold_document, (document, results) in zip(documents, progress(pairs, "evaluating"), strict=True):
-        score_document(evaluation, gold_document, [to_finding(document.id, r) for r in results])
+        score_document(evaluation, gold_document, [to_finding(document.id, document.row, r) for r in results])
     return evaluation

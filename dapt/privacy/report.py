@@ -8,11 +8,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
-
 from dapt.config import RunConfig
 from dapt.domains.base import load_domain
 from dapt.errors import UserError
+from dapt.html import render_html
 from dapt.io import read_jsonl
 from dapt.privacy.anonymize import AnonymizeResult, findings_path
 from dapt.privacy.keys import key_id, load_key
@@ -72,8 +71,7 @@ def write_pii_report(
     residual gate failed (after writing, so the officer sees why)."""
     report = build_report(run_dir, results, residual, cfg, key_file)
     write_json(run_dir / "privacy" / "pii_report.json", report)
-    environment = Environment(loader=PackageLoader("dapt.privacy"), autoescape=select_autoescape())
-    write_text(run_dir / "privacy" / "pii_report.html", environment.get_template("pii_report.html.j2").render(r=report))
+    write_text(run_dir / "privacy" / "pii_report.html", render_html("dapt.privacy", "pii_report.html.j2", r=report))
     if not residual.gate.success:
         raise UserError(
             f"residual-PII gate failed: {report['residual']['fraction']:.1%} of documents carry a residual finding",

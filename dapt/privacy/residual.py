@@ -33,9 +33,9 @@ def _inside(start: int, end: int, replaced: list[list[int]]) -> bool:
     return any(start < r_end and r_start < end for r_start, r_end in replaced)
 
 
-def _remember(replaced_by_id: dict[str, list[list[int]]], row: dict[str, Any]) -> Document:
-    replaced_by_id[row["id"]] = row["replaced"]
-    return Document(row["id"], row["text"])
+def _remember(replaced_by_row: dict[int, list[list[int]]], row: dict[str, Any]) -> Document:
+    replaced_by_row[row["row"]] = row["replaced"]
+    return Document(row["id"], row["text"], row=row["row"])
 
 
 def residual_scan(kinds: list[Kind], cfg: RunConfig, run_dir: Path) -> ResidualResult:
@@ -50,10 +50,10 @@ def residual_scan(kinds: list[Kind], cfg: RunConfig, run_dir: Path) -> ResidualR
             documents = (_remember(rows, row) for row in read_jsonl(anonymized_path(run_dir, kind)))
             pairs = detect(analyzer, documents, allow_list, cfg.privacy.score_threshold)
             for document, results in progress(pairs, f"residual scan {kind}"):
-                replaced = rows.pop(document.id)
+                replaced = rows.pop(document.row)
                 residual = [r for r in results if not _inside(r.start, r.end, replaced)]
                 for result in residual:
-                    out.write({"kind": kind, **to_finding(document.id, result).to_json()})
+                    out.write({"kind": kind, **to_finding(document.id, document.row, result).to_json()})
                 by_entity.update(r.entity_type for r in residual)
                 profile.append({"id": f"{kind}:{document.id}", "chars": len(document.text), "residual": len(residual)})
     frame = pd.DataFrame(profile, columns=["id", "chars", "residual"])

@@ -1,9 +1,9 @@
 """Anonymization scaled out: the corpus streams in fixed-size partitions to Dask workers.
 
-Each partition is anonymized by ``anonymized_rows`` in a Prefect task on prefect-dask's
+Each partition is anonymized by ``anonymized_parts`` in a Prefect task on prefect-dask's
 ``DaskTaskRunner``; the results come back in input order and go through the same writer as the
 in-process run. Surrogates are keyed by value and date shifts by document or group, never by
-process, so with the same key the three output files are byte-identical to ``anonymize_records``'.
+process, so with the same key the three output files are byte-identical to ``anonymize_source``'.
 
 Partitions reach the workers in memory only: a Prefect task run records its inputs by type, not
 value, and no result is persisted. Workers read the key themselves (``--key-file`` or
@@ -30,10 +30,10 @@ from prefect_dask import DaskTaskRunner
 from dapt.config import RunConfig
 from dapt.errors import UserError
 from dapt.io import check_input_path
-from dapt.privacy.anonymize import AnonymizeResult, Kind, Outputs, Row, anonymized_rows, read_records, write_outputs
+from dapt.privacy.anonymize import AnonymizeResult, Kind, Outputs, RowPart, anonymized_parts, read_records, write_outputs
 from dapt.privacy.detect import batched
 from dapt.privacy.keys import load_key
-from dapt.records import BadRow, Document, Example, Finding
+from dapt.records import BadRow, Document, Example
 
 PARTITION_DOCUMENTS = 256
 IN_FLIGHT_PER_WORKER = 2  # one partition running, one queued: workers never idle, memory stays bounded
@@ -77,12 +77,12 @@ class Cluster:
 
 def anonymize_partition(
     records: Sequence[Document | Example], cfg: RunConfig, key_file: Path | None
-) -> list[tuple[Row, list[Finding]]]:
+) -> list[RowPart]:
     """One partition's rows and findings, computed on a worker with the key it reads itself."""
     # Workers log through Prefect's and Dask's handlers, where Presidio warns about every spaCy
     # label it does not map (CARDINAL, QUANTITY ...) in every text.
     logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
-    return list(anonymized_rows(records, cfg, load_key(key_file)))
+    return list(anonymized_parts(records, cfg, load_key(key_file)))
 
 
 # A partition is raw text: nothing is cached or persisted.
@@ -107,17 +107,17 @@ def partitioned(
     bad: list[BadRow] = []
     partitions = batched(read_records(source, kind, cfg, bad), PARTITION_DOCUMENTS)
     futures = (partition_task.submit(partition, cfg, key_file) for partition in partitions)
-    pairs = chain.from_iterable(future.result() for future in ahead(futures, in_flight))
+    parts = chain.from_iterable(future.result() for future in ahead(futures, in_flight))
     # Tasks carry this setting to the workers, which would otherwise each start a temporary
     # Prefect server when none is configured.
     with temporary_settings({PREFECT_API_URL: str(get_client(sync_client=True).api_url)}):
-        return write_outputs(pairs, bad, kind, cfg, outputs)
+        return write_outputs(parts, bad, kind, cfg, outputs, source)
 
 
 def anonymize_partitioned(
     source: Path, kind: Kind, cfg: RunConfig, key_file: Path | None, outputs: Outputs, cluster: Cluster
 ) -> AnonymizeResult:
-    """What ``anonymize_records`` does to ``source``, with the partitions anonymized on ``cluster``."""
+    """What ``anonymize_source`` does to ``source``, with the partitions anonymized on ``cluster``."""
     check_input_path(source)
     cluster.check()
     runner = partitioned.with_options(task_runner=cluster.task_runner())

@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from jinja2 import Environment, PackageLoader, select_autoescape
 from sklearn.metrics import accuracy_score, classification_report, confusion_matrix, f1_score
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
 from dapt.config import RunConfig
+from dapt.html import render_html
 from dapt.runs import write_json, write_text
 from dapt.training.builders import pick_device
 from dapt.training.data import task_split
@@ -58,6 +58,5 @@ def evaluate(cfg: RunConfig, run_dir: Path, has_eval_file: bool) -> dict[str, An
     predicted = predict(merged_dir(run_dir), [row["text"] for row in split.eval], cfg.finetune.max_length)
     metrics = {"eval_source": split.eval_source, **classification_metrics(gold, predicted, split.labels)}
     write_json(run_dir / "eval" / "metrics.json", metrics)
-    environment = Environment(loader=PackageLoader("dapt.training"), autoescape=select_autoescape())
-    write_text(run_dir / "eval" / "report.html", environment.get_template("eval_report.html.j2").render(m=metrics, run_id=run_dir.name))
+    write_text(run_dir / "eval" / "report.html", render_html("dapt.training", "eval_report.html.j2", m=metrics, run_id=run_dir.name))
     return metrics

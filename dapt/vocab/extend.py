@@ -16,7 +16,7 @@ from dapt.io import read_jsonl
 from dapt.privacy.anonymize import anonymized_path
 from dapt.runs import write_json
 from dapt.training.builders import base_model_path
-from dapt.vocab.mine import MinedWord, count_words, mine_words
+from dapt.vocab.mine import MinedWord, count_words, mine_words, outside_replacements
 
 
 @dataclass(frozen=True)
@@ -46,9 +46,11 @@ def add_words(tokenizer: PreTrainedTokenizerBase, words: list[MinedWord]) -> int
 
 def extend_vocabulary(cfg: RunConfig, run_dir: Path) -> VocabResult:
     """Mine the anonymized corpus, save the extended tokenizer and ``vocab/report.json``."""
-    texts = [row["text"] for row in read_jsonl(anonymized_path(run_dir, "corpus"))]
+    rows = list(read_jsonl(anonymized_path(run_dir, "corpus")))
+    texts = [row["text"] for row in rows]
     tokenizer = AutoTokenizer.from_pretrained(base_model_path(cfg.base_model))
-    mined = mine_words(count_words(texts), tokenizer, cfg.vocab, load_domain(cfg.domain).vocab_seeds)
+    counts = count_words(outside_replacements(row["text"], row["replaced"]) for row in rows)
+    mined = mine_words(counts, tokenizer, cfg.vocab, load_domain(cfg.domain).vocab_seeds)
     if len(mined) < cfg.vocab.min_new_tokens:
         raise UserError(
             f"vocabulary mining found {len(mined)} domain words, fewer than vocab.min_new_tokens={cfg.vocab.min_new_tokens}",

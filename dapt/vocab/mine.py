@@ -28,6 +28,16 @@ class MinedWord:
         return self.frequency * (self.pieces - 1)
 
 
+def outside_replacements(text: str, replaced: list[list[int]]) -> str:
+    """``text`` without its replaced spans: surrogates (``swalsh``, ``gmail``) are not domain words."""
+    kept, position = [], 0
+    for start, end in sorted(replaced):
+        kept.append(text[position:start])
+        position = max(position, end)
+    kept.append(text[position:])
+    return " ".join(kept)
+
+
 def count_words(texts: Iterable[str]) -> Counter[str]:
     """Frequency of every lower-case word in ``texts``."""
     counts: Counter[str] = Counter()

@@ -52,9 +52,9 @@ def test_when_detect_runs_then_findings_carry_offsets_and_types_but_no_value(not
     code, printed = _run("detect", "--domain", "medical", "--input", str(notes), "--output", str(tmp_path / "f.jsonl"))
     findings = [json.loads(line) for line in (tmp_path / "f.jsonl").read_text(encoding="utf-8").splitlines()]
     assert code == 0 and "3 documents" in printed
-    assert {tuple(sorted(f)) for f in findings} == {("doc_id", "end", "entity_type", "recognizer", "score", "start")}
-    texts = {note["id"]: note["text"] for note in NOTES}
-    found = {texts[f["doc_id"]][f["start"] : f["end"]] for f in findings}
+    assert {tuple(sorted(f)) for f in findings} == {("doc_id", "end", "entity_type", "recognizer", "row", "score", "start")}
+    assert {f["doc_id"] for f in findings}.isdisjoint(note["id"] for note in NOTES)  # keyed pseudonyms
+    found = {NOTES[f["row"]]["text"][f["start"] : f["end"]] for f in findings}
     assert {PHONE, EMAIL} <= found and any(NAME in value or value in NAME for value in found)
     _no_planted_value(printed, (tmp_path / "f.jsonl").read_text(encoding="utf-8"))
 
@@ -121,10 +121,18 @@ def test_when_evaluated_then_figures_print_and_misses_are_masked(tmp_path: Path)
 BAD_INPUTS = [
     (["detect", "--domain", "medical", "--input", "{tmp}/nope.jsonl", "--output", "{tmp}/f.jsonl"], "nope.jsonl: file not found"),
     (["detect", "--domain", "dental", "--input", "{tmp}/notes.jsonl", "--output", "{tmp}/f.jsonl"], "unknown domain 'dental'"),
-    (["anonymize", "--domain", "medical", "--input", "{tmp}/broken.jsonl", "--output", "{tmp}/o.jsonl"], "broken.jsonl: row 1: not valid JSON"),
+    (["anonymize", "--domain", "medical", "--input", "{tmp}/broken.jsonl", "--output", "{tmp}/o.jsonl", "--bad-rows", "error"],
+     "broken.jsonl: row 1: not valid JSON"),
+    (["anonymize", "--domain", "medical", "--input", "{tmp}/broken.jsonl", "--output", "{tmp}/o.jsonl"],
+     "broken.jsonl: no usable documents; see"),
     (["anonymize", "--domain", "medical", "--input", "{tmp}/notes.jsonl", "--output", "{tmp}/o.jsonl", "--group-field", "mrn",
       "--bad-rows", "error"], "notes.jsonl: row 1: field 'mrn' (the group) is missing"),
     (["evaluate", "--domain", "medical", "--gold", "{tmp}/outside.jsonl"], "outside.jsonl: row 1: a span lies outside the text"),
+    (["anonymize", "--domain", "medical", "--input", "{tmp}/notes.jsonl", "--output", "{tmp}"], "is a folder"),
+    (["detect", "--domain", "medical", "--input", "{tmp}/notes.jsonl", "--output", "{tmp}/notes.jsonl/f.jsonl"],
+     "notes.jsonl: cannot create the folder"),
+    (["anonymize", "--domain", "medical", "--input", "{tmp}/empty.jsonl", "--output", "{tmp}/o.jsonl"], "empty.jsonl: no usable documents"),
+    (["detect", "--domain", "medical", "--input", "{tmp}/empty.jsonl", "--output", "{tmp}/o.jsonl"], "empty.jsonl: no usable documents"),
 ]
 # fmt: on
 
@@ -132,7 +140,22 @@ BAD_INPUTS = [
 @pytest.mark.parametrize("args, message", BAD_INPUTS)
 def test_when_input_is_bad_then_one_line_and_exit_2(notes: Path, tmp_path: Path, args: list[str], message: str) -> None:
     (tmp_path / "broken.jsonl").write_text("{not json\n", encoding="utf-8")
+    (tmp_path / "empty.jsonl").write_text("", encoding="utf-8")
     write_rows(tmp_path / "outside.jsonl", [{"doc_id": "x", "text": "short", "spans": [{"start": 2, "end": 40, "label": "PERSON"}]}])
     code, printed = _run(*[arg.format(tmp=tmp_path) for arg in args])
     assert code == 2 and message in printed and len(printed.strip().splitlines()) == 1
     assert "Traceback" not in printed
+
+
+def test_when_ids_are_resolved_with_the_key_then_each_pseudonym_names_its_row_and_id(notes: Path, tmp_path: Path) -> None:
+    rows = _anonymize(tmp_path, "ids")
+    assert {row["id"] for row in rows}.isdisjoint(note["id"] for note in NOTES) and [r["row"] for r in rows] == [0, 1, 2]
+    code, printed = _run("resolve-id", "--input", str(notes), rows[2]["id"], rows[0]["id"])
+    assert code == 0 and printed.splitlines() == [f"{rows[0]['id']}\t1\ta1", f"{rows[2]['id']}\t3\tb1"]
+
+
+def test_when_the_key_is_another_then_no_id_resolves(notes: Path, tmp_path: Path, monkeypatch) -> None:
+    rows = _anonymize(tmp_path, "ids")
+    monkeypatch.setenv("DAPT_KEY", "another-key-0123456789abcdef")
+    code, printed = _run("resolve-id", "--input", str(notes), rows[0]["id"])
+    assert code == 0 and printed == ""

@@ -19,11 +19,10 @@ from dapt.cli import app, run_config
 from dapt.domains.base import load_domain
 from dapt.errors import UserError
 from dapt.privacy import scale
-from dapt.privacy.anonymize import Outputs, anonymize_records, read_records
+from dapt.privacy.anonymize import Outputs, anonymize_source
 from dapt.privacy.detect import CHUNK_CHARS
 from dapt.privacy.keys import load_key
 from dapt.privacy.scale import Cluster, ahead, anonymize_partitioned
-from dapt.records import BadRow, Document
 from tests.conftest import sample_rows, write_rows
 
 SCALE_DOCS = 40
@@ -108,9 +107,8 @@ def test_when_corpus_is_partitioned_over_two_workers_then_outputs_are_byte_ident
     cfg = run_config("medical", None, {"input": {"bad_rows": "quarantine", "group_field": "kind"}})
     monkeypatch.setattr(scale, "PARTITION_DOCUMENTS", SMALL_PARTITION)
 
-    bad: list[BadRow] = []
     alone = Outputs.beside(tmp_path / "alone.jsonl")
-    expected = anonymize_records(read_records(corpus, "corpus", cfg, bad), bad, "corpus", cfg, load_key(None), alone)
+    expected = anonymize_source(corpus, "corpus", cfg, load_key(None), alone)
     spread = Outputs.beside(tmp_path / "spread.jsonl")
     result = anonymize_partitioned(corpus, "corpus", cfg, None, spread, Cluster(workers=2))
 
@@ -141,7 +139,8 @@ def test_when_document_is_5_mb_then_every_planted_value_is_replaced(tmp_path: Pa
     text, planted = _planted_document()
     cfg = run_config("medical", None, {})
     outputs = Outputs.beside(tmp_path / "out.jsonl")
-    result = anonymize_records([Document("big", text)], [], "corpus", cfg, load_key(None), outputs)
+    source = write_rows(tmp_path / "big.jsonl", [{"id": "big", "text": text}])
+    result = anonymize_source(source, "corpus", cfg, load_key(None), outputs)
     [row] = [json.loads(line) for line in outputs.anonymized.read_text(encoding="utf-8").splitlines()]
     assert result.documents_out == 1 and result.findings >= len(planted)
     assert [value for value in planted if value in row["text"]] == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from dapt.privacy.keys import keyed_int
@@ -20,7 +21,9 @@ DATE_FORMS = [
 ]
 ANY_DATE_ELEMENT = re.compile(MONTH + r"\b|\d{1,2}(?:st|nd|rd|th)\b|'\d{2}\b|\d", re.I)
 YEAR_ONLY = re.compile(r"^\s*(?:1[89]|20)\d{2}s?\s*$")  # Safe Harbor keeps years: a lone year stays
-LEAP_YEAR = 2000  # a year-less date shifts inside a leap year so that Feb 29 exists
+COMMON_YEAR = 2001  # a year-less date shifts inside the note's year, else a common year as most are
+LEAP_YEAR = 2000  # except Feb 29, which exists only in a leap year
+WRITTEN_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
 
 def document_offset(key: bytes, group: str, min_days: int, max_days: int) -> int:
@@ -41,9 +44,10 @@ def _month_name(original: str, month: int) -> str:
 
 
 def _zero_padded(parts: dict[str, str | None]) -> bool:
-    """Whether the writer pads days and months to two digits ("03/14", "12/25" but not "3/14")."""
+    """Whether the writer pads days and months to two digits ("03/14", "12/25", "Mar 03" but not
+    "3/14"); a lone two-digit day ("Feb 25") says nothing, and dates are mostly written unpadded."""
     numbers = [parts[name] or "" for name in ("m", "d") if parts.get(name)]
-    return any(n.startswith("0") for n in numbers) or all(len(n) == 2 for n in numbers)
+    return any(n.startswith("0") for n in numbers) or (len(numbers) == 2 and all(len(n) == 2 for n in numbers))
 
 
 def _pad(padded: bool, number: int) -> str:
@@ -56,12 +60,20 @@ def same_case_suffix(original: str, day: int) -> str:
     return suffix.upper() if original.isupper() else suffix
 
 
-def _shift_match(match: re.Match[str], days: int) -> str:
+def document_year(dates: Iterable[str]) -> int:
+    """The first four-digit year (1900-2099) written in ``dates``, else ``COMMON_YEAR``: the year in
+    which a document's year-less dates are shifted, so they move as far as its dated ones."""
+    return next((int(year[0]) for value in dates if (year := WRITTEN_YEAR.search(value))), COMMON_YEAR)
+
+
+def _shift_match(match: re.Match[str], days: int, reference_year: int) -> str:
     parts = match.groupdict()
     year_text = parts.get("y")
     month = MONTHS.index(next(m for m in MONTHS if m.startswith(parts["mon"].lower()[:3]))) + 1 if parts.get("mon") else int(parts["m"])
     day = int(parts["d"])
-    year = int(year_text) if year_text else LEAP_YEAR
+    year = int(year_text) if year_text else reference_year
+    if not year_text and (month, day) == (2, 29) and not calendar.isleap(year):
+        year = LEAP_YEAR
     if year_text and len(year_text) == 2:
         year += 1900 if year > 30 else 2000
     try:
@@ -85,13 +97,17 @@ def _shift_match(match: re.Match[str], days: int) -> str:
     return text
 
 
-def shift_dates(value: str, days: int) -> str | None:
+def shift_dates(value: str, days: int, reference_year: int = COMMON_YEAR) -> str | None:
     """``value`` with each date in it moved by ``days``; None when it holds a date element that
-    cannot be shifted (a lone month name, ``'92``, ``22ND``), so the caller must redact it."""
+    cannot be shifted (a lone month name, ``'92``, ``22ND``), so the caller must redact it.
+
+    A date without a year is shifted inside ``reference_year`` (see ``document_year``), so
+    that across Feb 29 it keeps its interval to the document's other dates.
+    """
     if YEAR_ONLY.match(value):
         return value
     for form in DATE_FORMS:
         if form.search(value):
-            shifted = form.sub(lambda match: _shift_match(match, days), value)
+            shifted = form.sub(lambda match: _shift_match(match, days, reference_year), value)
             return shifted if shifted != value else None
     return None if ANY_DATE_ELEMENT.search(value) else value
