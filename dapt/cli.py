@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import yaml
 from rich.console import Console
 from rich.table import Table
 
@@ -26,7 +25,7 @@ from dapt.ingest import Inputs, check_inputs  # noqa: E402
 from dapt.privacy.keys import KEY_ENV, create_key, load_key, pseudonym  # noqa: E402
 from dapt.records import BadRow  # noqa: E402
 from dapt.io import check_output_file  # noqa: E402
-from dapt.runs import create_run_folder, write_json, write_text  # noqa: E402
+from dapt.runs import create_run_folder, write_json  # noqa: E402
 
 app = typer.Typer(help="Adapt language models to healthcare and finance text, safely.", no_args_is_help=True)
 privacy_app = typer.Typer(help="De-identification commands.", no_args_is_help=True)
@@ -109,7 +108,6 @@ def run(
         load_key(key_file)  # fail now, not after the first stages
         check_inputs(inputs, cfg)  # every input error in seconds, before Prefect starts
         run_dir = create_run_folder(out, plugin.name)
-        write_text(run_dir / "config.yaml", yaml.safe_dump(cfg.model_dump(mode="json"), sort_keys=False))
         from dapt.flows.domain_adaptation import domain_adaptation
 
         with user_errors_kept_off_the_console():

@@ -14,7 +14,7 @@ from dapt.errors import UserError
 from dapt.io import accept, read_documents, read_examples
 from dapt.privacy.labels import personal_labels
 from dapt.records import BadRow
-from dapt.runs import sha256_of, write_json
+from dapt.runs import RunFolder, sha256_of, write_json
 
 
 @dataclass(frozen=True)
@@ -101,8 +101,8 @@ def check_inputs(inputs: Inputs, cfg: RunConfig) -> dict[str, InputSummary]:
     return summaries
 
 
-def ingest(inputs: Inputs, cfg: RunConfig, run_dir: Path) -> dict[str, InputSummary]:
+def ingest(inputs: Inputs, cfg: RunConfig, run: RunFolder) -> dict[str, InputSummary]:
     """Check the inputs and write ``data/ingest.json`` (counts and hashes, no text)."""
     summaries = check_inputs(inputs, cfg)
-    write_json(run_dir / "data" / "ingest.json", {role: asdict(s) for role, s in summaries.items()})
+    write_json(run.ingest_summary, {role: asdict(s) for role, s in summaries.items()})
     return summaries

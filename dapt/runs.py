@@ -1,17 +1,103 @@
-"""The run folder: where every artifact goes, and ``manifest.json`` (written last) with their sha256."""
+"""The run folder: where every artifact goes, and ``manifest.json`` (written last) with their sha256.
+
+``RunFolder`` is the one place that knows the layout; stages ask it for paths and never import
+another stage's module to find a file.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import yaml
+from pydantic import BaseModel
+
 from dapt.errors import UserError
 
 MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class RunFolder:
+    """Every artifact path of one run (the layout in README.md)."""
+
+    root: Path
+
+    @property
+    def run_id(self) -> str:
+        return self.root.name
+
+    @property
+    def config(self) -> Path:
+        return self.root / "config.yaml"
+
+    @property
+    def ingest_summary(self) -> Path:
+        return self.root / "data" / "ingest.json"
+
+    def anonymized(self, kind: str) -> Path:
+        """The anonymized rows of one input: ``corpus``, ``task`` or ``eval``."""
+        return self.root / "data" / f"{kind}.anonymized.jsonl"
+
+    def quarantine(self, kind: str) -> Path:
+        return self.root / "data" / f"{kind}.quarantine.jsonl"
+
+    def findings(self, kind: str) -> Path:
+        return self.root / "privacy" / f"{kind}.findings.jsonl"
+
+    @property
+    def residual_findings(self) -> Path:
+        return self.root / "privacy" / "residual.findings.jsonl"
+
+    def pii_report(self, suffix: str) -> Path:
+        """``privacy/pii_report.json`` or ``.html``."""
+        return self.root / "privacy" / f"pii_report.{suffix}"
+
+    def gate_result(self, suite: str) -> Path:
+        """A validation gate's result: ``raw``, ``anonymized`` or ``task``."""
+        return self.root / "validation" / suite / "result.json"
+
+    @property
+    def tokenizer(self) -> Path:
+        return self.root / "vocab" / "tokenizer"
+
+    @property
+    def pretrained_model(self) -> Path:
+        return self.root / "pretrain" / "model"
+
+    @property
+    def task_split(self) -> Path:
+        """Which anonymized task rows train and which evaluate (row numbers, no text)."""
+        return self.root / "data" / "task_split.json"
+
+    @property
+    def adapter(self) -> Path:
+        return self.root / "finetune" / "adapter"
+
+    @property
+    def merged_model(self) -> Path:
+        return self.root / "finetune" / "merged"
+
+    def report(self, stage: str) -> Path:
+        """A stage's JSON report: ``vocab``, ``pretrain`` or ``finetune``."""
+        return self.root / stage / "report.json"
+
+    @property
+    def metrics(self) -> Path:
+        return self.root / "eval" / "metrics.json"
+
+    @property
+    def eval_report(self) -> Path:
+        return self.root / "eval" / "report.html"
+
+    @property
+    def model_card(self) -> Path:
+        return self.root / "model_card.md"
 
 
 def new_run_id(domain: str) -> str:
@@ -46,6 +132,11 @@ def write_text(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def write_config(run: RunFolder, cfg: BaseModel) -> Path:
+    """Save the resolved settings as ``config.yaml``: every run, however started, keeps its own."""
+    return write_text(run.config, yaml.safe_dump(cfg.model_dump(mode="json"), sort_keys=False))
 
 
 def sha256_of(path: Path) -> str:

@@ -12,7 +12,7 @@ from dapt.flows.domain_adaptation import domain_adaptation
 from tests.slices import leaks, make_slice
 
 EXPECTED = [
-    "data/ingest.json", "validation/raw/result.json", "data/corpus.anonymized.jsonl", "privacy/corpus.findings.jsonl",
+    "config.yaml", "data/ingest.json", "data/task_split.json", "validation/raw/result.json", "data/corpus.anonymized.jsonl", "privacy/corpus.findings.jsonl",
     "validation/anonymized/result.json", "privacy/pii_report.html", "privacy/pii_report.json", "vocab/report.json",
     "vocab/tokenizer/tokenizer.json", "pretrain/model/config.json", "pretrain/report.json", "validation/task/result.json",
     "finetune/adapter/adapter_config.json", "finetune/merged/config.json", "eval/metrics.json", "eval/report.html",

@@ -13,14 +13,16 @@ from dapt.card import write_model_card
 from dapt.cli import run_config
 from dapt.errors import UserError
 from dapt.ingest import ingest
-from dapt.privacy.anonymize import anonymize, anonymized_path
+from dapt.privacy.anonymize import anonymize
 from dapt.privacy.report import write_pii_report
 from dapt.privacy.residual import residual_scan
 from dapt.training.evaluate import evaluate
 from dapt.training.finetune import finetune
 from dapt.training.pretrain import load_adaptable_model, pretrain
+from dapt.runs import RunFolder
+from dapt.training.data import load_task_split
 from dapt.validation.stages import validate_raw, validate_task
-from dapt.vocab.extend import extend_vocabulary, tokenizer_dir
+from dapt.vocab.extend import extend_vocabulary
 from tests.slices import leaks, make_slice
 
 
@@ -30,19 +32,19 @@ def staged(tmp_path_factory, tiny_model_dir: Path, tiny_config_file: Path):
     folder = tmp_path_factory.mktemp("stages")
     piece = make_slice("medical", folder)
     cfg = run_config("medical", tiny_config_file, {"base_model": str(tiny_model_dir)})
-    run_dir = folder / "run"
-    out = {"slice": piece, "cfg": cfg, "run": run_dir}
-    out["ingest"] = ingest(piece.inputs, cfg, run_dir)
-    out["raw"] = validate_raw(piece.inputs.corpus, cfg, run_dir)
-    out["anon"] = [anonymize(piece.inputs.corpus, "corpus", cfg, None, run_dir), anonymize(piece.inputs.task, "task", cfg, None, run_dir)]
-    out["residual"] = residual_scan(["corpus", "task"], cfg, run_dir)
-    out["report"] = write_pii_report(run_dir, out["anon"], out["residual"], cfg, None)
-    out["vocab"] = extend_vocabulary(cfg, run_dir)
-    out["pretrain"] = pretrain(cfg, run_dir)
-    out["task_gate"] = validate_task(anonymized_path(run_dir, "task"), run_dir)
-    out["finetune"] = finetune(cfg, run_dir, has_eval_file=False)
-    out["metrics"] = evaluate(cfg, run_dir, has_eval_file=False)
-    out["manifest"] = write_model_card(cfg, run_dir)
+    run = RunFolder(folder / "run")
+    out = {"slice": piece, "cfg": cfg, "run": run.root, "folder": run}
+    out["ingest"] = ingest(piece.inputs, cfg, run)
+    out["raw"] = validate_raw(piece.inputs.corpus, cfg, run)
+    out["anon"] = [anonymize(piece.inputs.corpus, "corpus", cfg, None, run), anonymize(piece.inputs.task, "task", cfg, None, run)]
+    out["residual"] = residual_scan(["corpus", "task"], cfg, run)
+    out["report"] = write_pii_report(run, out["anon"], out["residual"], cfg, None)
+    out["vocab"] = extend_vocabulary(cfg, run)
+    out["pretrain"] = pretrain(cfg, run)
+    out["task_gate"] = validate_task(run)
+    out["finetune"] = finetune(cfg, run, has_eval_file=False)
+    out["metrics"] = evaluate(cfg, run)
+    out["manifest"] = write_model_card(cfg, run)
     return out
 
 
@@ -82,11 +84,11 @@ def test_when_report_is_written_then_it_has_counts_residual_and_a_sign_off(stage
 
 def test_when_residual_limit_is_exceeded_then_the_report_is_written_and_the_run_stops(staged, tmp_path) -> None:
     strict = staged["cfg"].model_copy(update={"privacy": staged["cfg"].privacy.model_copy(update={"max_residual_doc_fraction": 0.0})})
-    residual = residual_scan(["corpus"], strict, staged["run"])
+    residual = residual_scan(["corpus"], strict, staged["folder"])
     if residual.documents_with_residual == 0:
         pytest.skip("no residual finding on this slice to exceed the limit with")
     with pytest.raises(UserError, match="residual-PII gate failed"):
-        write_pii_report(staged["run"], staged["anon"], residual, strict, None)
+        write_pii_report(staged["folder"], staged["anon"], residual, strict, None)
 
 
 def test_when_vocab_is_extended_then_20_words_are_added_and_text_gets_shorter(staged) -> None:
@@ -95,8 +97,8 @@ def test_when_vocab_is_extended_then_20_words_are_added_and_text_gets_shorter(st
 
 
 def test_when_new_tokens_are_added_then_embeddings_start_at_mean_of_pieces(staged, tiny_model_dir: Path) -> None:
-    model, missing = load_adaptable_model(staged["cfg"], staged["run"])
-    old, new = AutoTokenizer.from_pretrained(tiny_model_dir), AutoTokenizer.from_pretrained(tokenizer_dir(staged["run"]))
+    model, missing = load_adaptable_model(staged["cfg"], staged["folder"])
+    old, new = AutoTokenizer.from_pretrained(tiny_model_dir), AutoTokenizer.from_pretrained(staged["folder"].tokenizer)
     base = AutoModelForMaskedLM.from_pretrained(tiny_model_dir).get_input_embeddings().weight
     token_id = len(old)
     word = new.convert_ids_to_tokens(token_id)
@@ -121,6 +123,14 @@ def test_when_finetuned_with_lora_then_only_a_few_weights_train(staged) -> None:
     assert result.method == "lora" and result.trainable_parameters < result.total_parameters / 2
     assert (staged["run"] / "finetune" / "adapter" / "adapter_config.json").exists()
     assert (staged["run"] / "finetune" / "merged" / "config.json").exists()
+
+
+def test_when_the_task_is_split_then_evaluation_reads_the_split_training_saved(staged) -> None:
+    saved = json.loads(staged["folder"].task_split.read_text())
+    train, held_out = saved["train"]["rows"], saved["eval"]["rows"]
+    assert set(train).isdisjoint(held_out) and len(train) + len(held_out) == staged["ingest"]["task"].rows
+    assert staged["finetune"].train_examples == len(train) and staged["metrics"]["examples"] == len(held_out)
+    assert [row["row"] for row in load_task_split(staged["folder"]).eval] == held_out
 
 
 def test_when_evaluated_then_metrics_hold_f1_accuracy_report_and_matrix(staged) -> None:

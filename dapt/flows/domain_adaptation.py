@@ -14,6 +14,7 @@ from prefect.cache_policies import NO_CACHE
 from dapt.card import write_model_card
 from dapt.config import RunConfig
 from dapt.ingest import Inputs, ingest
+from dapt.runs import RunFolder, write_config
 from dapt.privacy.anonymize import anonymize
 from dapt.privacy.report import write_pii_report
 from dapt.privacy.residual import residual_scan
@@ -42,19 +43,21 @@ card_task = task(write_model_card, name="11 model card + manifest", **STAGE)
 
 @flow(name="domain_adaptation", log_prints=True)
 def domain_adaptation(inputs: Inputs, cfg: RunConfig, run_dir: Path, key_file: Path | None = None) -> Path:
-    """Run every stage for one domain; returns the run folder."""
-    ingest_task(inputs, cfg, run_dir)
-    validate_raw_task(inputs.corpus, cfg, run_dir)
+    """Run every stage for one domain into ``run_dir``; returns it."""
+    run = RunFolder(run_dir)
+    write_config(run, cfg)
+    ingest_task(inputs, cfg, run)
+    validate_raw_task(inputs.corpus, cfg, run)
     kinds = ["corpus", "task"] + (["eval"] if inputs.eval else [])
     sources = {"corpus": inputs.corpus, "task": inputs.task, "eval": inputs.eval}
-    results = [anonymize_task(sources[kind], kind, cfg, key_file, run_dir) for kind in kinds]
+    results = [anonymize_task(sources[kind], kind, cfg, key_file, run) for kind in kinds]
     # Raw text stops here: every stage below reads anonymized files only.
-    residual = residual_task(kinds, cfg, run_dir)
-    report_task(run_dir, results, residual, cfg, key_file)
-    vocab_task(cfg, run_dir)
-    pretrain_task(cfg, run_dir)
-    validate_task_task(run_dir / "data" / "task.anonymized.jsonl", run_dir)
-    finetune_task(cfg, run_dir, inputs.eval is not None)
-    evaluate_task(cfg, run_dir, inputs.eval is not None)
-    card_task(cfg, run_dir)
+    residual = residual_task(kinds, cfg, run)
+    report_task(run, results, residual, cfg, key_file)
+    vocab_task(cfg, run)
+    pretrain_task(cfg, run)
+    validate_task_task(run)
+    finetune_task(cfg, run, inputs.eval is not None)
+    evaluate_task(cfg, run)
+    card_task(cfg, run)
     return run_dir

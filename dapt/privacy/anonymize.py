@@ -47,22 +47,11 @@ from dapt.privacy.operators.surrogate import SurrogateFactory
 from dapt.privacy.replace_fast import anonymize_in_segments
 from dapt.progress import parts_progress, progress
 from dapt.records import BadRow, Document, Example, Finding
+from dapt.runs import RunFolder
 
 Kind = Literal["corpus", "task", "eval"]
 DATE_PLACEHOLDER = "[DATE]"
 Row = dict[str, object]  # one line of an anonymized file
-
-
-def anonymized_path(run_dir: Path, kind: Kind) -> Path:
-    return run_dir / "data" / f"{kind}.anonymized.jsonl"
-
-
-def findings_path(run_dir: Path, kind: Kind) -> Path:
-    return run_dir / "privacy" / f"{kind}.findings.jsonl"
-
-
-def quarantine_path(run_dir: Path, kind: Kind) -> Path:
-    return run_dir / "data" / f"{kind}.quarantine.jsonl"
 
 
 @dataclass(frozen=True)
@@ -142,8 +131,8 @@ class Outputs:
         return cls(output, stem.with_name(f"{stem.name}.findings.jsonl"), stem.with_name(f"{stem.name}.quarantine.jsonl"))
 
     @classmethod
-    def in_run(cls, run_dir: Path, kind: Kind) -> Outputs:
-        return cls(anonymized_path(run_dir, kind), findings_path(run_dir, kind), quarantine_path(run_dir, kind))
+    def in_run(cls, run: RunFolder, kind: Kind) -> Outputs:
+        return cls(run.anonymized(kind), run.findings(kind), run.quarantine(kind))
 
 
 def read_records(source: Path, kind: Kind, cfg: RunConfig, bad: list[BadRow]) -> Iterator[Document | Example]:
@@ -253,10 +242,10 @@ def anonymize_source(source: Path, kind: Kind, cfg: RunConfig, key: bytes, outpu
         return write_outputs(parts, bad, kind, cfg, outputs, source)
 
 
-def anonymize(source: Path, kind: Kind, cfg: RunConfig, key_file: Path | None, run_dir: Path) -> AnonymizeResult:
+def anonymize(source: Path, kind: Kind, cfg: RunConfig, key_file: Path | None, run: RunFolder) -> AnonymizeResult:
     """Anonymize one input file (corpus, task or eval) into the run folder.
 
     Writes ``data/<kind>.anonymized.jsonl`` (keyed id, row, text, [label], replaced offsets),
     ``privacy/<kind>.findings.jsonl`` (no values) and ``data/<kind>.quarantine.jsonl``.
     """
-    return anonymize_source(source, kind, cfg, load_key(key_file), Outputs.in_run(run_dir, kind))
+    return anonymize_source(source, kind, cfg, load_key(key_file), Outputs.in_run(run, kind))

@@ -13,10 +13,10 @@ from dapt.domains.base import load_domain
 from dapt.errors import UserError
 from dapt.html import render_html
 from dapt.io import read_jsonl
-from dapt.privacy.anonymize import AnonymizeResult, findings_path
+from dapt.privacy.anonymize import AnonymizeResult
 from dapt.privacy.keys import key_id, load_key
 from dapt.privacy.residual import ResidualResult
-from dapt.runs import write_json, write_text
+from dapt.runs import RunFolder, write_json, write_text
 
 
 def _risk_statement(residual: ResidualResult, limit: float) -> str:
@@ -31,7 +31,7 @@ def _risk_statement(residual: ResidualResult, limit: float) -> str:
 
 
 def build_report(
-    run_dir: Path, results: list[AnonymizeResult], residual: ResidualResult, cfg: RunConfig, key_file: Path | None
+    run: RunFolder, results: list[AnonymizeResult], residual: ResidualResult, cfg: RunConfig, key_file: Path | None
 ) -> dict[str, Any]:
     """The report as data: inputs, entities with their operator, detectors, residual risk."""
     domain = load_domain(cfg.domain)
@@ -39,10 +39,10 @@ def build_report(
     recognizers: Counter[str] = Counter()
     for result in results:
         entities.update(result.entities)
-        recognizers.update(f["recognizer"] for f in read_jsonl(findings_path(run_dir, result.kind)))
+        recognizers.update(f["recognizer"] for f in read_jsonl(run.findings(result.kind)))
     limit = cfg.privacy.max_residual_doc_fraction
     return {
-        "run_id": run_dir.name,
+        "run_id": run.run_id,
         "domain": domain.name,
         "domain_version": domain.version,
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -65,17 +65,17 @@ def build_report(
 
 
 def write_pii_report(
-    run_dir: Path, results: list[AnonymizeResult], residual: ResidualResult, cfg: RunConfig, key_file: Path | None
+    run: RunFolder, results: list[AnonymizeResult], residual: ResidualResult, cfg: RunConfig, key_file: Path | None
 ) -> dict[str, Any]:
     """Write ``privacy/pii_report.json`` and ``privacy/pii_report.html``; stop the run if the
     residual gate failed (after writing, so the officer sees why)."""
-    report = build_report(run_dir, results, residual, cfg, key_file)
-    write_json(run_dir / "privacy" / "pii_report.json", report)
-    write_text(run_dir / "privacy" / "pii_report.html", render_html("dapt.privacy", "pii_report.html.j2", r=report))
+    report = build_report(run, results, residual, cfg, key_file)
+    write_json(run.pii_report("json"), report)
+    write_text(run.pii_report("html"), render_html("dapt.privacy", "pii_report.html.j2", r=report))
     if not residual.gate.success:
         raise UserError(
             f"residual-PII gate failed: {report['residual']['fraction']:.1%} of documents carry a residual finding",
-            f"read {run_dir / 'privacy' / 'pii_report.html'}; extend the domain's recognizers or raise "
+            f"read {run.pii_report('html')}; extend the domain's recognizers or raise "
             "privacy.max_residual_doc_fraction",
         )
     return report

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -12,11 +11,12 @@ import pandas as pd
 from dapt.config import RunConfig
 from dapt.domains.base import load_domain
 from dapt.io import JsonlWriter, read_jsonl
-from dapt.privacy.anonymize import Kind, anonymized_path
+from dapt.privacy.anonymize import Kind
 from dapt.privacy.detect import detect, to_finding
 from dapt.privacy.engine import analyzer_for
 from dapt.progress import progress
 from dapt.records import Document
+from dapt.runs import RunFolder
 from dapt.validation.gate import GateResult, run_gate
 from dapt.validation.suites import anonymized_suite
 
@@ -38,16 +38,16 @@ def _remember(replaced_by_row: dict[int, list[list[int]]], row: dict[str, Any]) 
     return Document(row["id"], row["text"], row=row["row"])
 
 
-def residual_scan(kinds: list[Kind], cfg: RunConfig, run_dir: Path) -> ResidualResult:
+def residual_scan(kinds: list[Kind], cfg: RunConfig, run: RunFolder) -> ResidualResult:
     """Re-detect on every anonymized file; write residual findings (no values) and the gate result."""
     analyzer = analyzer_for(cfg.domain, cfg.privacy.spacy_model)
     allow_list = load_domain(cfg.domain).allow_list
     by_entity: Counter[str] = Counter()
     profile: list[dict[str, object]] = []
-    with JsonlWriter(run_dir / "privacy" / "residual.findings.jsonl") as out:
+    with JsonlWriter(run.residual_findings) as out:
         for kind in kinds:
             rows = {}
-            documents = (_remember(rows, row) for row in read_jsonl(anonymized_path(run_dir, kind)))
+            documents = (_remember(rows, row) for row in read_jsonl(run.anonymized(kind)))
             pairs = detect(analyzer, documents, allow_list, cfg.privacy.score_threshold)
             for document, results in progress(pairs, f"residual scan {kind}"):
                 replaced = rows.pop(document.row)
@@ -61,6 +61,6 @@ def residual_scan(kinds: list[Kind], cfg: RunConfig, run_dir: Path) -> ResidualR
         "anonymized",
         frame,
         anonymized_suite(cfg.privacy.max_residual_doc_fraction),
-        run_dir / "validation" / "anonymized" / "result.json",
+        run.gate_result("anonymized"),
     )
     return ResidualResult(len(frame), int((frame["residual"] > 0).sum()), dict(by_entity), gate)

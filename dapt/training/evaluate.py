@@ -12,10 +12,9 @@ from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
 from dapt.config import RunConfig
 from dapt.html import render_html
-from dapt.runs import write_json, write_text
+from dapt.runs import RunFolder, write_json, write_text
 from dapt.training.builders import pick_device
-from dapt.training.data import task_split
-from dapt.training.finetune import merged_dir
+from dapt.training.data import load_task_split
 
 BATCH = 64
 
@@ -51,12 +50,12 @@ def classification_metrics(gold: list[str], predicted: list[str], labels: list[s
     }
 
 
-def evaluate(cfg: RunConfig, run_dir: Path, has_eval_file: bool) -> dict[str, Any]:
+def evaluate(cfg: RunConfig, run: RunFolder) -> dict[str, Any]:
     """Write ``eval/metrics.json`` and ``eval/report.html``; returns the metrics."""
-    split = task_split(cfg.finetune, run_dir, has_eval_file)
+    split = load_task_split(run)
     gold = [row["label"] for row in split.eval]
-    predicted = predict(merged_dir(run_dir), [row["text"] for row in split.eval], cfg.finetune.max_length)
+    predicted = predict(run.merged_model, [row["text"] for row in split.eval], cfg.finetune.max_length)
     metrics = {"eval_source": split.eval_source, **classification_metrics(gold, predicted, split.labels)}
-    write_json(run_dir / "eval" / "metrics.json", metrics)
-    write_text(run_dir / "eval" / "report.html", render_html("dapt.training", "eval_report.html.j2", m=metrics, run_id=run_dir.name))
+    write_json(run.metrics, metrics)
+    write_text(run.eval_report, render_html("dapt.training", "eval_report.html.j2", m=metrics, run_id=run.run_id))
     return metrics

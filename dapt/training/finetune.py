@@ -12,10 +12,9 @@ from peft import LoraConfig, PeftModel, TaskType, get_peft_model
 from transformers import AutoModelForSequenceClassification, AutoTokenizer, PreTrainedModel
 
 from dapt.config import FinetuneConfig, RunConfig
-from dapt.runs import write_json
+from dapt.runs import RunFolder, write_json
 from dapt.training.builders import Device, linear_schedule, pick_device
-from dapt.training.data import task_split
-from dapt.training.pretrain import model_dir
+from dapt.training.data import split_task
 
 
 @dataclass(frozen=True)
@@ -28,10 +27,6 @@ class FinetuneResult:
     first_loss: float
     last_loss: float
     seconds: float
-
-
-def merged_dir(run_dir: Path) -> Path:
-    return run_dir / "finetune" / "merged"
 
 
 def build_classifier(source: Path, labels: list[str], cfg: FinetuneConfig) -> PreTrainedModel | PeftModel:
@@ -85,24 +80,24 @@ def _epochs(model: torch.nn.Module, tokenizer, rows, labels, cfg: FinetuneConfig
     return losses
 
 
-def finetune(cfg: RunConfig, run_dir: Path, has_eval_file: bool) -> FinetuneResult:
+def finetune(cfg: RunConfig, run: RunFolder, has_eval_file: bool) -> FinetuneResult:
     """Train on the anonymized task; save ``finetune/adapter/`` (LoRA) and ``finetune/merged/``."""
     started = time.monotonic()
     settings = cfg.finetune
     torch.manual_seed(settings.seed)
     device = pick_device()
-    split = task_split(settings, run_dir, has_eval_file)
-    tokenizer = AutoTokenizer.from_pretrained(model_dir(run_dir))
-    model = build_classifier(model_dir(run_dir), split.labels, settings).to(device.torch_device)
+    split = split_task(settings, run, has_eval_file)
+    tokenizer = AutoTokenizer.from_pretrained(run.pretrained_model)
+    model = build_classifier(run.pretrained_model, split.labels, settings).to(device.torch_device)
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
     total = sum(p.numel() for p in model.parameters())
     losses = _epochs(model, tokenizer, split.train, split.labels, settings, device)
     if isinstance(model, PeftModel):
-        model.save_pretrained(run_dir / "finetune" / "adapter")
-        (run_dir / "finetune" / "adapter" / "README.md").unlink(missing_ok=True)  # PEFT's empty template
+        model.save_pretrained(run.adapter)
+        (run.adapter / "README.md").unlink(missing_ok=True)  # PEFT's empty template
         model = model.merge_and_unload()
-    model.save_pretrained(merged_dir(run_dir))
-    tokenizer.save_pretrained(merged_dir(run_dir))
+    model.save_pretrained(run.merged_model)
+    tokenizer.save_pretrained(run.merged_model)
     window = max(1, min(5, len(losses) // 2))
     result = FinetuneResult(
         method=settings.method,
@@ -114,5 +109,5 @@ def finetune(cfg: RunConfig, run_dir: Path, has_eval_file: bool) -> FinetuneResu
         last_loss=round(sum(losses[-window:]) / window, 4),
         seconds=round(time.monotonic() - started, 1),
     )
-    write_json(run_dir / "finetune" / "report.json", {**asdict(result), "device": str(device.torch_device), "loss_per_step": losses})
+    write_json(run.report("finetune"), {**asdict(result), "device": str(device.torch_device), "loss_per_step": losses})
     return result

@@ -10,7 +10,6 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 import torch
 from torch.nn.functional import cross_entropy
@@ -18,10 +17,9 @@ from transformers import AutoModelForMaskedLM, AutoTokenizer, DataCollatorForLan
 
 from dapt.config import RunConfig
 from dapt.io import read_jsonl
-from dapt.privacy.anonymize import anonymized_path
-from dapt.runs import write_json
+from dapt.runs import RunFolder, write_json
 from dapt.training.builders import Device, base_model_path, linear_schedule, pick_device
-from dapt.vocab.extend import init_new_embeddings, tokenizer_dir
+from dapt.vocab.extend import init_new_embeddings
 
 
 @dataclass(frozen=True)
@@ -33,10 +31,6 @@ class PretrainResult:
     first_loss: float
     last_loss: float
     seconds: float
-
-
-def model_dir(run_dir: Path) -> Path:
-    return run_dir / "pretrain" / "model"
 
 
 def pack_sequences(token_lists: list[list[int]], length: int, cls_id: int, sep_id: int) -> list[list[int]]:
@@ -60,11 +54,11 @@ def head_parameters(model: PreTrainedModel) -> list[torch.nn.Parameter]:
     return [p for p in model.cls.parameters() if p is not tied]
 
 
-def load_adaptable_model(cfg: RunConfig, run_dir: Path) -> tuple[PreTrainedModel, list[str]]:
+def load_adaptable_model(cfg: RunConfig, run: RunFolder) -> tuple[PreTrainedModel, list[str]]:
     """The base model with the extended vocabulary; also the weights the package did not ship."""
     base = base_model_path(cfg.base_model)
     model, info = AutoModelForMaskedLM.from_pretrained(base, output_loading_info=True)
-    init_new_embeddings(model, AutoTokenizer.from_pretrained(base), AutoTokenizer.from_pretrained(tokenizer_dir(run_dir)))
+    init_new_embeddings(model, AutoTokenizer.from_pretrained(base), AutoTokenizer.from_pretrained(run.tokenizer))
     return model, sorted(info["missing_keys"])
 
 
@@ -104,22 +98,22 @@ def _train_steps(
     return losses
 
 
-def pretrain(cfg: RunConfig, run_dir: Path) -> PretrainResult:
+def pretrain(cfg: RunConfig, run: RunFolder) -> PretrainResult:
     """Continue pretraining on ``data/corpus.anonymized.jsonl``; save model, tokenizer and report."""
     started = time.monotonic()
     settings = cfg.pretrain
     torch.manual_seed(settings.seed)
     device = pick_device()
-    tokenizer = AutoTokenizer.from_pretrained(tokenizer_dir(run_dir))
-    model, missing = load_adaptable_model(cfg, run_dir)
+    tokenizer = AutoTokenizer.from_pretrained(run.tokenizer)
+    model, missing = load_adaptable_model(cfg, run)
     model.to(device.torch_device)
-    texts = [row["text"] for row in read_jsonl(anonymized_path(run_dir, "corpus"))]
+    texts = [row["text"] for row in read_jsonl(run.anonymized("corpus"))]
     token_lists = tokenizer(texts, add_special_tokens=False)["input_ids"]
     blocks = pack_sequences(token_lists, settings.max_length, tokenizer.cls_token_id, tokenizer.sep_token_id)
     collator = DataCollatorForLanguageModeling(tokenizer, mlm_probability=settings.mlm_probability, return_tensors="pt")
     losses = _train_steps(model, blocks, collator, cfg, device) if blocks else []
-    model.save_pretrained(model_dir(run_dir))
-    tokenizer.save_pretrained(model_dir(run_dir))
+    model.save_pretrained(run.pretrained_model)
+    tokenizer.save_pretrained(run.pretrained_model)
     window = max(1, min(10, len(losses) // 2))
     result = PretrainResult(
         steps=len(losses),
@@ -131,7 +125,7 @@ def pretrain(cfg: RunConfig, run_dir: Path) -> PretrainResult:
         seconds=round(time.monotonic() - started, 1),
     )
     write_json(
-        run_dir / "pretrain" / "report.json",
+        run.report("pretrain"),
         {
             **asdict(result),
             "device": str(device.torch_device),

@@ -11,6 +11,7 @@ from dapt.config import RunConfig
 from dapt.errors import UserError
 from dapt.io import accept, read_documents, read_jsonl
 from dapt.records import BadRow
+from dapt.runs import RunFolder
 from dapt.validation.gate import GateResult, run_gate
 from dapt.validation.suites import raw_suite, task_suite
 
@@ -31,22 +32,22 @@ def enforce(result: GateResult, where: Path) -> GateResult:
     return result
 
 
-def validate_raw(corpus: Path, cfg: RunConfig, run_dir: Path) -> GateResult:
+def validate_raw(corpus: Path, cfg: RunConfig, run: RunFolder) -> GateResult:
     """Profile the raw corpus (no text kept) and run the raw suite."""
     documents = accept(read_documents(corpus, cfg.input), "quarantine", list[BadRow]())
     frame = pd.DataFrame(
         [{"id": d.id, "chars": len(d.text), "non_text_ratio": non_text_ratio(d.text)} for d in documents],
         columns=["id", "chars", "non_text_ratio"],
     )
-    out = run_dir / "validation" / "raw" / "result.json"
+    out = run.gate_result("raw")
     return enforce(run_gate("raw_corpus", frame, raw_suite(), out), out)
 
 
-def validate_task(anonymized_task: Path, run_dir: Path) -> GateResult:
+def validate_task(run: RunFolder) -> GateResult:
     """Profile the anonymized task data and run the task suite."""
     frame = pd.DataFrame(
-        [{"id": r["id"], "label": r["label"], "chars": len(r["text"])} for r in read_jsonl(anonymized_task)],
+        [{"id": r["id"], "label": r["label"], "chars": len(r["text"])} for r in read_jsonl(run.anonymized("task"))],
         columns=["id", "label", "chars"],
     )
-    out = run_dir / "validation" / "task" / "result.json"
+    out = run.gate_result("task")
     return enforce(run_gate("task", frame, task_suite(), out), out)

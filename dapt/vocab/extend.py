@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 import torch
 from tokenizers import AddedToken
@@ -13,8 +12,7 @@ from dapt.config import RunConfig
 from dapt.domains.base import load_domain
 from dapt.errors import UserError
 from dapt.io import read_jsonl
-from dapt.privacy.anonymize import anonymized_path
-from dapt.runs import write_json
+from dapt.runs import RunFolder, write_json
 from dapt.training.builders import base_model_path
 from dapt.vocab.mine import MinedWord, count_words, mine_words, outside_replacements
 
@@ -30,10 +28,6 @@ class VocabResult:
         return 1 - self.tokens_after / max(self.tokens_before, 1)
 
 
-def tokenizer_dir(run_dir: Path) -> Path:
-    return run_dir / "vocab" / "tokenizer"
-
-
 def count_tokens(tokenizer: PreTrainedTokenizerBase, texts: list[str]) -> int:
     """Tokens the tokenizer needs for ``texts`` (no special tokens)."""
     return sum(len(ids) for ids in tokenizer(texts, add_special_tokens=False)["input_ids"])
@@ -44,9 +38,9 @@ def add_words(tokenizer: PreTrainedTokenizerBase, words: list[MinedWord]) -> int
     return tokenizer.add_tokens([AddedToken(m.word, single_word=True, normalized=True) for m in words])
 
 
-def extend_vocabulary(cfg: RunConfig, run_dir: Path) -> VocabResult:
+def extend_vocabulary(cfg: RunConfig, run: RunFolder) -> VocabResult:
     """Mine the anonymized corpus, save the extended tokenizer and ``vocab/report.json``."""
-    rows = list(read_jsonl(anonymized_path(run_dir, "corpus")))
+    rows = list(read_jsonl(run.anonymized("corpus")))
     texts = [row["text"] for row in rows]
     tokenizer = AutoTokenizer.from_pretrained(base_model_path(cfg.base_model))
     counts = count_words(outside_replacements(row["text"], row["replaced"]) for row in rows)
@@ -59,9 +53,9 @@ def extend_vocabulary(cfg: RunConfig, run_dir: Path) -> VocabResult:
     before = count_tokens(tokenizer, texts)
     added = add_words(tokenizer, mined)
     result = VocabResult(added, before, count_tokens(tokenizer, texts))
-    tokenizer.save_pretrained(tokenizer_dir(run_dir))
+    tokenizer.save_pretrained(run.tokenizer)
     write_json(
-        run_dir / "vocab" / "report.json",
+        run.report("vocab"),
         {
             **asdict(result),
             "tokens_saved_fraction": round(result.tokens_saved_fraction, 4),
