@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from dapt import __version__
 from dapt.env import apply_environment_defaults
 
 apply_environment_defaults()  # before prefect and transformers are imported
@@ -31,6 +32,19 @@ app = typer.Typer(help="Adapt language models to healthcare and finance text, sa
 privacy_app = typer.Typer(help="De-identification commands.", no_args_is_help=True)
 app.add_typer(privacy_app, name="privacy")
 err = Console(stderr=True)
+
+
+def show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"dapt {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[bool, typer.Option("--version", callback=show_version, is_eager=True, help="Print dapt's version and exit.")] = False,
+) -> None:
+    """Adapt language models to healthcare and finance text, safely."""
 TABLE_WIDTH = 110  # the evaluation table's width when output is piped (rich would truncate to 80)
 
 
@@ -100,6 +114,8 @@ def run(
         cfg = run_config(domain, config, flags)
         plugin = load_domain(domain)
         use_sample = corpus is None and task is None
+        if task is None and corpus is not None:
+            err.print(f"no --task given: fine-tuning on the {plugin.name} sample task ({plugin.sample.task})", highlight=False)
         inputs = Inputs(
             corpus=corpus or plugin.sample.corpus,
             task=task or plugin.sample.task,
@@ -111,7 +127,7 @@ def run(
         from dapt.flows.domain_adaptation import domain_adaptation
 
         with user_errors_kept_off_the_console():
-            domain_adaptation(inputs, cfg, run_dir, key_file)
+            run_dir = domain_adaptation(inputs, cfg, run_dir, key_file)
     except UserError as error:
         raise fail(error) from None
     finally:

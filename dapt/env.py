@@ -17,6 +17,7 @@ DEFAULTS = {
     "PREFECT_HOME": str(Path.home() / ".dapt" / "prefect"),
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",  # no usage telemetry from any library that honours it
 }
 
 

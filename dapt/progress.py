@@ -6,15 +6,17 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
+from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 T = TypeVar("T")
+STDERR = Console(stderr=True)  # bars never mix with what a command prints on stdout
 
 
 def progress(items: Iterable[T], description: str, total: int | None = None) -> Iterator[T]:
     """Yield ``items`` while showing a bar (or a counter when ``total`` is unknown)."""
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, transient=True) as bar:
+    with Progress(*columns, transient=True, console=STDERR) as bar:
         task = bar.add_task(description, total=total)
         for item in items:
             yield item
@@ -27,7 +29,7 @@ def parts_progress(description: str) -> Iterator[Callable[[str, int, int], None]
     (a huge document's chunks) while its parts are worked on, beside any ``progress`` bar; items of
     one part show nothing. ``item`` is printed: pass a name that holds no personal data."""
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, transient=True) as bar:
+    with Progress(*columns, transient=True, console=STDERR) as bar:
         tasks: dict[str, TaskID] = {}
 
         def report(item: str, done: int, parts: int) -> None:

@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from dapt.errors import UserError
 
 MANIFEST = "manifest.json"
+PARTIAL = ".partial"  # a run folder's name ends so until its manifest is written
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class RunFolder:
 
     @property
     def run_id(self) -> str:
-        return self.root.name
+        return self.root.name.removesuffix(PARTIAL)
 
     @property
     def config(self) -> Path:
@@ -107,17 +108,30 @@ def new_run_id(domain: str) -> str:
 
 
 def create_run_folder(parent: Path, domain: str) -> Path:
-    """Create ``parent/<new run id>`` exclusively (two runs never share a folder); an unusable
-    ``parent`` is a UserError."""
+    """Create ``parent/<new run id>.partial`` exclusively (two runs never share a folder); it is
+    renamed to ``<run id>`` only when the run completes (``complete_run``). An unusable ``parent``
+    is a UserError."""
     if parent.exists() and not parent.is_dir():
         raise UserError(f"{parent}: is a file, not a folder for run folders", "pass --out with a folder path")
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        run_dir = parent / new_run_id(domain)
+        run_dir = parent / f"{new_run_id(domain)}{PARTIAL}"
         run_dir.mkdir()
     except OSError as error:
         raise UserError(f"{parent}: cannot create a run folder there ({error.strerror})", "pass --out with a writable folder") from None
     return run_dir.resolve()
+
+
+def complete_run(run: RunFolder) -> Path:
+    """Mark a run complete once its manifest is written: a ``.partial`` folder loses the suffix.
+    Returns the folder's final path."""
+    if not (run.root / MANIFEST).is_file():
+        raise RuntimeError(f"{run.root}: no {MANIFEST}; a run is complete only once it is written")
+    if not run.root.name.endswith(PARTIAL):
+        return run.root
+    final = run.root.with_name(run.root.name.removesuffix(PARTIAL))
+    run.root.rename(final)
+    return final
 
 
 def write_json(path: Path, data: Any) -> Path:

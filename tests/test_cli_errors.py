@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from dapt import __version__
 from dapt.cli import app
 from dapt.domains.base import load_domain
 from tests.conftest import TINY_CONFIG
@@ -148,6 +149,17 @@ def test_when_key_is_missing_then_one_line_says_how_to_make_one(tmp_path: Path, 
     assert result.exit_code == 2 and "dapt privacy new-key" in result.output
 
 
+def test_when_only_a_corpus_is_given_then_the_sample_task_in_use_is_named(tmp_path: Path) -> None:
+    corpus = _jsonl(tmp_path / "c.jsonl", [{"id": "1", "text": "note about hypertension"}])
+    result = runner.invoke(app, ["run", "medical", "--corpus", str(corpus), "--key-file", str(tmp_path / "none.key")])
+    assert f"no --task given: fine-tuning on the medical sample task ({TASK})" in result.output.replace("\n", "")
+
+
+def test_when_version_is_asked_then_it_prints_and_exits_0() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.strip() == f"dapt {__version__}"
+
+
 def test_help_lists_every_command() -> None:
     result = runner.invoke(app, ["--help"])
     for command in ("run", "domains", "privacy"):
@@ -174,3 +186,5 @@ def test_when_a_stage_raises_a_user_error_then_one_line_and_the_flow_run_is_fail
     with get_client(sync_client=True) as client:
         [state] = [run.state for run in client.read_flow_runs() if run.parameters.get("run_dir", "").startswith(str(tmp_path))]
     assert state.is_failed() and "vocabulary mining found" in state.message
+    [folder] = (tmp_path / "runs").iterdir()  # an unfinished run never looks complete
+    assert folder.name.endswith(".partial") and not (folder / "manifest.json").exists()

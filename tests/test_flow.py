@@ -26,7 +26,8 @@ def test_when_flow_runs_then_every_artifact_exists_and_no_planted_value_leaks(
 ) -> None:
     piece = make_slice(domain, tmp_path)
     cfg = run_config(domain, tiny_config_file, {"base_model": str(tiny_model_dir)})
-    run_dir = domain_adaptation(piece.inputs, cfg, tmp_path / "run")
+    run_dir = domain_adaptation(piece.inputs, cfg, tmp_path / "run.partial")
+    assert run_dir == tmp_path / "run" and not (tmp_path / "run.partial").exists()  # completed: renamed
     missing = [name for name in EXPECTED if not (run_dir / name).is_file()]
     assert missing == []
     metrics = json.loads((run_dir / "eval" / "metrics.json").read_text())

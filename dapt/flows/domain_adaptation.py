@@ -14,7 +14,7 @@ from prefect.cache_policies import NO_CACHE
 from dapt.card import write_model_card
 from dapt.config import RunConfig
 from dapt.ingest import Inputs, ingest
-from dapt.runs import RunFolder, write_config
+from dapt.runs import RunFolder, complete_run, write_config
 from dapt.privacy.anonymize import anonymize
 from dapt.privacy.report import write_pii_report
 from dapt.privacy.residual import residual_scan
@@ -43,7 +43,8 @@ card_task = task(write_model_card, name="11 model card + manifest", **STAGE)
 
 @flow(name="domain_adaptation", log_prints=True)
 def domain_adaptation(inputs: Inputs, cfg: RunConfig, run_dir: Path, key_file: Path | None = None) -> Path:
-    """Run every stage for one domain into ``run_dir``; returns it."""
+    """Run every stage for one domain into ``run_dir``; returns the completed run folder (without
+    the ``.partial`` suffix the CLI's folders carry until the manifest is written)."""
     run = RunFolder(run_dir)
     write_config(run, cfg)
     ingest_task(inputs, cfg, run)
@@ -60,4 +61,4 @@ def domain_adaptation(inputs: Inputs, cfg: RunConfig, run_dir: Path, key_file: P
     finetune_task(cfg, run, inputs.eval is not None)
     evaluate_task(cfg, run)
     card_task(cfg, run)
-    return run_dir
+    return complete_run(run)
