@@ -38,3 +38,26 @@ def write_model_card(cfg: RunConfig, run: RunFolder) -> Path:
     base = cfg.base_model or base_model_path(None)
     return write_manifest(run.root, {"run_id": run.run_id, "dapt_version": __version__, "domain": domain.name,
                                     "domain_version": domain.version, "base_model": Path(base).name})
+
+
+def run_summary(run: RunFolder) -> str:
+    """A few lines of markdown on a finished run: documents, personal data replaced, residual
+    risk, metrics beside the majority baseline, and where the reports are (counts only)."""
+    pii, metrics = _report(run.pii_report("json")), _report(run.metrics)
+    residual = pii["residual"]
+    inputs = "; ".join(
+        f"{kind} {s['documents_in']} in, {s['documents_out']} out, {s['quarantined']} quarantined"
+        for kind, s in pii["inputs"].items()
+    )
+    entities = ", ".join(f"{entity} {count}" for entity, count in pii["entities"].items())
+    return "\n".join([
+        f"## dapt run {run.run_id}",
+        f"- documents: {inputs}",
+        f"- personal data replaced: {sum(pii['entities'].values())} ({entities})",
+        f"- residual scan: {residual['documents_with_residual']} of {residual['documents']} documents with a finding "
+        f"(limit {residual['limit']:.0%}): {'passed' if residual['passed'] else 'FAILED'}",
+        f"- macro-F1 {metrics['macro_f1']}, accuracy {metrics['accuracy']} (majority class "
+        f"{metrics['majority_baseline_accuracy']}) on {metrics['examples']} examples ({metrics['eval_source']})",
+        "- reports: privacy/pii_report.html (to sign), eval/report.html, model_card.md, manifest.json",
+        f"- run folder: {run.root}",
+    ])  # fmt: skip

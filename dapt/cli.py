@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markdown import Markdown
 from rich.table import Table
 
 from dapt import __version__
@@ -26,7 +27,8 @@ from dapt.ingest import Inputs, check_inputs  # noqa: E402
 from dapt.privacy.keys import KEY_ENV, create_key, load_key, pseudonym  # noqa: E402
 from dapt.records import BadRow  # noqa: E402
 from dapt.io import check_output_file  # noqa: E402
-from dapt.runs import create_run_folder, write_json  # noqa: E402
+from dapt.card import run_summary  # noqa: E402
+from dapt.runs import RunFolder, create_run_folder, write_json  # noqa: E402
 
 app = typer.Typer(help="Adapt language models to healthcare and finance text, safely.", no_args_is_help=True)
 privacy_app = typer.Typer(help="De-identification commands.", no_args_is_help=True)
@@ -132,6 +134,7 @@ def run(
         raise fail(error) from None
     finally:
         logging.getLogger("prefect").setLevel(logging.WARNING)  # keep the run folder or the error the last line
+    err.print(Markdown(run_summary(RunFolder(run_dir))))
     typer.echo(str(run_dir))
 
 

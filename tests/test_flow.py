@@ -6,9 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
 from dapt.cli import run_config
-from dapt.flows.domain_adaptation import domain_adaptation
+from dapt.flows.domain_adaptation import domain_adaptation, summary_key
 from tests.slices import leaks, make_slice
 
 EXPECTED = [
@@ -33,3 +35,7 @@ def test_when_flow_runs_then_every_artifact_exists_and_no_planted_value_leaks(
     metrics = json.loads((run_dir / "eval" / "metrics.json").read_text())
     assert {"macro_f1", "accuracy", "per_class", "confusion_matrix"} <= set(metrics)
     assert leaks(run_dir, piece.planted) == []
+    with get_client(sync_client=True) as client:
+        summaries = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[summary_key(domain)])))
+    [summary] = [artifact.data for artifact in summaries if str(run_dir) in artifact.data]
+    assert f"macro-F1 {metrics['macro_f1']}" in summary and "residual scan" in summary

@@ -16,11 +16,11 @@ from dapt.ingest import ingest
 from dapt.privacy.anonymize import anonymize
 from dapt.privacy.report import write_pii_report
 from dapt.privacy.residual import residual_scan
+from dapt.runs import RunFolder
+from dapt.training.data import load_task_split
 from dapt.training.evaluate import evaluate
 from dapt.training.finetune import finetune
 from dapt.training.pretrain import load_adaptable_model, pretrain
-from dapt.runs import RunFolder
-from dapt.training.data import load_task_split
 from dapt.validation.stages import validate_raw, validate_task
 from dapt.vocab.extend import extend_vocabulary
 from tests.slices import leaks, make_slice

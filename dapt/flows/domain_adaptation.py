@@ -6,18 +6,20 @@ raw text are not persisted. Retries and caching are added here, nowhere else.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from dapt.card import write_model_card
+from dapt.card import run_summary, write_model_card
 from dapt.config import RunConfig
 from dapt.ingest import Inputs, ingest
-from dapt.runs import RunFolder, complete_run, write_config
 from dapt.privacy.anonymize import anonymize
 from dapt.privacy.report import write_pii_report
 from dapt.privacy.residual import residual_scan
+from dapt.runs import RunFolder, complete_run, write_config
 from dapt.training.evaluate import evaluate
 from dapt.training.finetune import finetune
 from dapt.training.pretrain import pretrain
@@ -61,4 +63,12 @@ def domain_adaptation(inputs: Inputs, cfg: RunConfig, run_dir: Path, key_file: P
     finetune_task(cfg, run, inputs.eval is not None)
     evaluate_task(cfg, run)
     card_task(cfg, run)
-    return complete_run(run)
+    completed = RunFolder(complete_run(run))
+    create_markdown_artifact(run_summary(completed), key=summary_key(cfg.domain), description="dapt run summary")
+    return completed.root
+
+
+def summary_key(domain: str) -> str:
+    """The Prefect artifact key of a domain's run summaries (lower-case letters, digits, dashes),
+    so the UI shows each domain's latest run and its history."""
+    return "dapt-" + re.sub(r"[^a-z0-9-]+", "-", domain.lower()) + "-summary"
