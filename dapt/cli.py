@@ -20,20 +20,21 @@ from dapt.env import apply_environment_defaults
 
 apply_environment_defaults()  # before prefect and transformers are imported
 
+from dapt.card import run_summary  # noqa: E402
 from dapt.config import InputConfig, RunConfig, read_yaml, resolve_config  # noqa: E402
 from dapt.domains.base import installed_domains, load_domain  # noqa: E402
 from dapt.errors import UserError  # noqa: E402
 from dapt.ingest import Inputs, check_inputs  # noqa: E402
+from dapt.io import check_output_file  # noqa: E402
 from dapt.privacy.keys import KEY_ENV, create_key, load_key, pseudonym  # noqa: E402
 from dapt.records import BadRow  # noqa: E402
-from dapt.io import check_output_file  # noqa: E402
-from dapt.card import run_summary  # noqa: E402
 from dapt.runs import RunFolder, create_run_folder, write_json  # noqa: E402
 
 app = typer.Typer(help="Adapt language models to healthcare and finance text, safely.", no_args_is_help=True)
 privacy_app = typer.Typer(help="De-identification commands.", no_args_is_help=True)
 app.add_typer(privacy_app, name="privacy")
 err = Console(stderr=True)
+TABLE_WIDTH = 110  # the evaluation table's width when output is piped (rich would truncate to 80)
 
 
 def show_version(value: bool) -> None:
@@ -47,7 +48,6 @@ def main_options(
     version: Annotated[bool, typer.Option("--version", callback=show_version, is_eager=True, help="Print dapt's version and exit.")] = False,
 ) -> None:
     """Adapt language models to healthcare and finance text, safely."""
-TABLE_WIDTH = 110  # the evaluation table's width when output is piped (rich would truncate to 80)
 
 
 def fail(error: UserError) -> typer.Exit:
@@ -245,16 +245,16 @@ def resolve_id_command(
     """Map keyed document ids back to the input's own ids (needs the key and the input file).
     Prints one line per match: pseudonym, 1-based row, raw id. The raw id is printed here only,
     on request, never written by any other command."""
-    from dapt.io import iter_rows
+    from dapt.io import iter_rows, record_id
 
     try:
         key = load_key(key_file)
         column = id_field or InputConfig().id_field
         wanted = set(pseudonyms)
         for number, row in iter_rows(input_path):
-            raw = str(number) if isinstance(row, BadRow) or row.get(column) in (None, "") else str(row[column])
-            if pseudonym(key, raw) in wanted:
-                typer.echo(f"{pseudonym(key, raw)}\t{number + 1}\t{raw}")
+            raw = record_id({} if isinstance(row, BadRow) else row, number, column)
+            if (keyed := pseudonym(key, raw)) in wanted:
+                typer.echo(f"{keyed}\t{number + 1}\t{raw}")
     except UserError as error:
         raise fail(error) from None
 

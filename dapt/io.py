@@ -270,8 +270,13 @@ def _document_fields(path: Path, number: int, row: dict[str, Any], cfg: InputCon
         return text
     if isinstance(group, BadRow):
         return group
-    raw_id = row.get(cfg.id_field)
-    return (str(number) if raw_id is None or str(raw_id) == "" else str(raw_id)), text, group
+    return record_id(row, number, cfg.id_field), text, group
+
+
+def record_id(row: dict[str, Any], number: int, field: str) -> str:
+    """A record's own id: its ``field``, or its record number where that is missing or empty."""
+    raw_id = row.get(field)
+    return str(number) if raw_id is None or str(raw_id) == "" else str(raw_id)
 
 
 def read_documents(path: Path, cfg: InputConfig) -> Iterator[Document | BadRow]:
@@ -327,13 +332,16 @@ class RecordsLost(RuntimeError):
     """Records of an input that were neither written nor quarantined: a bug, never a user error."""
 
 
-def check_counts(source: Path, records_in: int, written: int, quarantined: int) -> None:
-    """Fail loudly unless documents in = documents out + quarantined, from independent counts."""
+def check_counts(source: Path, written: int, quarantined: int) -> int:
+    """The records of ``source`` (``count_records``); fails loudly unless they equal documents out
+    + quarantined, two counts made independently."""
+    records_in = count_records(source)
     if records_in != written + quarantined:
         raise RecordsLost(
             f"{source}: the input holds {records_in} records but {written} were processed and "
             f"{quarantined} quarantined; please report this as a bug"
         )
+    return records_in
 
 
 def require_documents(source: Path, documents: int, quarantine: Path | None = None) -> None:

@@ -13,10 +13,15 @@ T = TypeVar("T")
 STDERR = Console(stderr=True)  # bars never mix with what a command prints on stdout
 
 
+def _bars() -> Progress:
+    """A transient display of bars on stderr: description, bar, done of total, time elapsed."""
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    return Progress(*columns, transient=True, console=STDERR)
+
+
 def progress(items: Iterable[T], description: str, total: int | None = None) -> Iterator[T]:
     """Yield ``items`` while showing a bar (or a counter when ``total`` is unknown)."""
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, transient=True, console=STDERR) as bar:
+    with _bars() as bar:
         task = bar.add_task(description, total=total)
         for item in items:
             yield item
@@ -28,8 +33,7 @@ def parts_progress(description: str) -> Iterator[Callable[[str, int, int], None]
     """A callback ``report(item, done, parts)`` that shows a bar for an item of more than one part
     (a huge document's chunks) while its parts are worked on, beside any ``progress`` bar; items of
     one part show nothing. ``item`` is printed: pass a name that holds no personal data."""
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, transient=True, console=STDERR) as bar:
+    with _bars() as bar:
         tasks: dict[str, TaskID] = {}
 
         def report(item: str, done: int, parts: int) -> None:

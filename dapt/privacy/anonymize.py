@@ -24,7 +24,6 @@ from dapt.io import (
     JsonlWriter,
     accept,
     check_counts,
-    count_records,
     read_documents,
     read_examples,
     require_documents,
@@ -226,8 +225,7 @@ def write_outputs(
     operators: Counter[str] = Counter()
     for entity, count in entities.items():
         operators[domain.operator_for(entity)] += count
-    records_in = count_records(source)
-    check_counts(source, records_in, out.count, len(bad))
+    records_in = check_counts(source, out.count, len(bad))
     require_documents(source, out.count, outputs.quarantine)
     return AnonymizeResult(kind, records_in, out.count, len(bad), found.count, dict(entities), dict(operators))
 

@@ -21,7 +21,7 @@ from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerResult
 
 from dapt.config import RunConfig
 from dapt.domains.base import load_domain
-from dapt.io import JsonlWriter, accept, check_counts, count_records, read_documents, require_documents
+from dapt.io import JsonlWriter, accept, check_counts, read_documents, require_documents
 from dapt.privacy.engine import LANGUAGE, analyzer_for
 from dapt.privacy.plausibility import SPACY, is_plausible, recognizer_of
 from dapt.progress import parts_progress, progress
@@ -189,6 +189,6 @@ def detect_file(
             doc_id = document_id(document)
             for result in results:
                 out.write(to_finding(doc_id, document.row, result).to_json())
-    check_counts(source, count_records(source), count, len(bad))
+    check_counts(source, count, len(bad))
     require_documents(source, count)
     return count, out.count, bad
