@@ -74,12 +74,27 @@ class PretrainConfig(Section):
 
 
 class FinetuneConfig(Section):
-    method: Literal["lora", "full"] = Field("lora", description="LoRA adapters, or all weights.")
-    freeze_layers: int = Field(0, ge=0, description="With method=full: keep the lowest N encoder layers frozen.")
-    epochs: int = Field(4, ge=1)
+    method: Literal["lora", "full"] = Field("lora", description="LoRA adapters (and the added tokens' rows), or all weights.")
+    freeze_layers: int = Field(0, ge=0, description="With method=full: keep the embeddings and lowest N layers frozen.")
+    max_steps: int = Field(400, ge=1, description="Budget in optimizer steps; early stopping may end sooner.")
+    eval_every: int = Field(0, ge=0, description="Validate every N optimizer steps (0: once per pass over the data).")
+    patience: int = Field(4, ge=1, description="Stop after this many validations without a better macro-F1.")
+    validation_fraction: float = Field(
+        0.2, gt=0, lt=1, description="Stratified share of the training labels kept for early stopping."
+    )
     batch_size: int = Field(16, ge=1)
-    max_length: int = Field(128, ge=16)
-    learning_rate: float = Field(1e-3, gt=0)
+    gradient_accumulation: int = Field(1, ge=1, description="Batches per optimizer step.")
+    max_length: int = Field(128, ge=16, description="Tokens per text; longer texts are truncated and counted.")
+    learning_rate: float | None = Field(
+        None, gt=0, description="Encoder learning rate; default 1e-4 for full fine-tuning, 1e-3 for LoRA."
+    )
+    head_learning_rate: float = Field(1e-3, gt=0, description="Learning rate of the new classification layer.")
+    warmup_fraction: float = Field(0.1, ge=0, lt=1, description="Share of max_steps with a linear warm-up.")
+    schedule: Literal["linear", "cosine"] = Field("linear", description="Decay after warm-up, to zero at max_steps.")
+    class_weights: Literal["auto", "on", "off"] = Field(
+        "auto", description="Weight the loss by inverse class frequency; auto: when the imbalance bound is passed."
+    )
+    imbalance_bound: float = Field(1.5, ge=1, description="Largest/smallest class ratio above which auto weights.")
     lora_r: int = Field(16, ge=1)
     lora_alpha: int = Field(32, ge=1)
     lora_dropout: float = Field(0.05, ge=0, lt=1)
@@ -87,6 +102,10 @@ class FinetuneConfig(Section):
         0.2, gt=0, lt=1, description="Share of the task held out for evaluation when no --eval file is given."
     )
     seed: int = 0
+
+    @property
+    def encoder_learning_rate(self) -> float:
+        return self.learning_rate or (1e-3 if self.method == "lora" else 1e-4)
 
 
 class RunConfig(Section):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections import defaultdict
@@ -59,18 +60,34 @@ def leaks(run_dir: Path, planted: dict[tuple[str, int], list[str]]) -> list[str]
     """Where a planted value shows up: in its own anonymized document, or in any other artifact.
 
     Anonymized data is checked document by document, because a realistic surrogate may by chance
-    equal a value planted in another document; every other text file is checked for all values.
-    Model weights (*.safetensors) hold numbers, not text, and are skipped.
+    equal a value planted in another document; so are the anonymized examples the evaluation
+    report quotes (its most confident mistakes, which carry kind and row). Every other text is
+    checked for all values. Model weights (*.safetensors) hold numbers, not text, and are skipped.
     """
     found = []
     values = {v for vs in planted.values() for v in vs if len(v) >= MIN_CHECKED_LENGTH}
+    quoted = _quoted_examples(run_dir)
     for path in sorted(p for p in run_dir.rglob("*") if p.is_file() and p.suffix != ".safetensors"):
         text = path.read_text(encoding="utf-8", errors="ignore")
         if path.name.endswith(".anonymized.jsonl"):
             kind = path.name.removesuffix(".anonymized.jsonl")
-            for row in map(json.loads, text.splitlines()):
-                own = planted.get((kind, row["row"]), [])
-                found += [f"{path.name}:{row['row']}" for v in own if len(v) >= MIN_CHECKED_LENGTH and _appears(v, row["text"])]
+            documents = [((kind, row["row"]), row["text"]) for row in map(json.loads, text.splitlines())]
         else:
+            documents = [(key, example) for key, example in quoted if example in text]
+            for _, example in documents:
+                text = text.replace(example, "")
             found += [f"{path.relative_to(run_dir)}" for v in values if v in text and _appears(v, text)]
+        for key, document in documents:
+            own = planted.get(key, [])
+            found += [f"{path.name}:{key[1]}" for v in own if len(v) >= MIN_CHECKED_LENGTH and _appears(v, document)]
     return found
+
+
+def _quoted_examples(run_dir: Path) -> list[tuple[tuple[str, int], str]]:
+    """The anonymized texts the evaluation quotes, with their kind and row (raw and HTML-escaped)."""
+    metrics = run_dir / "eval" / "metrics.json"
+    if not metrics.is_file():
+        return []
+    mistakes = json.loads(metrics.read_text(encoding="utf-8"))["most_confident_mistakes"]
+    return [((m["kind"], m["row"]), form) for m in mistakes
+            for form in (json.dumps(m["text"])[1:-1], html.escape(m["text"]))]  # fmt: skip

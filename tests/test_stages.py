@@ -129,7 +129,8 @@ def test_when_the_task_is_split_then_evaluation_reads_the_split_training_saved(s
     saved = json.loads(staged["folder"].task_split.read_text())
     train, held_out = saved["train"]["rows"], saved["eval"]["rows"]
     assert set(train).isdisjoint(held_out) and len(train) + len(held_out) == staged["ingest"]["task"].rows
-    assert staged["finetune"].train_examples == len(train) and staged["metrics"]["examples"] == len(held_out)
+    assert staged["finetune"].train_examples + staged["finetune"].validation_examples == len(train)
+    assert staged["metrics"]["examples"] == len(held_out)
     assert [row["row"] for row in load_task_split(staged["folder"]).eval] == held_out
 
 
@@ -153,5 +154,5 @@ def test_when_full_finetuning_is_chosen_then_no_adapter_and_frozen_layers_stay(s
 
     settings = staged["cfg"].finetune.model_copy(update={"method": "full", "freeze_layers": 1})
     model = build_classifier(staged["run"] / "pretrain" / "model", ["a", "b"], settings)
-    assert not any(p.requires_grad for p in model.base_model.encoder.layer[0].parameters())
-    assert all(p.requires_grad for p in model.base_model.encoder.layer[1].parameters())
+    assert not any(p.requires_grad for p in model.encoder.encoder.layer[0].parameters())
+    assert all(p.requires_grad for p in model.encoder.encoder.layer[1].parameters())

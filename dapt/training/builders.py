@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,12 +43,15 @@ def base_model_path(base_model: str | None) -> str:
     return base_model
 
 
-def linear_schedule(optimizer: torch.optim.Optimizer, steps: int, warmup: int = 0) -> torch.optim.lr_scheduler.LambdaLR:
-    """Linear warm-up then linear decay to zero over ``steps``."""
+def warmup_then_decay(
+    optimizer: torch.optim.Optimizer, steps: int, warmup: int = 0, decay: str = "linear"
+) -> torch.optim.lr_scheduler.LambdaLR:
+    """Linear warm-up over ``warmup`` steps, then linear or cosine decay to zero at ``steps``."""
 
     def factor(step: int) -> float:
         if step < warmup:
             return (step + 1) / warmup
-        return max(0.0, (steps - step) / max(1, steps - warmup))
+        done = min(1.0, (step - warmup) / max(1, steps - warmup))
+        return 0.5 * (1 + math.cos(math.pi * done)) if decay == "cosine" else 1 - done
 
     return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)

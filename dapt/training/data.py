@@ -4,14 +4,22 @@ and saved in the run folder (row numbers only), so evaluation reads the split tr
 from __future__ import annotations
 
 import json
+import random
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import torch
 from sklearn.model_selection import train_test_split
+from transformers import PreTrainedTokenizerBase
 
 from dapt.config import FinetuneConfig
+from dapt.errors import UserError
 from dapt.io import read_jsonl
 from dapt.runs import RunFolder, write_json
+
+EVAL_FILE = "eval file"
 
 
 @dataclass(frozen=True)
@@ -21,27 +29,62 @@ class TaskSplit:
     labels: list[str]
     eval_source: str
 
+    @property
+    def eval_kind(self) -> str:
+        """Which anonymized file the evaluation rows come from."""
+        return "eval" if self.eval_source == EVAL_FILE else "task"
+
 
 def split_task(cfg: FinetuneConfig, run: RunFolder, has_eval_file: bool) -> TaskSplit:
     """Train on the task; evaluate on the --eval file, or on a stratified, seeded hold-out. Saves
     the split as ``data/task_split.json``."""
     rows = list(read_jsonl(run.anonymized("task")))
-    labels = sorted({row["label"] for row in rows})
+    labels = check_classes(rows)
     if has_eval_file:
-        split = TaskSplit(rows, list(read_jsonl(run.anonymized("eval"))), labels, "eval file")
+        evaluation = list(read_jsonl(run.anonymized("eval")))
+        check_eval_labels(evaluation, labels)
+        split = TaskSplit(rows, evaluation, labels, EVAL_FILE)
     else:
-        stratify = [row["label"] for row in rows]
-        if min(stratify.count(label) for label in labels) < 2:
-            stratify = None  # a class with one example cannot be split in two
-        train, held_out = train_test_split(rows, test_size=cfg.eval_fraction, random_state=cfg.seed, stratify=stratify)
+        train, held_out = stratified_split(rows, cfg.eval_fraction, cfg.seed)
         split = TaskSplit(train, held_out, labels, f"{cfg.eval_fraction:.0%} stratified hold-out of the task")
-    eval_kind = "eval" if has_eval_file else "task"
     write_json(run.task_split, {
         "train": {"kind": "task", "rows": [row["row"] for row in split.train]},
-        "eval": {"kind": eval_kind, "rows": [row["row"] for row in split.eval]},
+        "eval": {"kind": split.eval_kind, "rows": [row["row"] for row in split.eval]},
         "labels": labels, "eval_source": split.eval_source,
     })  # fmt: skip
     return split
+
+
+def check_classes(rows: list[dict[str, Any]]) -> list[str]:
+    """The task's classes, sorted; each needs two examples or more (one trains, one validates)."""
+    counts = Counter(row["label"] for row in rows)
+    scarce = sorted(label for label, count in counts.items() if count < 2)
+    if len(counts) < 2 or scarce:
+        problem = f"classes {', '.join(scarce)} have one example" if scarce else "the task has one class"
+        raise UserError(f"--task: {problem}; fine-tuning needs two classes or more, each with 2+ examples",
+                        "add labelled examples or drop those classes")  # fmt: skip
+    return sorted(counts)
+
+
+def check_eval_labels(rows: list[dict[str, Any]], labels: list[str]) -> None:
+    """Every evaluation label must be one the task trains on."""
+    unseen = Counter(row["label"] for row in rows if row["label"] not in labels)
+    if unseen:
+        names = ", ".join(sorted(unseen))
+        raise UserError(f"--eval: {sum(unseen.values())} rows carry labels the task never shows ({names})",
+                        "label them with the task's classes or add examples of those classes to the task")  # fmt: skip
+
+
+def stratified_split(rows: list[dict[str, Any]], fraction: float, seed: int) -> tuple[list, list]:
+    """A seeded split keeping class shares; examples of classes too small to split stay in the first part."""
+    counts = Counter(row["label"] for row in rows)
+    splittable = [row for row in rows if counts[row["label"]] >= 2]
+    kept = [row for row in rows if counts[row["label"]] < 2]
+    classes = len({row["label"] for row in splittable})
+    size = min(max(classes, round(fraction * len(splittable))), len(splittable) - classes)  # one of each class per part
+    first, second = train_test_split(splittable, test_size=size, random_state=seed,
+                                     stratify=[row["label"] for row in splittable])  # fmt: skip
+    return kept + first, second
 
 
 def load_task_split(run: RunFolder) -> TaskSplit:
@@ -52,3 +95,44 @@ def load_task_split(run: RunFolder) -> TaskSplit:
         rows = {row["row"]: row for row in read_jsonl(run.anonymized(saved[part]["kind"]))}
         parts[part] = [rows[number] for number in saved[part]["rows"]]
     return TaskSplit(parts["train"], parts["eval"], saved["labels"], saved["eval_source"])
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """Texts tokenized once (unpadded), their class indices, and how many were cut to fit."""
+
+    input_ids: list[list[int]]
+    targets: list[int]
+    truncated: int
+    pad_id: int
+
+    def _batch(self, indices: list[int], device: torch.device) -> dict[str, torch.Tensor]:
+        width = max(len(self.input_ids[i]) for i in indices)
+        ids = torch.full((len(indices), width), self.pad_id, dtype=torch.long)
+        mask = torch.zeros_like(ids)
+        for row, i in enumerate(indices):
+            ids[row, : len(self.input_ids[i])] = torch.tensor(self.input_ids[i])
+            mask[row, : len(self.input_ids[i])] = 1
+        labels = torch.tensor([self.targets[i] for i in indices])
+        return {"input_ids": ids.to(device), "attention_mask": mask.to(device), "labels": labels.to(device)}
+
+    def batches(self, size: int, device: torch.device) -> Iterator[dict[str, torch.Tensor]]:
+        """In order, padded to each batch's longest text."""
+        for start in range(0, len(self.input_ids), size):
+            yield self._batch(list(range(start, min(start + size, len(self.input_ids)))), device)
+
+    def shuffled_batches(self, size: int, device: torch.device, rng: random.Random) -> Iterator[dict[str, torch.Tensor]]:
+        """Endless passes, each in a new order."""
+        while True:
+            order = rng.sample(range(len(self.input_ids)), len(self.input_ids))
+            for start in range(0, len(order), size):
+                yield self._batch(order[start : start + size], device)
+
+
+def encode(tokenizer: PreTrainedTokenizerBase, rows: list[dict[str, Any]], labels: list[str], max_length: int) -> Encoded:
+    """Tokenize ``rows`` (truncating to ``max_length``, counted); a label outside ``labels`` is -1."""
+    full = tokenizer([row["text"] for row in rows], truncation=False)["input_ids"]
+    index = {label: i for i, label in enumerate(labels)}
+    cut = [ids if len(ids) <= max_length else [*ids[: max_length - 1], ids[-1]] for ids in full]
+    return Encoded(cut, [index.get(row.get("label"), -1) for row in rows], sum(len(ids) > max_length for ids in full),
+                   tokenizer.pad_token_id)  # fmt: skip

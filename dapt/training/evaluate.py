@@ -1,39 +1,62 @@
-"""Stage 10: score the fine-tuned classifier on the evaluation split."""
+"""Stage 10: score the fine-tuned classifier on the evaluation split, beside a TF-IDF + logistic
+regression baseline trained on the same labels, with calibration and the most confident mistakes."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, classification_report, confusion_matrix, f1_score
-from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
 from dapt.config import RunConfig
 from dapt.html import render_html
 from dapt.runs import RunFolder, write_json, write_text
 from dapt.training.builders import pick_device
-from dapt.training.data import load_task_split
+from dapt.training.classifier import load_classifier
+from dapt.training.data import encode, load_task_split
 
 BATCH = 64
+MISTAKES_SHOWN = 5
+MISTAKE_CHARS = 300
 
 
 @torch.no_grad()
-def predict(model_path: Path, texts: list[str], max_length: int) -> list[str]:
-    """Predicted label of each text."""
+def predict_proba(model_path: Path, texts: list[str], max_length: int) -> tuple[list[str], np.ndarray, int]:
+    """The classifier's labels, class probabilities for each text, and how many texts were truncated."""
     device = pick_device()
-    tokenizer = AutoTokenizer.from_pretrained(model_path)
-    model = AutoModelForSequenceClassification.from_pretrained(model_path).to(device.torch_device).eval()
-    predictions: list[str] = []
-    for start in range(0, len(texts), BATCH):
-        batch = tokenizer(
-            texts[start : start + BATCH], truncation=True, max_length=max_length, padding=True, return_tensors="pt"
-        ).to(device.torch_device)
+    model, tokenizer = load_classifier(model_path)
+    model.to(device.torch_device)
+    encoded = encode(tokenizer, [{"text": text} for text in texts], model.labels, max_length)
+    chunks = []
+    for batch in encoded.batches(BATCH, device.torch_device):
         with device.autocast():
-            ids = model(**batch).logits.argmax(dim=-1).tolist()
-        predictions += [model.config.id2label[i] for i in ids]
-    return predictions
+            chunks.append(torch.softmax(model(**batch).float(), dim=-1).cpu())
+    probabilities = torch.cat(chunks).numpy() if chunks else np.zeros((0, len(model.labels)))
+    return model.labels, probabilities, encoded.truncated
+
+
+def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
+    """Mean gap between confidence and accuracy over equal-width confidence bins, weighted by size."""
+    edges = np.linspace(0, 1, bins + 1)
+    which = np.clip(np.digitize(confidence, edges[1:-1]), 0, bins - 1)
+    gaps = [abs(confidence[which == b].mean() - correct[which == b].mean()) * (which == b).mean()
+            for b in range(bins) if (which == b).any()]  # fmt: skip
+    return float(sum(gaps))
+
+
+def tfidf_baseline(train: list[dict[str, Any]], texts: list[str]) -> list[str]:
+    """Predictions of TF-IDF (words and bigrams) + class-balanced logistic regression."""
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
+    features = vectorizer.fit_transform([row["text"] for row in train])
+    model = LogisticRegression(max_iter=2000, C=10, class_weight="balanced")
+    model.fit(features, [row["label"] for row in train])
+    return list(model.predict(vectorizer.transform(texts)))
 
 
 def classification_metrics(gold: list[str], predicted: list[str], labels: list[str]) -> dict[str, Any]:
@@ -50,12 +73,47 @@ def classification_metrics(gold: list[str], predicted: list[str], labels: list[s
     }
 
 
+def confident_mistakes(
+    rows: list[dict[str, Any]], kind: str, predicted: list[str], confidence: np.ndarray
+) -> list[dict[str, Any]]:
+    """The wrong predictions made with the most confidence (anonymized text, shortened; its row)."""
+    wrong = [i for i, row in enumerate(rows) if row["label"] != predicted[i]]
+    wrong.sort(key=lambda i: -confidence[i])
+    return [{"kind": kind, "row": rows[i]["row"], "text": rows[i]["text"][:MISTAKE_CHARS], "gold": rows[i]["label"],
+             "predicted": predicted[i], "confidence": round(float(confidence[i]), 3)} for i in wrong[:MISTAKES_SHOWN]]  # fmt: skip
+
+
 def evaluate(cfg: RunConfig, run: RunFolder) -> dict[str, Any]:
     """Write ``eval/metrics.json`` and ``eval/report.html``; returns the metrics."""
     split = load_task_split(run)
-    gold = [row["label"] for row in split.eval]
-    predicted = predict(run.merged_model, [row["text"] for row in split.eval], cfg.finetune.max_length)
-    metrics = {"eval_source": split.eval_source, **classification_metrics(gold, predicted, split.labels)}
+    texts, gold = [row["text"] for row in split.eval], [row["label"] for row in split.eval]
+    labels, probabilities, truncated = predict_proba(run.merged_model, texts, cfg.finetune.max_length)
+    predicted = [labels[i] for i in probabilities.argmax(axis=1)]
+    confidence = probabilities.max(axis=1)
+    correct = np.array([p == g for p, g in zip(predicted, gold, strict=True)], dtype=float)
+    baseline = classification_metrics(gold, tfidf_baseline(split.train, texts), split.labels)
+    metrics = {
+        "eval_source": split.eval_source,
+        **classification_metrics(gold, predicted, split.labels),
+        "expected_calibration_error": round(expected_calibration_error(confidence, correct), 4),
+        "truncated_texts": truncated,
+        "baselines": {"tfidf_logistic_regression": {k: baseline[k] for k in ("accuracy", "macro_f1")}},
+        "most_confident_mistakes": confident_mistakes(split.eval, split.eval_kind, predicted, confidence),
+    }
     write_json(run.metrics, metrics)
-    write_text(run.eval_report, render_html("dapt.training", "eval_report.html.j2", m=metrics, run_id=run.run_id))
+    training = json.loads(run.report("finetune").read_text(encoding="utf-8"))
+    write_text(run.eval_report, render_html("dapt.training", "eval_report.html.j2", m=metrics, run_id=run.run_id,
+                                            curves=learning_curves(training)))  # fmt: skip
     return metrics
+
+
+def learning_curves(training: dict[str, Any], width: int = 600, height: int = 200) -> dict[str, str]:
+    """SVG polyline points for the training loss per step and the validation loss per validation."""
+    steps = max(len(training["loss_per_step"]), 1)
+    points = {
+        "train": list(enumerate(training["loss_per_step"], 1)),
+        "validation": [(row["step"], row["loss"]) for row in training["validations"]],
+    }
+    top = max((loss for series in points.values() for _, loss in series), default=1.0) or 1.0
+    return {name: " ".join(f"{step / steps * width:.1f},{height - loss / top * height:.1f}" for step, loss in series)
+            for name, series in points.items()}  # fmt: skip

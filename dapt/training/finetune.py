@@ -1,83 +1,163 @@
-"""Stage 9: fine-tune a sequence classifier from the adapted checkpoint (LoRA by default)."""
+"""Stage 9: fine-tune a classifier from the adapted checkpoint on a few hundred labels.
+
+A budget of optimizer steps with warm-up and decay; a stratified validation split carved from the
+labels decides when to stop and which checkpoint to keep; the loss is class-weighted when the
+classes are imbalanced. LoRA (target modules chosen by PEFT per architecture, the rows of the
+added domain tokens trainable) or full fine-tuning with frozen lower layers.
+"""
 
 from __future__ import annotations
 
+import math
 import random
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import torch
-from peft import LoraConfig, PeftModel, TaskType, get_peft_model
-from transformers import AutoModelForSequenceClassification, AutoTokenizer, PreTrainedModel
+from peft import LoraConfig, PeftModel, get_peft_model
+from sklearn.metrics import f1_score
+from torch.nn.functional import cross_entropy
+from transformers import AutoModel, AutoTokenizer, PreTrainedTokenizerBase
 
 from dapt.config import FinetuneConfig, RunConfig
+from dapt.progress import step_progress
 from dapt.runs import RunFolder, write_json
-from dapt.training.builders import Device, linear_schedule, pick_device
-from dapt.training.data import split_task
+from dapt.training.builders import Device, pick_device, warmup_then_decay
+from dapt.training.classifier import EncoderClassifier
+from dapt.training.data import Encoded, encode, split_task, stratified_split
 
 
 @dataclass(frozen=True)
 class FinetuneResult:
     method: str
     train_examples: int
+    validation_examples: int
     trainable_parameters: int
     total_parameters: int
-    epochs: int
+    steps: int
+    best_step: int
+    best_validation_macro_f1: float
+    stopped_early: bool
+    class_weights: list[float] | None
+    truncated_texts: int
     first_loss: float
     last_loss: float
     seconds: float
 
 
-def build_classifier(source: Path, labels: list[str], cfg: FinetuneConfig) -> PreTrainedModel | PeftModel:
-    """A classifier on the adapted encoder, wrapped for LoRA or partly frozen for full tuning."""
-    model = AutoModelForSequenceClassification.from_pretrained(
-        source,
-        num_labels=len(labels),
-        id2label=dict(enumerate(labels)),
-        label2id={label: i for i, label in enumerate(labels)},
-    )
+@dataclass
+class TrainingLog:
+    """Loss per optimizer step and one row per validation (the learning curves)."""
+
+    train_loss: list[float] = field(default_factory=list)
+    validations: list[dict[str, float]] = field(default_factory=list)
+    best_step: int = 0
+    best_f1: float = -1.0
+    best_loss: float = math.inf
+    stopped_early: bool = False
+
+
+def added_token_ids(tokenizer: PreTrainedTokenizerBase) -> list[int]:
+    """Ids of the words vocabulary extension added (not special tokens)."""
+    return sorted(i for i, token in tokenizer.added_tokens_decoder.items() if not token.special)
+
+
+def build_classifier(
+    source: Path, labels: list[str], cfg: FinetuneConfig, new_token_ids: list[int] | None = None
+) -> EncoderClassifier:
+    """A mean-pooling classifier on the adapted encoder: LoRA-wrapped (with the added tokens'
+    embedding rows trainable) or with its embeddings and lowest ``freeze_layers`` layers frozen."""
+    encoder = AutoModel.from_pretrained(source)
     if cfg.method == "lora":
         lora = LoraConfig(
-            task_type=TaskType.SEQ_CLS,
             r=cfg.lora_r,
             lora_alpha=cfg.lora_alpha,
             lora_dropout=cfg.lora_dropout,
-            target_modules=["query", "value"],
+            trainable_token_indices=new_token_ids or None,
         )
-        return get_peft_model(model, lora)
-    frozen = [model.base_model.embeddings, *model.base_model.encoder.layer[: cfg.freeze_layers]]
-    for module in frozen if cfg.freeze_layers else []:
-        for parameter in module.parameters():
-            parameter.requires_grad = False
-    return model
+        return EncoderClassifier(get_peft_model(encoder, lora), labels)
+    if cfg.freeze_layers:
+        layers = getattr(encoder, "encoder", encoder).layer
+        for module in [encoder.get_input_embeddings(), *layers[: cfg.freeze_layers]]:
+            for parameter in module.parameters():
+                parameter.requires_grad = False
+    return EncoderClassifier(encoder, labels)
 
 
-def _epochs(model: torch.nn.Module, tokenizer, rows, labels, cfg: FinetuneConfig, device: Device) -> list[float]:
-    label_ids = {label: i for i, label in enumerate(labels)}
-    steps_per_epoch = -(-len(rows) // cfg.batch_size)
-    trainable = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(trainable, lr=cfg.learning_rate, weight_decay=0.01)
-    schedule = linear_schedule(optimizer, steps_per_epoch * cfg.epochs, warmup=steps_per_epoch // 2)
-    rng = random.Random(cfg.seed)
-    losses = []
+def class_weights(targets: list[int], classes: int, cfg: FinetuneConfig) -> torch.Tensor | None:
+    """Inverse-frequency weights (mean 1), or None when off or the classes are balanced enough."""
+    counts = torch.bincount(torch.tensor(targets), minlength=classes).clamp(min=1).float()
+    imbalanced = counts.max() / counts.min() > cfg.imbalance_bound
+    if cfg.class_weights == "off" or (cfg.class_weights == "auto" and not imbalanced):
+        return None
+    return counts.sum() / (classes * counts)
+
+
+@torch.no_grad()
+def validate(model: EncoderClassifier, data: Encoded, device: Device, batch_size: int) -> tuple[float, float]:
+    """Macro-F1 and mean loss on ``data``."""
+    model.eval()
+    logits = torch.cat([model(**batch).float() for batch in data.batches(batch_size, device.torch_device)])
     model.train()
-    for _ in range(cfg.epochs):
-        order = rng.sample(rows, len(rows))
-        for start in range(0, len(order), cfg.batch_size):
-            chunk = order[start : start + cfg.batch_size]
-            batch = tokenizer(
-                [r["text"] for r in chunk], truncation=True, max_length=cfg.max_length, padding=True, return_tensors="pt"
-            ).to(device.torch_device)
-            targets = torch.tensor([label_ids[r["label"]] for r in chunk], device=device.torch_device)
-            with device.autocast():
-                loss = model(**batch, labels=targets).loss
-            loss.backward()
+    targets = torch.tensor(data.targets, device=logits.device)
+    f1 = f1_score(data.targets, logits.argmax(dim=-1).tolist(), average="macro", labels=range(len(model.labels)))
+    return float(f1), float(cross_entropy(logits, targets))
+
+
+def train_classifier(
+    model: EncoderClassifier, train: Encoded, validation: Encoded, cfg: FinetuneConfig, device: Device
+) -> TrainingLog:
+    """Train for at most ``max_steps`` optimizer steps; validate every ``eval_every`` steps, keep
+    the best weights (macro-F1, then loss) and stop after ``patience`` validations without one."""
+    per_pass = max(1, math.ceil(len(train.targets) / (cfg.batch_size * cfg.gradient_accumulation)))
+    eval_every = cfg.eval_every or per_pass
+    weights = class_weights(train.targets, len(model.labels), cfg)
+    weights = weights.to(device.torch_device) if weights is not None else None
+    optimizer = torch.optim.AdamW([
+        {"params": [p for p in model.encoder.parameters() if p.requires_grad], "lr": cfg.encoder_learning_rate},
+        {"params": list(model.head.parameters()), "lr": cfg.head_learning_rate},
+    ], weight_decay=0.01)  # fmt: skip
+    schedule = warmup_then_decay(optimizer, cfg.max_steps, round(cfg.warmup_fraction * cfg.max_steps), cfg.schedule)
+    log, best, rng = TrainingLog(), _trainable_state(model), random.Random(cfg.seed)
+    batches = train.shuffled_batches(cfg.batch_size, device.torch_device, rng)
+    model.train()
+    with step_progress("fine-tuning", cfg.max_steps) as report:
+        for step in range(1, cfg.max_steps + 1):
+            loss = 0.0
+            for _ in range(cfg.gradient_accumulation):
+                batch = next(batches)
+                with device.autocast():
+                    logits = model(**batch)
+                part = cross_entropy(logits.float(), batch["labels"], weight=weights) / cfg.gradient_accumulation
+                part.backward()
+                loss += part.item()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optimizer.step()
             schedule.step()
             optimizer.zero_grad(set_to_none=True)
-            losses.append(round(loss.item(), 4))
-    return losses
+            log.train_loss.append(round(loss, 4))
+            if step % eval_every == 0 or step == cfg.max_steps:
+                f1, val_loss = validate(model, validation, device, cfg.batch_size * 4)
+                log.validations.append({"step": step, "macro_f1": round(f1, 4), "loss": round(val_loss, 4)})
+                if (f1, -val_loss) > (log.best_f1, -log.best_loss):
+                    log.best_step, log.best_f1, log.best_loss, best = step, f1, val_loss, _trainable_state(model)
+                report(step, f"loss {loss:.3f} · validation macro-F1 {f1:.3f} (best {log.best_f1:.3f})")
+                if len(log.validations) - _index_of_best(log) > cfg.patience:
+                    log.stopped_early = True
+                    break
+    model.load_state_dict(best, strict=False)
+    return log
+
+
+def _trainable_state(model: torch.nn.Module) -> dict[str, torch.Tensor]:
+    """A copy of the weights that train (the best checkpoint so far)."""
+    trainable = {name for name, p in model.named_parameters() if p.requires_grad}
+    return {name: t.detach().clone() for name, t in model.state_dict().items() if name in trainable}
+
+
+def _index_of_best(log: TrainingLog) -> int:
+    return next(i for i, row in enumerate(log.validations, 1) if row["step"] == log.best_step) if log.best_step else 0
 
 
 def finetune(cfg: RunConfig, run: RunFolder, has_eval_file: bool) -> FinetuneResult:
@@ -87,27 +167,40 @@ def finetune(cfg: RunConfig, run: RunFolder, has_eval_file: bool) -> FinetuneRes
     torch.manual_seed(settings.seed)
     device = pick_device()
     split = split_task(settings, run, has_eval_file)
+    train_rows, validation_rows = stratified_split(split.train, settings.validation_fraction, settings.seed)
     tokenizer = AutoTokenizer.from_pretrained(run.pretrained_model)
-    model = build_classifier(run.pretrained_model, split.labels, settings).to(device.torch_device)
+    model = build_classifier(run.pretrained_model, split.labels, settings, added_token_ids(tokenizer))
+    model.to(device.torch_device)
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
     total = sum(p.numel() for p in model.parameters())
-    losses = _epochs(model, tokenizer, split.train, split.labels, settings, device)
-    if isinstance(model, PeftModel):
-        model.save_pretrained(run.adapter)
+    train = encode(tokenizer, train_rows, split.labels, settings.max_length)
+    validation = encode(tokenizer, validation_rows, split.labels, settings.max_length)
+    log = train_classifier(model, train, validation, settings, device)
+    if isinstance(model.encoder, PeftModel):
+        model.encoder.save_pretrained(run.adapter)
         (run.adapter / "README.md").unlink(missing_ok=True)  # PEFT's empty template
-        model = model.merge_and_unload()
-    model.save_pretrained(run.merged_model)
-    tokenizer.save_pretrained(run.merged_model)
-    window = max(1, min(5, len(losses) // 2))
+        model.encoder = model.encoder.merge_and_unload()
+    model.save(run.merged_model, tokenizer)
+    window = max(1, min(5, len(log.train_loss) // 2))
+    weights = class_weights(train.targets, len(split.labels), settings)
     result = FinetuneResult(
         method=settings.method,
-        train_examples=len(split.train),
+        train_examples=len(train.targets),
+        validation_examples=len(validation.targets),
         trainable_parameters=trainable,
         total_parameters=total,
-        epochs=settings.epochs,
-        first_loss=round(sum(losses[:window]) / window, 4),
-        last_loss=round(sum(losses[-window:]) / window, 4),
+        steps=len(log.train_loss),
+        best_step=log.best_step,
+        best_validation_macro_f1=round(log.best_f1, 4),
+        stopped_early=log.stopped_early,
+        class_weights=[round(w, 3) for w in weights.tolist()] if weights is not None else None,
+        truncated_texts=train.truncated + validation.truncated,
+        first_loss=round(sum(log.train_loss[:window]) / window, 4),
+        last_loss=round(sum(log.train_loss[-window:]) / window, 4),
         seconds=round(time.monotonic() - started, 1),
     )
-    write_json(run.report("finetune"), {**asdict(result), "device": str(device.torch_device), "loss_per_step": losses})
+    write_json(run.report("finetune"), {
+        **asdict(result), "device": str(device.torch_device), "encoder_learning_rate": settings.encoder_learning_rate,
+        "loss_per_step": log.train_loss, "validations": log.validations,
+    })  # fmt: skip
     return result

@@ -18,7 +18,7 @@ from transformers import AutoModelForMaskedLM, AutoTokenizer, DataCollatorForLan
 from dapt.config import RunConfig
 from dapt.io import read_jsonl
 from dapt.runs import RunFolder, write_json
-from dapt.training.builders import Device, base_model_path, linear_schedule, pick_device
+from dapt.training.builders import Device, base_model_path, pick_device, warmup_then_decay
 from dapt.vocab.extend import init_new_embeddings
 
 
@@ -75,7 +75,7 @@ def _train_steps(
     for p in head_parameters(model):
         p.requires_grad = True
     optimizer = torch.optim.AdamW(head_parameters(model), lr=settings.head_learning_rate)
-    schedule = linear_schedule(optimizer, max(warmup, 1))
+    schedule = warmup_then_decay(optimizer, max(warmup, 1))
     losses = []
     model.train()
     for step in range(settings.steps):
@@ -83,7 +83,7 @@ def _train_steps(
             for p in model.parameters():
                 p.requires_grad = True
             optimizer = torch.optim.AdamW(model.parameters(), lr=settings.learning_rate, weight_decay=0.01)
-            schedule = linear_schedule(optimizer, settings.steps - warmup, warmup=(settings.steps - warmup) // 10)
+            schedule = warmup_then_decay(optimizer, settings.steps - warmup, warmup=(settings.steps - warmup) // 10)
         if len(order) < settings.batch_size:
             order += rng.sample(range(len(blocks)), len(blocks))
         batch = collator([{"input_ids": blocks[order.pop()]} for _ in range(settings.batch_size)])

@@ -1,0 +1,59 @@
+"""A text classifier that reads a sentence encoder the way it was trained: mean pooling over the
+real tokens, then a linear layer. Saved as the encoder's own Hugging Face folder plus the head
+(``classifier.json`` and ``classifier.safetensors``), so any AutoModel architecture works."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import torch
+from safetensors.torch import load_file, save_file
+from transformers import AutoModel, AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase
+
+from dapt.errors import UserError
+
+HEAD_CONFIG = "classifier.json"
+HEAD_WEIGHTS = "classifier.safetensors"
+
+
+def mean_pool(hidden: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+    """Average of the hidden states of real (unpadded) tokens."""
+    mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+    return (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1)
+
+
+class EncoderClassifier(torch.nn.Module):
+    """Encoder → mean pooling → dropout → linear layer over ``labels``."""
+
+    def __init__(self, encoder: PreTrainedModel, labels: list[str], dropout: float = 0.1) -> None:
+        super().__init__()
+        self.encoder = encoder
+        self.labels = list(labels)
+        self.dropout = torch.nn.Dropout(dropout)
+        self.head = torch.nn.Linear(encoder.config.hidden_size, len(labels))
+
+    def embed(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        return mean_pool(hidden, attention_mask)
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, **_: torch.Tensor) -> torch.Tensor:
+        """Logits, one row per text."""
+        return self.head(self.dropout(self.embed(input_ids, attention_mask)))
+
+    def save(self, folder: Path, tokenizer: PreTrainedTokenizerBase) -> None:
+        """Write encoder, tokenizer and head into ``folder`` (a LoRA encoder must be merged first)."""
+        self.encoder.save_pretrained(folder)
+        tokenizer.save_pretrained(folder)
+        (folder / HEAD_CONFIG).write_text(json.dumps({"labels": self.labels, "pooling": "mean"}, indent=2), encoding="utf-8")
+        save_file({name: tensor.contiguous() for name, tensor in self.head.state_dict().items()}, folder / HEAD_WEIGHTS)
+
+
+def load_classifier(folder: Path) -> tuple[EncoderClassifier, PreTrainedTokenizerBase]:
+    """A classifier and its tokenizer saved by ``EncoderClassifier.save``."""
+    if not (folder / HEAD_CONFIG).is_file() or not (folder / HEAD_WEIGHTS).is_file():
+        raise UserError(f"{folder}: not a dapt classifier (no {HEAD_CONFIG})", "pass a run folder's finetune/merged")
+    labels = json.loads((folder / HEAD_CONFIG).read_text(encoding="utf-8"))["labels"]
+    model = EncoderClassifier(AutoModel.from_pretrained(folder), labels)
+    model.head.load_state_dict(load_file(folder / HEAD_WEIGHTS))
+    return model.eval(), AutoTokenizer.from_pretrained(folder)

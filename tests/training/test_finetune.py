@@ -1,0 +1,167 @@
+"""Fine-tuning on tiny models: loss falls, early stopping keeps the best weights, LoRA with added
+tokens round-trips through save → reload → merge → predict, class weights and schedules."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from tokenizers import AddedToken
+from transformers import AutoModelForMaskedLM, AutoTokenizer
+
+from dapt.config import FinetuneConfig
+from dapt.errors import UserError
+from dapt.training.builders import pick_device, warmup_then_decay
+from dapt.training.classifier import load_classifier
+from dapt.training.data import check_classes, check_eval_labels, encode, stratified_split
+from dapt.training.evaluate import expected_calibration_error, predict_proba
+from dapt.training.finetune import added_token_ids, build_classifier, class_weights, train_classifier, validate
+from dapt.vocab.extend import init_new_embeddings
+
+LABELS = ["bad", "good"]
+NEW_WORDS = ["zorbitol", "quandrex"]
+
+
+def rows(count: int, seed: int = 0) -> list[dict]:
+    """A separable task: the new word ``zorbitol`` marks ``good``, ``quandrex`` marks ``bad``."""
+    rng = random.Random(seed)
+    filler = ["the", "patient", "was", "seen", "today", "and", "notes", "say"]
+    out = []
+    for i in range(count):
+        label = LABELS[i % 2]
+        words = rng.sample(filler, 4) + [NEW_WORDS[0] if label == "good" else NEW_WORDS[1]]
+        out.append({"text": " ".join(rng.sample(words, len(words))), "label": label})
+    return out
+
+
+@pytest.fixture(scope="module")
+def extended_model_dir(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny BERT with two added whole-word tokens, as the pretraining stage leaves it."""
+    folder = tmp_path_factory.mktemp("extended")
+    old = AutoTokenizer.from_pretrained(tiny_model_dir)
+    new = AutoTokenizer.from_pretrained(tiny_model_dir)
+    new.add_tokens([AddedToken(word, single_word=True, normalized=True) for word in NEW_WORDS])
+    model = AutoModelForMaskedLM.from_pretrained(tiny_model_dir)
+    init_new_embeddings(model, old, new)
+    model.save_pretrained(folder)
+    new.save_pretrained(folder)
+    return folder
+
+
+def settings(**changes) -> FinetuneConfig:
+    base = {"max_steps": 30, "batch_size": 8, "max_length": 32, "learning_rate": 5e-3, "head_learning_rate": 5e-3}
+    return FinetuneConfig(**{**base, **changes})
+
+
+def train_tiny(folder: Path, cfg: FinetuneConfig, train_rows: list[dict], validation_rows: list[dict]):
+    torch.manual_seed(0)
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    model = build_classifier(folder, LABELS, cfg, added_token_ids(tokenizer))
+    train = encode(tokenizer, train_rows, LABELS, cfg.max_length)
+    validation = encode(tokenizer, validation_rows, LABELS, cfg.max_length)
+    return model, tokenizer, train, validation, train_classifier(model, train, validation, cfg, pick_device())
+
+
+def test_when_lora_trains_with_added_tokens_then_loss_falls_and_only_new_rows_change(extended_model_dir: Path) -> None:
+    tokenizer = AutoTokenizer.from_pretrained(extended_model_dir)
+    new_ids = added_token_ids(tokenizer)
+    before = AutoModelForMaskedLM.from_pretrained(extended_model_dir).get_input_embeddings().weight.detach().clone()
+    model, _, _, _, log = train_tiny(extended_model_dir, settings(patience=50), rows(48), rows(16, seed=1))
+    merged = model.encoder.merge_and_unload().get_input_embeddings().weight.detach()
+    changed = (merged - before).abs().sum(dim=1) > 0
+    assert sorted(torch.nonzero(changed).flatten().tolist()) == new_ids
+    assert np.mean(log.train_loss[-5:]) < np.mean(log.train_loss[:5]) and log.best_f1 == 1.0
+
+
+def test_when_saved_then_reloaded_merged_model_predicts_the_same(extended_model_dir: Path, tmp_path: Path) -> None:
+    model, tokenizer, _, validation, _ = train_tiny(extended_model_dir, settings(), rows(32), rows(8, seed=1))
+    model.eval()
+    with torch.no_grad():
+        expected = torch.softmax(torch.cat([model(**b) for b in validation.batches(8, torch.device("cpu"))]), -1)
+    model.encoder.save_pretrained(tmp_path / "adapter")
+    model.encoder = model.encoder.merge_and_unload()
+    model.save(tmp_path / "merged", tokenizer)
+    labels, probabilities, truncated = predict_proba(tmp_path / "merged", [r["text"] for r in rows(8, seed=1)], 32)
+    assert labels == LABELS and truncated == 0
+    assert np.allclose(probabilities, expected.numpy(), atol=1e-5)
+    reloaded, _ = load_classifier(tmp_path / "merged")
+    assert reloaded.encoder.get_input_embeddings().weight.shape[0] == len(tokenizer)
+    assert (tmp_path / "adapter" / "adapter_config.json").is_file()
+
+
+def test_when_validation_stops_improving_then_training_stops_early_with_the_best_weights(tiny_model_dir: Path) -> None:
+    noise = [{"text": r["text"], "label": random.Random(i).choice(LABELS)} for i, r in enumerate(rows(16, seed=2))]
+    cfg = settings(method="full", max_steps=200, eval_every=2, patience=2)
+    model, _, _, validation, log = train_tiny(tiny_model_dir, cfg, rows(32), noise)
+    assert log.stopped_early and len(log.train_loss) < cfg.max_steps
+    assert len(log.validations) - [v["step"] for v in log.validations].index(log.best_step) - 1 == cfg.patience + 1
+    f1, _ = validate(model, validation, pick_device(), 8)
+    assert f1 == pytest.approx(log.best_f1)
+
+
+@pytest.mark.parametrize(
+    ("targets", "mode", "expected"),
+    [
+        ([0, 0, 1, 1], "auto", None),
+        ([0, 0, 0, 1], "auto", [4 / 6, 4 / 2]),
+        ([0, 0, 0, 1], "off", None),
+        ([0, 0, 1, 1], "on", [1.0, 1.0]),
+    ],
+)
+def test_class_weights(targets: list[int], mode: str, expected: list[float] | None) -> None:
+    weights = class_weights(targets, 2, FinetuneConfig(class_weights=mode))
+    assert (weights is None) if expected is None else weights.tolist() == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("decay", "factors"),
+    [("linear", [0.5, 1.0, 1.0, 0.75, 0.5, 0.25]), ("cosine", [0.5, 1.0, 1.0, 0.8536, 0.5, 0.1464])],
+)
+def test_warmup_then_decay(decay: str, factors: list[float]) -> None:
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+    schedule = warmup_then_decay(optimizer, steps=6, warmup=2, decay=decay)
+    seen = []
+    for _ in range(6):
+        seen.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        schedule.step()
+    assert seen == pytest.approx(factors, abs=1e-4)
+
+
+def test_when_texts_are_too_long_then_they_are_truncated_and_counted(tiny_model_dir: Path) -> None:
+    tokenizer = AutoTokenizer.from_pretrained(tiny_model_dir)
+    encoded = encode(tokenizer, [{"text": "the patient " * 40, "label": "good"}, {"text": "short", "label": "bad"}], LABELS, 16)
+    assert encoded.truncated == 1 and max(map(len, encoded.input_ids)) == 16
+    assert encoded.input_ids[0][-1] == tokenizer.sep_token_id and encoded.targets == [1, 0]
+
+
+def test_expected_calibration_error_of_a_known_case() -> None:
+    confidence = np.array([0.9, 0.9, 0.6, 0.6])
+    correct = np.array([1.0, 0.0, 1.0, 1.0])
+    assert expected_calibration_error(confidence, correct) == pytest.approx(0.5 * 0.4 + 0.5 * 0.4)
+
+
+def test_stratified_split_keeps_one_of_each_class_on_both_sides() -> None:
+    task = [{"label": label} for label in ["a"] * 2 + ["b"] * 2 + ["c"] * 2 + ["d"]]
+    first, second = stratified_split(task, 0.2, seed=0)
+    assert {r["label"] for r in second} == {"a", "b", "c"} and {r["label"] for r in first} == {"a", "b", "c", "d"}
+
+
+@pytest.mark.parametrize(
+    ("task", "message"),
+    [
+        ([{"label": "a"}, {"label": "a"}, {"label": "b"}], "classes b have one example"),
+        ([{"label": "a"}, {"label": "a"}], "one class"),
+    ],
+)
+def test_when_a_class_is_too_small_then_a_user_error_names_it(task: list[dict], message: str) -> None:
+    with pytest.raises(UserError, match=message):
+        check_classes(task)
+
+
+def test_when_eval_labels_were_never_trained_then_a_user_error_counts_them() -> None:
+    with pytest.raises(UserError, match="2 rows carry labels the task never shows \\(c\\)"):
+        check_eval_labels([{"label": "c"}, {"label": "a"}, {"label": "c"}], ["a", "b"])
