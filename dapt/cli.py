@@ -29,6 +29,7 @@ from dapt.io import check_output_file  # noqa: E402
 from dapt.privacy.keys import KEY_ENV, create_key, load_key, pseudonym  # noqa: E402
 from dapt.records import BadRow  # noqa: E402
 from dapt.runs import RunFolder, create_run_folder, write_json  # noqa: E402
+from dapt.training.builders import base_model_path  # noqa: E402
 
 app = typer.Typer(help="Adapt language models to healthcare and finance text, safely.", no_args_is_help=True)
 privacy_app = typer.Typer(help="De-identification commands.", no_args_is_help=True)
@@ -124,6 +125,7 @@ def run(
             eval=eval or (plugin.sample.eval if use_sample else None),
         )
         load_key(key_file)  # fail now, not after the first stages
+        base_model_path(cfg.base_model)
         check_inputs(inputs, cfg)  # every input error in seconds, before Prefect starts
         run_dir = create_run_folder(out, plugin.name)
         from dapt.flows.domain_adaptation import domain_adaptation

@@ -70,6 +70,10 @@ class PretrainConfig(Section):
     learning_rate: float = Field(1e-4, gt=0)
     head_learning_rate: float = Field(1e-3, gt=0, description="Learning rate during head warm-up.")
     mlm_probability: float = Field(0.15, gt=0, lt=1)
+    heldout_documents: int = Field(
+        50, ge=0, description="Last corpus documents kept out of training to measure adaptation (at most a tenth)."
+    )
+    time_budget_minutes: float = Field(0, ge=0, description="Stop pretraining after this long (0: no limit).")
     seed: int = 0
 
 
@@ -95,6 +99,17 @@ class FinetuneConfig(Section):
         "auto", description="Weight the loss by inverse class frequency; auto: when the imbalance bound is passed."
     )
     imbalance_bound: float = Field(1.5, ge=1, description="Largest/smallest class ratio above which auto weights.")
+    contrastive_weight: float = Field(
+        0.5, ge=0, lt=1, description="Share of the loss that is supervised contrastive (SupCon) on the pooled texts."
+    )
+    contrastive_temperature: float = Field(0.3, gt=0, description="Temperature of the contrastive loss.")
+    self_training_sentences: int = Field(
+        8000, ge=0, description="Corpus sentences a first classifier scores for self-training (0: off)."
+    )
+    self_training_per_class: int = Field(300, ge=1, description="Most pseudo-labelled sentences per class.")
+    self_training_min_confidence: float = Field(
+        0.9, ge=0, le=1, description="Least class probability for a sentence to be pseudo-labelled."
+    )
     lora_r: int = Field(16, ge=1)
     lora_alpha: int = Field(32, ge=1)
     lora_dropout: float = Field(0.05, ge=0, lt=1)

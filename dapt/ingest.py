@@ -57,11 +57,6 @@ def summarize_task(path: Path, cfg: RunConfig) -> InputSummary:
         labels[example.label] += 1
         first_rows.setdefault(example.label, example.row)
     check_labels(path, first_rows, cfg)
-    if len(labels) < 2:
-        raise UserError(
-            f"{path}: field '{cfg.input.label_field}' has {len(labels)} class(es)",
-            "a classifier needs at least two labels; add examples of other classes",
-        )
     return InputSummary(str(path), _fingerprint(path), sum(labels.values()), len(bad), dict(sorted(labels.items())))
 
 
@@ -87,9 +82,25 @@ def check_labels(path: Path, first_rows: dict[str, int], cfg: RunConfig) -> None
         )
 
 
+def check_training_classes(path: Path, summary: InputSummary, cfg: RunConfig) -> None:
+    """The task needs two classes or more, each with two examples: one to train on, one to validate with."""
+    if len(summary.labels) < 2:
+        raise UserError(
+            f"{path}: field '{cfg.input.label_field}' has {len(summary.labels)} class(es)",
+            "a classifier needs at least two labels; add examples of other classes",
+        )
+    scarce = [label for label, count in summary.labels.items() if count < 2]
+    if scarce:
+        raise UserError(
+            f"{path}: {len(scarce)} class(es) in field '{cfg.input.label_field}' have a single example",
+            "fine-tuning needs 2+ examples of each class (one trains, one validates); add examples or drop the class",
+        )
+
+
 def check_inputs(inputs: Inputs, cfg: RunConfig) -> dict[str, InputSummary]:
     """Read every input, raising a UserError on the first problem; summaries by role."""
     summaries = {"corpus": summarize_corpus(inputs.corpus, cfg), "task": summarize_task(inputs.task, cfg)}
+    check_training_classes(inputs.task, summaries["task"], cfg)
     if inputs.eval is not None:
         summaries["eval"] = summarize_task(inputs.eval, cfg)
         unknown = set(summaries["eval"].labels) - set(summaries["task"].labels)

@@ -51,6 +51,21 @@ def _bad_inputs(tmp: Path) -> dict[str, tuple[list[str], str]]:
             ["--corpus", str(_jsonl(tmp / "c2.jsonl", good)), "--task", str(_jsonl(tmp / "one.jsonl", [{**g, "label": "a"} for g in good]))],
             "one.jsonl: field 'label' has 1 class(es)",
         ),
+        "class with a single example": (
+            ["--corpus", str(_jsonl(tmp / "c6.jsonl", good)),
+             "--task", str(_jsonl(tmp / "lone.jsonl", [{**g, "label": "a" if i else "b"} for i, g in enumerate(good)]))],
+            "lone.jsonl: 1 class(es) in field 'label' have a single example",
+        ),
+        "eval label the task never shows": (
+            ["--corpus", str(_jsonl(tmp / "c7.jsonl", good)), "--task", str(TASK),
+             "--eval", str(_jsonl(tmp / "ev.jsonl", [{**g, "label": "zzz"} for g in good]))],
+            "ev.jsonl: 1 label(s) never seen in the task data",
+        ),
+        "eval without its label column": (
+            ["--corpus", str(_jsonl(tmp / "c8.jsonl", good)), "--task", str(TASK), "--eval", str(_nolabel_csv(tmp))],
+            "task.csv: no column 'label'",
+        ),
+        "base model that is not a model": (["--base-model", str(tmp)], f"{tmp}: not a model folder (no config.json)"),
         "unknown config key": (["--config", str(_yaml(tmp / "bad.yaml", "pretrain:\n  stepz: 3\n"))], "unknown key 'pretrain.stepz'"),
         "bad config value": (["--config", str(_yaml(tmp / "neg.yaml", "pretrain:\n  steps: -1\n"))], "key 'pretrain.steps'"),
         "config key that is data": (
@@ -122,7 +137,8 @@ CASES = ["missing file", "empty corpus", "non-UTF-8 bytes", "row without text", 
          "one class", "unknown config key", "bad config value", "config key that is data", "CSV without a header",
          "binary corpus", "corrupt Parquet", "undecodable line inside a quoted field", "out is a file",
          "out cannot be created", "key file readable by others", "key file not UTF-8", "label that looks personal",
-         "group column missing", "label outside the declared set"]
+         "group column missing", "label outside the declared set", "class with a single example",
+         "eval label the task never shows", "eval without its label column", "base model that is not a model"]
 
 
 @pytest.mark.parametrize("case", CASES)

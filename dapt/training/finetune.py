@@ -21,11 +21,13 @@ from torch.nn.functional import cross_entropy
 from transformers import AutoModel, AutoTokenizer, PreTrainedTokenizerBase
 
 from dapt.config import FinetuneConfig, RunConfig
+from dapt.io import read_jsonl
 from dapt.progress import step_progress
 from dapt.runs import RunFolder, write_json
 from dapt.training.builders import Device, pick_device, warmup_then_decay
 from dapt.training.classifier import EncoderClassifier
 from dapt.training.data import Encoded, encode, split_task, stratified_split
+from dapt.training.self_training import class_probabilities, corpus_sentences, pseudo_labelled
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,8 @@ class FinetuneResult:
     method: str
     train_examples: int
     validation_examples: int
+    pseudo_labelled_examples: int
+    supervised_validation_macro_f1: float
     trainable_parameters: int
     total_parameters: int
     steps: int
@@ -94,6 +98,31 @@ def class_weights(targets: list[int], classes: int, cfg: FinetuneConfig) -> torc
     return counts.sum() / (classes * counts)
 
 
+def supervised_contrastive_loss(embeddings: torch.Tensor, targets: torch.Tensor, temperature: float) -> torch.Tensor:
+    """SupCon (Khosla et al. 2020): pull each text towards the batch's others of its class.
+    Texts with no other of their class in the batch add nothing."""
+    normalised = torch.nn.functional.normalize(embeddings.float(), dim=-1)
+    self_pairs = torch.eye(len(targets), dtype=torch.bool, device=targets.device)
+    similarity = (normalised @ normalised.T / temperature).masked_fill(self_pairs, -1e9)
+    positives = (targets[:, None] == targets[None, :]) & ~self_pairs
+    log_probability = similarity - torch.logsumexp(similarity, dim=1, keepdim=True)
+    counts = positives.sum(dim=1)
+    anchored = counts > 0
+    if not anchored.any():
+        return similarity.new_zeros(())
+    return -((log_probability * positives).sum(dim=1)[anchored] / counts[anchored]).mean()
+
+
+def classification_loss(
+    logits: torch.Tensor, embeddings: torch.Tensor, targets: torch.Tensor, weights: torch.Tensor | None,
+    cfg: FinetuneConfig,
+) -> torch.Tensor:
+    """Cross-entropy (class-weighted when asked) mixed with the supervised contrastive loss."""
+    share = cfg.contrastive_weight
+    loss = (1 - share) * cross_entropy(logits.float(), targets, weight=weights)
+    return loss + share * supervised_contrastive_loss(embeddings, targets, cfg.contrastive_temperature) if share else loss
+
+
 @torch.no_grad()
 def validate(model: EncoderClassifier, data: Encoded, device: Device, batch_size: int) -> tuple[float, float]:
     """Macro-F1 and mean loss on ``data``."""
@@ -128,8 +157,9 @@ def train_classifier(
             for _ in range(cfg.gradient_accumulation):
                 batch = next(batches)
                 with device.autocast():
-                    logits = model(**batch)
-                part = cross_entropy(logits.float(), batch["labels"], weight=weights) / cfg.gradient_accumulation
+                    embeddings = model.embed(batch["input_ids"], batch["attention_mask"])
+                    logits = model.head(model.dropout(embeddings))
+                part = classification_loss(logits, embeddings, batch["labels"], weights, cfg) / cfg.gradient_accumulation
                 part.backward()
                 loss += part.item()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -160,47 +190,85 @@ def _index_of_best(log: TrainingLog) -> int:
     return next(i for i, row in enumerate(log.validations, 1) if row["step"] == log.best_step) if log.best_step else 0
 
 
+@dataclass
+class Fitted:
+    """A trained classifier with its training log and what it trained on."""
+
+    model: EncoderClassifier
+    log: TrainingLog
+    train: Encoded
+    trainable: int
+    total: int
+
+
+def fit(source: Path, tokenizer: PreTrainedTokenizerBase, labels: list[str], rows: list[dict], validation: Encoded,
+        cfg: FinetuneConfig, device: Device) -> Fitted:  # fmt: skip
+    """Build a classifier on ``source`` and train it on ``rows``, validating on ``validation``."""
+    torch.manual_seed(cfg.seed)
+    model = build_classifier(source, labels, cfg, added_token_ids(tokenizer)).to(device.torch_device)
+    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    total = sum(p.numel() for p in model.parameters())
+    train = encode(tokenizer, rows, labels, cfg.max_length)
+    return Fitted(model, train_classifier(model, train, validation, cfg, device), train, trainable, total)
+
+
+def self_train(first: Fitted, source: Path, tokenizer: PreTrainedTokenizerBase, rows: list[dict], validation: Encoded,
+               corpus: list[str], cfg: FinetuneConfig, device: Device) -> tuple[Fitted, int]:  # fmt: skip
+    """Train a second classifier on ``rows`` plus corpus sentences ``first`` labels confidently;
+    keep whichever of the two validates better. Returns it and the pseudo-labelled count."""
+    sentences = corpus_sentences(corpus, cfg.self_training_sentences, cfg.seed)
+    probabilities = class_probabilities(first.model, tokenizer, sentences, cfg.max_length, device)
+    pseudo = pseudo_labelled(sentences, probabilities, first.model.labels, cfg)
+    if not pseudo:
+        return first, 0
+    second = fit(source, tokenizer, first.model.labels, rows + pseudo, validation, cfg, device)
+    better = (second.log.best_f1, -second.log.best_loss) >= (first.log.best_f1, -first.log.best_loss)
+    return (second if better else first), len(pseudo)
+
+
 def finetune(cfg: RunConfig, run: RunFolder, has_eval_file: bool) -> FinetuneResult:
-    """Train on the anonymized task; save ``finetune/adapter/`` (LoRA) and ``finetune/merged/``."""
+    """Train on the anonymized task (and, when it validates better, on corpus sentences it
+    pseudo-labels); save ``finetune/adapter/`` (LoRA) and ``finetune/merged/``."""
     started = time.monotonic()
     settings = cfg.finetune
-    torch.manual_seed(settings.seed)
     device = pick_device()
     split = split_task(settings, run, has_eval_file)
     train_rows, validation_rows = stratified_split(split.train, settings.validation_fraction, settings.seed)
     tokenizer = AutoTokenizer.from_pretrained(run.pretrained_model)
-    model = build_classifier(run.pretrained_model, split.labels, settings, added_token_ids(tokenizer))
-    model.to(device.torch_device)
-    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
-    total = sum(p.numel() for p in model.parameters())
-    train = encode(tokenizer, train_rows, split.labels, settings.max_length)
     validation = encode(tokenizer, validation_rows, split.labels, settings.max_length)
-    log = train_classifier(model, train, validation, settings, device)
+    fitted = fit(run.pretrained_model, tokenizer, split.labels, train_rows, validation, settings, device)
+    supervised_f1, pseudo = fitted.log.best_f1, 0
+    if settings.self_training_sentences:
+        corpus = [row["text"] for row in read_jsonl(run.anonymized("corpus"))]
+        fitted, pseudo = self_train(fitted, run.pretrained_model, tokenizer, train_rows, validation, corpus, settings, device)
+    model, log = fitted.model, fitted.log
     if isinstance(model.encoder, PeftModel):
         model.encoder.save_pretrained(run.adapter)
         (run.adapter / "README.md").unlink(missing_ok=True)  # PEFT's empty template
         model.encoder = model.encoder.merge_and_unload()
     model.save(run.merged_model, tokenizer)
     window = max(1, min(5, len(log.train_loss) // 2))
-    weights = class_weights(train.targets, len(split.labels), settings)
+    weights = class_weights(fitted.train.targets, len(split.labels), settings)
     result = FinetuneResult(
         method=settings.method,
-        train_examples=len(train.targets),
+        train_examples=len(train_rows),
         validation_examples=len(validation.targets),
-        trainable_parameters=trainable,
-        total_parameters=total,
+        pseudo_labelled_examples=pseudo if len(fitted.train.targets) > len(train_rows) else 0,
+        supervised_validation_macro_f1=round(supervised_f1, 4),
+        trainable_parameters=fitted.trainable,
+        total_parameters=fitted.total,
         steps=len(log.train_loss),
         best_step=log.best_step,
         best_validation_macro_f1=round(log.best_f1, 4),
         stopped_early=log.stopped_early,
         class_weights=[round(w, 3) for w in weights.tolist()] if weights is not None else None,
-        truncated_texts=train.truncated + validation.truncated,
+        truncated_texts=fitted.train.truncated + validation.truncated,
         first_loss=round(sum(log.train_loss[:window]) / window, 4),
         last_loss=round(sum(log.train_loss[-window:]) / window, 4),
         seconds=round(time.monotonic() - started, 1),
     )
     write_json(run.report("finetune"), {
         **asdict(result), "device": str(device.torch_device), "encoder_learning_rate": settings.encoder_learning_rate,
-        "loss_per_step": log.train_loss, "validations": log.validations,
+        "pseudo_labelled_candidates": pseudo, "loss_per_step": log.train_loss, "validations": log.validations,
     })  # fmt: skip
     return result

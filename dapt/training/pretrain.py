@@ -7,8 +7,10 @@ which on a 30k vocabulary is most of the saving on CPU.
 
 from __future__ import annotations
 
+import math
 import random
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 
 import torch
@@ -17,9 +19,12 @@ from transformers import AutoModelForMaskedLM, AutoTokenizer, DataCollatorForLan
 
 from dapt.config import RunConfig
 from dapt.io import read_jsonl
+from dapt.progress import step_progress
 from dapt.runs import RunFolder, write_json
 from dapt.training.builders import Device, base_model_path, pick_device, warmup_then_decay
 from dapt.vocab.extend import init_new_embeddings
+
+HELDOUT_MASK_SEED = 1234
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,9 @@ class PretrainResult:
     head_warmup_steps: int
     tokens_per_step: int
     sequences: int
+    heldout_documents: int
+    heldout_loss_after_head_warmup: float | None
+    heldout_loss_after_pretraining: float | None
     first_loss: float
     last_loss: float
     seconds: float
@@ -62,56 +70,121 @@ def load_adaptable_model(cfg: RunConfig, run: RunFolder) -> tuple[PreTrainedMode
     return model, sorted(info["missing_keys"])
 
 
-def _train_steps(
-    model: PreTrainedModel, blocks: list[list[int]], collator: DataCollatorForLanguageModeling,
-    cfg: RunConfig, device: Device,
+@dataclass(frozen=True)
+class Phase:
+    name: str
+    steps: int
+    learning_rate: float
+
+
+def _train(
+    model: PreTrainedModel,
+    parameters: list[torch.nn.Parameter],
+    phase: Phase,
+    batches: Iterator[dict[str, torch.Tensor]],
+    device: Device,
+    report: Callable[[int, str], None],
+    done: int,
+    deadline: float,
 ) -> list[float]:
-    settings = cfg.pretrain
-    rng = random.Random(settings.seed)
-    order: list[int] = []
-    warmup = min(settings.head_warmup_steps, settings.steps)
+    """Train ``parameters`` (all others frozen) for ``phase.steps`` steps or until ``deadline``
+    (``time.monotonic()``); returns the loss of each step."""
     for p in model.parameters():
         p.requires_grad = False
-    for p in head_parameters(model):
+    for p in parameters:
         p.requires_grad = True
-    optimizer = torch.optim.AdamW(head_parameters(model), lr=settings.head_learning_rate)
-    schedule = warmup_then_decay(optimizer, max(warmup, 1))
-    losses = []
+    optimizer = torch.optim.AdamW(parameters, lr=phase.learning_rate, weight_decay=0.01)
+    schedule = warmup_then_decay(optimizer, phase.steps, warmup=phase.steps // 10)
+    losses: list[float] = []
     model.train()
-    for step in range(settings.steps):
-        if step == warmup:  # the head has learnt the basics: now the whole model adapts
-            for p in model.parameters():
-                p.requires_grad = True
-            optimizer = torch.optim.AdamW(model.parameters(), lr=settings.learning_rate, weight_decay=0.01)
-            schedule = warmup_then_decay(optimizer, settings.steps - warmup, warmup=(settings.steps - warmup) // 10)
-        if len(order) < settings.batch_size:
-            order += rng.sample(range(len(blocks)), len(blocks))
-        batch = collator([{"input_ids": blocks[order.pop()]} for _ in range(settings.batch_size)])
+    for _ in range(phase.steps):
+        if time.monotonic() > deadline:
+            break
+        batch = next(batches)
         with device.autocast():
-            loss = masked_lm_loss(model, batch["input_ids"].to(device.torch_device), batch["labels"].to(device.torch_device))
+            loss = masked_lm_loss(
+                model, batch["input_ids"].to(device.torch_device), batch["labels"].to(device.torch_device)
+            )
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        torch.nn.utils.clip_grad_norm_(parameters, 1.0)
         optimizer.step()
         schedule.step()
         optimizer.zero_grad(set_to_none=True)
         losses.append(round(loss.item(), 4))
+        report(done + len(losses), f"{phase.name} loss {loss.item():.3f}")
     return losses
+
+
+def endless_batches(
+    blocks: list[list[int]], collator: DataCollatorForLanguageModeling, batch_size: int, seed: int
+) -> Iterator[dict[str, torch.Tensor]]:
+    """Masked batches from shuffled passes over ``blocks``."""
+    rng = random.Random(seed)
+    while True:
+        order = rng.sample(range(len(blocks)), len(blocks))
+        for start in range(0, len(order), batch_size):
+            yield collator([{"input_ids": blocks[i]} for i in order[start : start + batch_size]])
+
+
+@torch.no_grad()
+def heldout_loss(model: PreTrainedModel, batches: list[dict[str, torch.Tensor]], device: Device) -> float | None:
+    """Mean masked-LM loss on held-out documents (the same masks every time it is measured)."""
+    if not batches:
+        return None
+    model.eval()
+    losses = []
+    for batch in batches:
+        with device.autocast():
+            losses.append(
+                masked_lm_loss(
+                    model, batch["input_ids"].to(device.torch_device), batch["labels"].to(device.torch_device)
+                ).item()
+            )
+    model.train()
+    return round(sum(losses) / len(losses), 4)
+
+
+def fixed_masks(
+    blocks: list[list[int]], collator: DataCollatorForLanguageModeling, batch_size: int
+) -> list[dict[str, torch.Tensor]]:
+    """Masked batches of ``blocks`` drawn once under a fixed seed, so measurements compare."""
+    with torch.random.fork_rng():
+        torch.manual_seed(HELDOUT_MASK_SEED)
+        return [
+            collator([{"input_ids": b} for b in blocks[i : i + batch_size]]) for i in range(0, len(blocks), batch_size)
+        ]
 
 
 def pretrain(cfg: RunConfig, run: RunFolder) -> PretrainResult:
     """Continue pretraining on ``data/corpus.anonymized.jsonl``; save model, tokenizer and report."""
     started = time.monotonic()
     settings = cfg.pretrain
+    deadline = started + 60 * settings.time_budget_minutes if settings.time_budget_minutes else math.inf
     torch.manual_seed(settings.seed)
     device = pick_device()
     tokenizer = AutoTokenizer.from_pretrained(run.tokenizer)
     model, missing = load_adaptable_model(cfg, run)
     model.to(device.torch_device)
     texts = [row["text"] for row in read_jsonl(run.anonymized("corpus"))]
-    token_lists = tokenizer(texts, add_special_tokens=False)["input_ids"]
-    blocks = pack_sequences(token_lists, settings.max_length, tokenizer.cls_token_id, tokenizer.sep_token_id)
+    held_out = min(settings.heldout_documents, len(texts) // 10)
+    blocks, heldout_blocks = (
+        pack_sequences(tokenizer(part, add_special_tokens=False)["input_ids"], settings.max_length,
+                       tokenizer.cls_token_id, tokenizer.sep_token_id)
+        for part in (texts[: len(texts) - held_out], texts[len(texts) - held_out :])
+    )  # fmt: skip
     collator = DataCollatorForLanguageModeling(tokenizer, mlm_probability=settings.mlm_probability, return_tensors="pt")
-    losses = _train_steps(model, blocks, collator, cfg, device) if blocks else []
+    heldout_batches = fixed_masks(heldout_blocks, collator, settings.batch_size)
+    head_steps = min(settings.head_warmup_steps, settings.steps)
+    phases = [Phase("head", head_steps, settings.head_learning_rate),
+              Phase("all weights", settings.steps - head_steps, settings.learning_rate)]  # fmt: skip
+    losses, heldout = [], {}
+    if blocks:
+        batches = endless_batches(blocks, collator, settings.batch_size, settings.seed)
+        with step_progress("continued pretraining", settings.steps) as report:
+            losses += _train(model, head_parameters(model), phases[0], batches, device, report, 0, deadline)
+            heldout["after_head_warmup"] = heldout_loss(model, heldout_batches, device)
+            losses += _train(model, list(model.parameters()), phases[1], batches, device, report, len(losses), deadline)
+            heldout["after_pretraining"] = heldout_loss(model, heldout_batches, device)
     model.save_pretrained(run.pretrained_model)
     tokenizer.save_pretrained(run.pretrained_model)
     window = max(1, min(10, len(losses) // 2))
@@ -120,6 +193,9 @@ def pretrain(cfg: RunConfig, run: RunFolder) -> PretrainResult:
         head_warmup_steps=min(settings.head_warmup_steps, settings.steps),
         tokens_per_step=settings.batch_size * settings.max_length,
         sequences=len(blocks),
+        heldout_documents=held_out,
+        heldout_loss_after_head_warmup=heldout.get("after_head_warmup"),
+        heldout_loss_after_pretraining=heldout.get("after_pretraining"),
         first_loss=round(sum(losses[:window]) / window, 4) if losses else float("nan"),
         last_loss=round(sum(losses[-window:]) / window, 4) if losses else float("nan"),
         seconds=round(time.monotonic() - started, 1),
@@ -132,6 +208,8 @@ def pretrain(cfg: RunConfig, run: RunFolder) -> PretrainResult:
             "weights_not_in_base_model": missing,
             "head_warmup": f"steps 1-{result.head_warmup_steps}: only the MLM head trains (body frozen, "
             f"lr {settings.head_learning_rate}); then all weights (lr {settings.learning_rate})",
+            "heldout_loss": "masked-LM loss on the last documents of the corpus, never trained on, with fixed "
+            "masks: after the head warm-up (the encoder as it came) and after pretraining (the encoder adapted)",
             "loss_per_step": losses,
         },
     )

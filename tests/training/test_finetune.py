@@ -13,10 +13,9 @@ from tokenizers import AddedToken
 from transformers import AutoModelForMaskedLM, AutoTokenizer
 
 from dapt.config import FinetuneConfig
-from dapt.errors import UserError
 from dapt.training.builders import pick_device, warmup_then_decay
 from dapt.training.classifier import load_classifier
-from dapt.training.data import check_classes, check_eval_labels, encode, stratified_split
+from dapt.training.data import encode, stratified_split
 from dapt.training.evaluate import expected_calibration_error, predict_proba
 from dapt.training.finetune import added_token_ids, build_classifier, class_weights, train_classifier, validate
 from dapt.vocab.extend import init_new_embeddings
@@ -150,18 +149,11 @@ def test_stratified_split_keeps_one_of_each_class_on_both_sides() -> None:
     assert {r["label"] for r in second} == {"a", "b", "c"} and {r["label"] for r in first} == {"a", "b", "c", "d"}
 
 
-@pytest.mark.parametrize(
-    ("task", "message"),
-    [
-        ([{"label": "a"}, {"label": "a"}, {"label": "b"}], "classes b have one example"),
-        ([{"label": "a"}, {"label": "a"}], "one class"),
-    ],
-)
-def test_when_a_class_is_too_small_then_a_user_error_names_it(task: list[dict], message: str) -> None:
-    with pytest.raises(UserError, match=message):
-        check_classes(task)
+def test_supervised_contrastive_loss_of_known_cases() -> None:
+    from dapt.training.finetune import supervised_contrastive_loss
 
-
-def test_when_eval_labels_were_never_trained_then_a_user_error_counts_them() -> None:
-    with pytest.raises(UserError, match="2 rows carry labels the task never shows \\(c\\)"):
-        check_eval_labels([{"label": "c"}, {"label": "a"}, {"label": "c"}], ["a", "b"])
+    apart = torch.tensor([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.0, 1.0]])
+    targets = torch.tensor([0, 0, 1, 1])
+    expected = -np.log(np.exp(1 / 0.5) / (np.exp(1 / 0.5) + 2))  # one positive at cos 1, two negatives at cos 0
+    assert supervised_contrastive_loss(apart, targets, 0.5).item() == pytest.approx(expected, rel=1e-5)
+    assert supervised_contrastive_loss(apart, torch.tensor([0, 1, 2, 3]), 0.5).item() == 0.0

@@ -1,0 +1,61 @@
+"""Self-training on the domain corpus: a classifier trained on the labels picks the corpus
+sentences it is surest about for each class, and a second classifier trains on the labels plus
+those. The corpus is the anonymized one, so pseudo-labelled text carries surrogates only."""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Iterable
+
+import torch
+from transformers import PreTrainedTokenizerBase
+
+from dapt.config import FinetuneConfig
+from dapt.training.builders import Device
+from dapt.training.classifier import EncoderClassifier
+from dapt.training.data import encode
+
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])|\n+")
+MIN_WORDS, MAX_WORDS = 6, 60
+BATCH = 64
+
+
+def corpus_sentences(texts: Iterable[str], count: int, seed: int) -> list[str]:
+    """Up to ``count`` distinct sentences of 6-60 words from ``texts``, a seeded sample."""
+    seen: dict[str, None] = {}
+    for text in texts:
+        for sentence in SENTENCE_END.split(text):
+            sentence = sentence.strip()
+            if MIN_WORDS <= len(sentence.split()) <= MAX_WORDS:
+                seen.setdefault(sentence, None)
+    sentences = list(seen)
+    return random.Random(seed).sample(sentences, min(count, len(sentences)))
+
+
+@torch.no_grad()
+def class_probabilities(
+    model: EncoderClassifier, tokenizer: PreTrainedTokenizerBase, texts: list[str], max_length: int, device: Device
+) -> torch.Tensor:
+    """Softmax over the classes for each text."""
+    model.eval()
+    encoded = encode(tokenizer, [{"text": text} for text in texts], model.labels, max_length)
+    chunks = []
+    for batch in encoded.batches(BATCH, device.torch_device):
+        with device.autocast():
+            chunks.append(torch.softmax(model(**batch).float(), dim=-1).cpu())
+    model.train()
+    return torch.cat(chunks) if chunks else torch.zeros((0, len(model.labels)))
+
+
+def pseudo_labelled(sentences: list[str], probabilities: torch.Tensor, labels: list[str], cfg: FinetuneConfig) -> list[dict]:
+    """For each class, the sentences predicted as it with the highest probability (at most
+    ``self_training_per_class``, each at least ``self_training_min_confidence``)."""
+    predicted = probabilities.argmax(dim=-1)
+    rows = []
+    for index, label in enumerate(labels):
+        confidence = torch.where(predicted == index, probabilities[:, index], torch.zeros(()))
+        ranked = torch.argsort(confidence, descending=True)[: cfg.self_training_per_class]
+        rows += [{"text": sentences[i], "label": label} for i in ranked.tolist()
+                 if confidence[i] >= cfg.self_training_min_confidence]  # fmt: skip
+    return rows
