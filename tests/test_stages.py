@@ -158,3 +158,39 @@ def test_when_full_finetuning_is_chosen_then_no_adapter_and_frozen_layers_stay(s
     model = build_classifier(staged["run"] / "pretrain" / "model", ["a", "b"], settings)
     assert not any(p.requires_grad for p in model.encoder.encoder.layer[0].parameters())
     assert all(p.requires_grad for p in model.encoder.encoder.layer[1].parameters())
+
+
+def test_when_predicting_a_file_then_one_line_per_record_without_text(staged, tmp_path: Path) -> None:
+    from dapt.cli import app
+    from typer.testing import CliRunner
+
+    source = staged["slice"].inputs.task
+    output = tmp_path / "predictions.jsonl"
+    result = CliRunner().invoke(app, ["predict", "--model", str(staged["run"]), "--input", str(source), "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in output.read_text().splitlines()]
+    labels = json.loads((staged["run"] / "eval" / "metrics.json").read_text())["labels"]
+    assert [r["row"] for r in rows] == list(range(staged["ingest"]["task"].rows))
+    assert {r["label"] for r in rows} <= set(labels) and all(set(r) == {"row", "label", "confidence"} for r in rows)
+
+
+def test_when_predict_gets_a_folder_without_a_model_then_one_line_and_no_output(staged, tmp_path: Path) -> None:
+    from dapt.cli import app
+    from typer.testing import CliRunner
+
+    output = tmp_path / "p.jsonl"
+    args = ["predict", "--model", str(tmp_path), "--input", str(staged["slice"].inputs.task), "--output", str(output)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2 and "neither a run folder with a fine-tuned model" in result.output
+    assert not output.exists() and not list(tmp_path.glob("*.partial"))
+
+
+def test_when_card_is_written_then_it_starts_with_hugging_face_metadata(staged) -> None:
+    import yaml
+
+    text = (staged["run"] / "model_card.md").read_text()
+    meta = yaml.safe_load(text.split("---\n")[1])
+    metrics = json.loads((staged["run"] / "eval" / "metrics.json").read_text())
+    result = meta["model-index"][0]["results"][0]
+    assert meta["pipeline_tag"] == "text-classification" and result["task"]["type"] == "text-classification"
+    assert {m["type"]: m["value"] for m in result["metrics"]} == {"f1": metrics["macro_f1"], "accuracy": metrics["accuracy"]}

@@ -1,0 +1,78 @@
+"""Batch inference with a fine-tuned classifier: the same readers and bad-row rules as a run; the
+output holds record numbers, labels and confidences, never text or ids."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import TypeVar
+
+import torch
+
+from dapt.config import InputConfig
+from dapt.errors import UserError
+from dapt.io import JsonlWriter, accept, count_records, read_documents, require_documents
+from dapt.progress import progress
+from dapt.records import BadRow
+from dapt.runs import RunFolder
+from dapt.training.builders import pick_device
+from dapt.training.classifier import HEAD_CONFIG, load_classifier
+from dapt.training.data import encode
+
+BATCH = 64
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PredictResult:
+    documents: int
+    quarantined: int
+    truncated: int
+
+
+def classifier_folder(model: Path) -> Path:
+    """A classifier folder, given it or the run folder that holds it in ``finetune/merged``."""
+    for folder in (model, RunFolder(model).merged_model):
+        if (folder / HEAD_CONFIG).is_file():
+            return folder
+    raise UserError(f"{model}: neither a run folder with a fine-tuned model nor a classifier folder",
+                    "pass the run folder `dapt run` printed, or its finetune/merged")  # fmt: skip
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of ``size`` items (the last may be shorter)."""
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+@torch.no_grad()
+def predict_file(model: Path, source: Path, output: Path, cfg: InputConfig, max_length: int) -> PredictResult:
+    """Write one JSON line per usable record of ``source`` to ``output``: ``row``, ``label``,
+    ``confidence``. Written under a temporary name and renamed when complete."""
+    classifier, tokenizer = load_classifier(classifier_folder(model))
+    device = pick_device()
+    classifier.to(device.torch_device)
+    bad: list[BadRow] = []
+    documents = accept(read_documents(source, cfg), cfg.bad_rows, bad)
+    partial = output.with_name(output.name + ".partial")
+    done = truncated = 0
+    try:
+        with JsonlWriter(partial) as writer:
+            for chunk in batched(progress(documents, "predicting", total=count_records(source)), BATCH):
+                encoded = encode(tokenizer, [{"text": d.text} for d in chunk], classifier.labels, max_length)
+                batch = next(encoded.batches(len(chunk), device.torch_device))
+                with device.autocast():
+                    probabilities = torch.softmax(classifier(**batch).float(), dim=-1).cpu()
+                for document, row in zip(chunk, probabilities, strict=True):
+                    writer.write({"row": document.row, "label": classifier.labels[int(row.argmax())],
+                                  "confidence": round(float(row.max()), 4)})  # fmt: skip
+                done, truncated = done + len(chunk), truncated + encoded.truncated
+        require_documents(source, done)
+    except BaseException:
+        partial.unlink(missing_ok=True)  # nothing that looks complete
+        raise
+    partial.replace(output)
+    return PredictResult(done, len(bad), truncated)
