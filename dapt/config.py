@@ -51,12 +51,22 @@ class PrivacyConfig(Section):
 
 
 class VocabConfig(Section):
-    max_new_tokens: int = Field(200, ge=0, description="Most mined words added to the tokenizer.")
-    min_new_tokens: int = Field(20, ge=0, description="Fewer mined words than this fails the stage.")
-    min_frequency: int = Field(5, ge=1, description="A word must occur this often to be mined.")
-    min_length: int = Field(4, ge=2, description="Shortest word considered.")
+    max_new_tokens: int = Field(
+        5000, ge=0, description="Most WordPiece units (words, word starts, ##continuations) added to the tokenizer."
+    )
+    min_new_tokens: int = Field(20, ge=0, description="Fewer mined units than this fails the stage.")
+    min_frequency: int = Field(
+        5, ge=1, description="A unit is added only when it saves this many tokens on the mining text."
+    )
+    min_documents: int = Field(
+        2, ge=1, description="A word is mined from only when this many documents use it (a stray name does not)."
+    )
+    min_length: int = Field(3, ge=2, description="Shortest word considered.")
     max_general_zipf: float = Field(
         4.0, description="Words more common than this in general English (wordfreq Zipf) are not mined."
+    )
+    heldout_fraction: float = Field(
+        0.1, ge=0, lt=1, description="Last share of corpus documents never mined: the report's held-out saving."
     )
 
 
