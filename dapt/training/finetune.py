@@ -24,7 +24,7 @@ from dapt.config import FinetuneConfig, RunConfig
 from dapt.io import read_jsonl
 from dapt.progress import step_progress
 from dapt.runs import RunFolder, write_json
-from dapt.training.builders import Device, pick_device, warmup_then_decay
+from dapt.training.builders import Device, base_model_path, pick_device, warmup_then_decay
 from dapt.training.classifier import EncoderClassifier
 from dapt.training.data import Encoded, encode, split_task, stratified_split
 from dapt.training.self_training import class_probabilities, corpus_sentences, pseudo_labelled
@@ -62,9 +62,9 @@ class TrainingLog:
     stopped_early: bool = False
 
 
-def added_token_ids(tokenizer: PreTrainedTokenizerBase) -> list[int]:
-    """Ids of the words vocabulary extension added (not special tokens)."""
-    return sorted(i for i, token in tokenizer.added_tokens_decoder.items() if not token.special)
+def new_token_ids(base: PreTrainedTokenizerBase, extended: PreTrainedTokenizerBase) -> list[int]:
+    """Ids vocabulary extension added: every id past the base tokenizer's (word pieces and words alike)."""
+    return list(range(len(base), len(extended)))
 
 
 def build_classifier(
@@ -202,10 +202,10 @@ class Fitted:
 
 
 def fit(source: Path, tokenizer: PreTrainedTokenizerBase, labels: list[str], rows: list[dict], validation: Encoded,
-        cfg: FinetuneConfig, device: Device) -> Fitted:  # fmt: skip
+        cfg: FinetuneConfig, device: Device, new_ids: list[int]) -> Fitted:  # fmt: skip
     """Build a classifier on ``source`` and train it on ``rows``, validating on ``validation``."""
     torch.manual_seed(cfg.seed)
-    model = build_classifier(source, labels, cfg, added_token_ids(tokenizer)).to(device.torch_device)
+    model = build_classifier(source, labels, cfg, new_ids).to(device.torch_device)
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
     total = sum(p.numel() for p in model.parameters())
     train = encode(tokenizer, rows, labels, cfg.max_length)
@@ -213,7 +213,7 @@ def fit(source: Path, tokenizer: PreTrainedTokenizerBase, labels: list[str], row
 
 
 def self_train(first: Fitted, source: Path, tokenizer: PreTrainedTokenizerBase, rows: list[dict], validation: Encoded,
-               corpus: list[str], cfg: FinetuneConfig, device: Device) -> tuple[Fitted, int]:  # fmt: skip
+               corpus: list[str], cfg: FinetuneConfig, device: Device, new_ids: list[int]) -> tuple[Fitted, int]:  # fmt: skip
     """Train a second classifier on ``rows`` plus corpus sentences ``first`` labels confidently;
     keep whichever of the two validates better. Returns it and the pseudo-labelled count."""
     sentences = corpus_sentences(corpus, cfg.self_training_sentences, cfg.seed)
@@ -221,7 +221,7 @@ def self_train(first: Fitted, source: Path, tokenizer: PreTrainedTokenizerBase, 
     pseudo = pseudo_labelled(sentences, probabilities, first.model.labels, cfg)
     if not pseudo:
         return first, 0
-    second = fit(source, tokenizer, first.model.labels, rows + pseudo, validation, cfg, device)
+    second = fit(source, tokenizer, first.model.labels, rows + pseudo, validation, cfg, device, new_ids)
     better = (second.log.best_f1, -second.log.best_loss) >= (first.log.best_f1, -first.log.best_loss)
     return (second if better else first), len(pseudo)
 
@@ -236,11 +236,14 @@ def finetune(cfg: RunConfig, run: RunFolder, has_eval_file: bool) -> FinetuneRes
     train_rows, validation_rows = stratified_split(split.train, settings.validation_fraction, settings.seed)
     tokenizer = AutoTokenizer.from_pretrained(run.pretrained_model)
     validation = encode(tokenizer, validation_rows, split.labels, settings.max_length)
-    fitted = fit(run.pretrained_model, tokenizer, split.labels, train_rows, validation, settings, device)
+    new_ids = new_token_ids(AutoTokenizer.from_pretrained(base_model_path(cfg.base_model)), tokenizer)
+    fitted = fit(run.pretrained_model, tokenizer, split.labels, train_rows, validation, settings, device, new_ids)
     supervised_f1, pseudo = fitted.log.best_f1, 0
     if settings.self_training_sentences:
         corpus = [row["text"] for row in read_jsonl(run.anonymized("corpus"))]
-        fitted, pseudo = self_train(fitted, run.pretrained_model, tokenizer, train_rows, validation, corpus, settings, device)
+        fitted, pseudo = self_train(
+            fitted, run.pretrained_model, tokenizer, train_rows, validation, corpus, settings, device, new_ids
+        )
     model, log = fitted.model, fitted.log
     if isinstance(model.encoder, PeftModel):
         model.encoder.save_pretrained(run.adapter)

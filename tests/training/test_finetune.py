@@ -17,7 +17,7 @@ from dapt.training.builders import pick_device, warmup_then_decay
 from dapt.training.classifier import load_classifier
 from dapt.training.data import encode, stratified_split
 from dapt.training.evaluate import expected_calibration_error, predict_proba
-from dapt.training.finetune import added_token_ids, build_classifier, class_weights, train_classifier, validate
+from dapt.training.finetune import build_classifier, new_token_ids, class_weights, train_classifier, validate
 from dapt.vocab.extend import init_new_embeddings
 
 LABELS = ["bad", "good"]
@@ -55,28 +55,32 @@ def settings(**changes) -> FinetuneConfig:
     return FinetuneConfig(**{**base, **changes})
 
 
-def train_tiny(folder: Path, cfg: FinetuneConfig, train_rows: list[dict], validation_rows: list[dict]):
+def train_tiny(folder: Path, cfg: FinetuneConfig, train_rows: list[dict], validation_rows: list[dict], base: Path):
     torch.manual_seed(0)
     tokenizer = AutoTokenizer.from_pretrained(folder)
-    model = build_classifier(folder, LABELS, cfg, added_token_ids(tokenizer))
+    model = build_classifier(folder, LABELS, cfg, new_token_ids(AutoTokenizer.from_pretrained(base), tokenizer))
     train = encode(tokenizer, train_rows, LABELS, cfg.max_length)
     validation = encode(tokenizer, validation_rows, LABELS, cfg.max_length)
     return model, tokenizer, train, validation, train_classifier(model, train, validation, cfg, pick_device())
 
 
-def test_when_lora_trains_with_added_tokens_then_loss_falls_and_only_new_rows_change(extended_model_dir: Path) -> None:
-    tokenizer = AutoTokenizer.from_pretrained(extended_model_dir)
-    new_ids = added_token_ids(tokenizer)
+def test_when_lora_trains_with_added_tokens_then_loss_falls_and_only_new_rows_change(
+    extended_model_dir: Path, tiny_model_dir: Path
+) -> None:
+    new_ids = new_token_ids(AutoTokenizer.from_pretrained(tiny_model_dir), AutoTokenizer.from_pretrained(extended_model_dir))
+    assert len(new_ids) == len(NEW_WORDS)
     before = AutoModelForMaskedLM.from_pretrained(extended_model_dir).get_input_embeddings().weight.detach().clone()
-    model, _, _, _, log = train_tiny(extended_model_dir, settings(patience=50), rows(48), rows(16, seed=1))
+    model, _, _, _, log = train_tiny(extended_model_dir, settings(patience=50), rows(48), rows(16, seed=1), tiny_model_dir)
     merged = model.encoder.merge_and_unload().get_input_embeddings().weight.detach()
     changed = (merged - before).abs().sum(dim=1) > 0
     assert sorted(torch.nonzero(changed).flatten().tolist()) == new_ids
     assert np.mean(log.train_loss[-5:]) < np.mean(log.train_loss[:5]) and log.best_f1 == 1.0
 
 
-def test_when_saved_then_reloaded_merged_model_predicts_the_same(extended_model_dir: Path, tmp_path: Path) -> None:
-    model, tokenizer, _, validation, _ = train_tiny(extended_model_dir, settings(), rows(32), rows(8, seed=1))
+def test_when_saved_then_reloaded_merged_model_predicts_the_same(
+    extended_model_dir: Path, tiny_model_dir: Path, tmp_path: Path
+) -> None:
+    model, tokenizer, _, validation, _ = train_tiny(extended_model_dir, settings(), rows(32), rows(8, seed=1), tiny_model_dir)
     model.eval()
     with torch.no_grad():
         expected = torch.softmax(torch.cat([model(**b) for b in validation.batches(8, torch.device("cpu"))]), -1)
@@ -94,7 +98,7 @@ def test_when_saved_then_reloaded_merged_model_predicts_the_same(extended_model_
 def test_when_validation_stops_improving_then_training_stops_early_with_the_best_weights(tiny_model_dir: Path) -> None:
     noise = [{"text": r["text"], "label": random.Random(i).choice(LABELS)} for i, r in enumerate(rows(16, seed=2))]
     cfg = settings(method="full", max_steps=200, eval_every=2, patience=2)
-    model, _, _, validation, log = train_tiny(tiny_model_dir, cfg, rows(32), noise)
+    model, _, _, validation, log = train_tiny(tiny_model_dir, cfg, rows(32), noise, tiny_model_dir)
     assert log.stopped_early and len(log.train_loss) < cfg.max_steps
     assert len(log.validations) - [v["step"] for v in log.validations].index(log.best_step) - 1 == cfg.patience + 1
     f1, _ = validate(model, validation, pick_device(), 8)
