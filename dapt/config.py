@@ -116,7 +116,9 @@ class FinetuneConfig(Section):
     self_training_sentences: int = Field(
         8000, ge=0, description="Corpus sentences a first classifier scores for self-training (0: off)."
     )
-    self_training_per_class: int = Field(300, ge=1, description="Most pseudo-labelled sentences per class.")
+    self_training_per_class: int = Field(
+        300, ge=1, description="Pseudo-labelled sentences per class on average; shared out in the labels' class mix."
+    )
     self_training_min_confidence: float = Field(
         0.9, ge=0, le=1, description="Least class probability for a sentence to be pseudo-labelled."
     )

@@ -218,7 +218,8 @@ def self_train(first: Fitted, source: Path, tokenizer: PreTrainedTokenizerBase, 
     keep whichever of the two validates better. Returns it and the pseudo-labelled count."""
     sentences = corpus_sentences(corpus, cfg.self_training_sentences, cfg.seed)
     probabilities = class_probabilities(first.model, tokenizer, sentences, cfg.max_length, device)
-    pseudo = pseudo_labelled(sentences, probabilities, first.model.labels, cfg)
+    counts = torch.bincount(torch.tensor(first.train.targets), minlength=len(first.model.labels))
+    pseudo = pseudo_labelled(sentences, probabilities, first.model.labels, (counts / counts.sum()).tolist(), cfg)
     if not pseudo:
         return first, 0
     second = fit(source, tokenizer, first.model.labels, rows + pseudo, validation, cfg, device, new_ids)

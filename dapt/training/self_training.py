@@ -48,14 +48,18 @@ def class_probabilities(
     return torch.cat(chunks) if chunks else torch.zeros((0, len(model.labels)))
 
 
-def pseudo_labelled(sentences: list[str], probabilities: torch.Tensor, labels: list[str], cfg: FinetuneConfig) -> list[dict]:
-    """For each class, the sentences predicted as it with the highest probability (at most
-    ``self_training_per_class``, each at least ``self_training_min_confidence``)."""
+def pseudo_labelled(
+    sentences: list[str], probabilities: torch.Tensor, labels: list[str], shares: list[float], cfg: FinetuneConfig
+) -> list[dict]:
+    """For each class, the sentences predicted as it with the highest probability (each at least
+    ``self_training_min_confidence``), as many as the class's share of the labels allots out of
+    ``self_training_per_class`` × classes, so the pseudo-labelled text keeps the labels' class mix."""
     predicted = probabilities.argmax(dim=-1)
+    budget = cfg.self_training_per_class * len(labels)
     rows = []
     for index, label in enumerate(labels):
         confidence = torch.where(predicted == index, probabilities[:, index], torch.zeros(()))
-        ranked = torch.argsort(confidence, descending=True)[: cfg.self_training_per_class]
+        ranked = torch.argsort(confidence, descending=True)[: round(budget * shares[index])]
         rows += [{"text": sentences[i], "label": label} for i in ranked.tolist()
                  if confidence[i] >= cfg.self_training_min_confidence]  # fmt: skip
     return rows
