@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import warnings
+from contextlib import suppress
 from pathlib import Path
 
 DEFAULTS = {
@@ -25,6 +26,8 @@ def apply_environment_defaults() -> None:
     """Set offline and Prefect defaults before prefect or transformers are imported."""
     for name, value in DEFAULTS.items():
         os.environ.setdefault(name, value)
+    with suppress(OSError):  # Prefect creates its home without parents, and warns when it cannot
+        Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
     # tldextract (Presidio's email recognizer) tries to download a suffix list, then falls back.
     logging.getLogger("tldextract").setLevel(logging.CRITICAL)
     warnings.filterwarnings("ignore", category=FutureWarning, module="transformers")
