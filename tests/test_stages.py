@@ -141,6 +141,9 @@ def test_when_evaluated_then_metrics_hold_f1_accuracy_report_and_matrix(staged) 
     assert 0 <= metrics["macro_f1"] <= 1 and 0 <= metrics["accuracy"] <= 1
     size = len(metrics["labels"])
     assert len(metrics["confusion_matrix"]) == size and sum(map(sum, metrics["confusion_matrix"])) == metrics["examples"]
+    swap = metrics["counterfactual_gender_swap"]
+    assert 0 < swap["texts_changed"] <= metrics["examples"] and 0 <= swap["predictions_flipped"] <= swap["texts_changed"]
+    assert 0 <= metrics["expected_calibration_error"] <= 1 and len(metrics["most_confident_mistakes"]) <= 5
 
 
 def test_when_card_is_written_then_manifest_lists_every_file_with_sha256(staged) -> None:

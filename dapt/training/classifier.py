@@ -12,9 +12,12 @@ from safetensors.torch import load_file, save_file
 from transformers import AutoModel, AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase
 
 from dapt.errors import UserError
+from dapt.training.builders import Device
+from dapt.training.data import encode
 
 HEAD_CONFIG = "classifier.json"
 HEAD_WEIGHTS = "classifier.safetensors"
+BATCH = 64
 
 
 def mean_pool(hidden: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
@@ -57,3 +60,18 @@ def load_classifier(folder: Path) -> tuple[EncoderClassifier, PreTrainedTokenize
     model = EncoderClassifier(AutoModel.from_pretrained(folder), labels)
     model.head.load_state_dict(load_file(folder / HEAD_WEIGHTS))
     return model.eval(), AutoTokenizer.from_pretrained(folder)
+
+
+@torch.no_grad()
+def class_probabilities(
+    model: EncoderClassifier, tokenizer: PreTrainedTokenizerBase, texts: list[str], max_length: int, device: Device
+) -> torch.Tensor:
+    """Softmax over the classes for each text."""
+    model.eval()
+    encoded = encode(tokenizer, [{"text": text} for text in texts], model.labels, max_length)
+    chunks = []
+    for batch in encoded.batches(BATCH, device.torch_device):
+        with device.autocast():
+            chunks.append(torch.softmax(model(**batch).float(), dim=-1).cpu())
+    model.train()
+    return torch.cat(chunks) if chunks else torch.zeros((0, len(model.labels)))

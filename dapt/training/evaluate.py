@@ -4,12 +4,12 @@ regression baseline trained on the same labels, with calibration and the most co
 from __future__ import annotations
 
 import json
+import random
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import torch
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, classification_report, confusion_matrix, f1_score
@@ -18,27 +18,33 @@ from dapt.config import RunConfig
 from dapt.html import render_html
 from dapt.runs import RunFolder, write_json, write_text
 from dapt.training.builders import pick_device
-from dapt.training.classifier import load_classifier
+from dapt.training.classifier import class_probabilities, load_classifier
+from dapt.training.counterfactual import swap_gender
 from dapt.training.data import encode, load_task_split
 
 BATCH = 64
 MISTAKES_SHOWN = 5
 MISTAKE_CHARS = 300
+COUNTERFACTUAL_SEED = 0
 
 
-@torch.no_grad()
 def predict_proba(model_path: Path, texts: list[str], max_length: int) -> tuple[list[str], np.ndarray, int]:
     """The classifier's labels, class probabilities for each text, and how many texts were truncated."""
     device = pick_device()
     model, tokenizer = load_classifier(model_path)
     model.to(device.torch_device)
-    encoded = encode(tokenizer, [{"text": text} for text in texts], model.labels, max_length)
-    chunks = []
-    for batch in encoded.batches(BATCH, device.torch_device):
-        with device.autocast():
-            chunks.append(torch.softmax(model(**batch).float(), dim=-1).cpu())
-    probabilities = torch.cat(chunks).numpy() if chunks else np.zeros((0, len(model.labels)))
-    return model.labels, probabilities, encoded.truncated
+    truncated = encode(tokenizer, [{"text": text} for text in texts], model.labels, max_length).truncated
+    return model.labels, class_probabilities(model, tokenizer, texts, max_length, device).numpy(), truncated
+
+
+def counterfactual_flips(model_path: Path, texts: list[str], predicted: list[str], max_length: int) -> dict[str, Any]:
+    """How many predictions change when only gender changes in the text (see ``swap_gender``)."""
+    rng = random.Random(COUNTERFACTUAL_SEED)
+    swapped = {i: changed for i, text in enumerate(texts) if (changed := swap_gender(text, rng)) != text}
+    labels, probabilities, _ = predict_proba(model_path, list(swapped.values()), max_length) if swapped else ([], [], 0)
+    flips = sum(predicted[i] != labels[int(row.argmax())] for i, row in zip(swapped, probabilities, strict=True))
+    return {"texts_changed": len(swapped), "predictions_flipped": flips,
+            "how": "gendered words and gendered first names swapped for the other gender's"}  # fmt: skip
 
 
 def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
@@ -99,6 +105,7 @@ def evaluate(cfg: RunConfig, run: RunFolder) -> dict[str, Any]:
         "truncated_texts": truncated,
         "baselines": {"tfidf_logistic_regression": {k: baseline[k] for k in ("accuracy", "macro_f1")}},
         "most_confident_mistakes": confident_mistakes(split.eval, split.eval_kind, predicted, confidence),
+        "counterfactual_gender_swap": counterfactual_flips(run.merged_model, texts, predicted, cfg.finetune.max_length),
     }
     write_json(run.metrics, metrics)
     training = json.loads(run.report("finetune").read_text(encoding="utf-8"))

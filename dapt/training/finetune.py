@@ -25,9 +25,9 @@ from dapt.io import read_jsonl
 from dapt.progress import step_progress
 from dapt.runs import RunFolder, write_json
 from dapt.training.builders import Device, base_model_path, pick_device, warmup_then_decay
-from dapt.training.classifier import EncoderClassifier
+from dapt.training.classifier import EncoderClassifier, class_probabilities
 from dapt.training.data import Encoded, encode, split_task, stratified_split
-from dapt.training.self_training import class_probabilities, corpus_sentences, pseudo_labelled
+from dapt.training.self_training import corpus_sentences, pseudo_labelled
 
 
 @dataclass(frozen=True)

@@ -9,16 +9,11 @@ import re
 from collections.abc import Iterable
 
 import torch
-from transformers import PreTrainedTokenizerBase
 
 from dapt.config import FinetuneConfig
-from dapt.training.builders import Device
-from dapt.training.classifier import EncoderClassifier
-from dapt.training.data import encode
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])|\n+")
 MIN_WORDS, MAX_WORDS = 6, 60
-BATCH = 64
 
 
 def corpus_sentences(texts: Iterable[str], count: int, seed: int) -> list[str]:
@@ -31,21 +26,6 @@ def corpus_sentences(texts: Iterable[str], count: int, seed: int) -> list[str]:
                 seen.setdefault(sentence, None)
     sentences = list(seen)
     return random.Random(seed).sample(sentences, min(count, len(sentences)))
-
-
-@torch.no_grad()
-def class_probabilities(
-    model: EncoderClassifier, tokenizer: PreTrainedTokenizerBase, texts: list[str], max_length: int, device: Device
-) -> torch.Tensor:
-    """Softmax over the classes for each text."""
-    model.eval()
-    encoded = encode(tokenizer, [{"text": text} for text in texts], model.labels, max_length)
-    chunks = []
-    for batch in encoded.batches(BATCH, device.torch_device):
-        with device.autocast():
-            chunks.append(torch.softmax(model(**batch).float(), dim=-1).cpu())
-    model.train()
-    return torch.cat(chunks) if chunks else torch.zeros((0, len(model.labels)))
 
 
 def pseudo_labelled(

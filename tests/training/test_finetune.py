@@ -161,3 +161,27 @@ def test_supervised_contrastive_loss_of_known_cases() -> None:
     expected = -np.log(np.exp(1 / 0.5) / (np.exp(1 / 0.5) + 2))  # one positive at cos 1, two negatives at cos 0
     assert supervised_contrastive_loss(apart, targets, 0.5).item() == pytest.approx(expected, rel=1e-5)
     assert supervised_contrastive_loss(apart, torch.tensor([0, 1, 2, 3]), 0.5).item() == 0.0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("He said his wife was well.", "She said her husband was well."),
+        ("Mrs Smith saw her son.", "Mr Smith saw his daughter."),
+        ("Revenue rose 5 %.", "Revenue rose 5 %."),
+    ],
+)
+def test_gender_swap_of_words(text: str, expected: str) -> None:
+    from dapt.training.counterfactual import swap_gender
+
+    assert swap_gender(text, random.Random(0)) == expected
+
+
+def test_gender_swap_of_a_first_name_draws_one_of_the_other_gender() -> None:
+    from dapt.privacy.operators.surrogate import gendered_first_names
+    from dapt.training.counterfactual import swap_gender
+
+    female, male = gendered_first_names()
+    name = sorted(female)[0].capitalize()
+    swapped = swap_gender(f"{name} was admitted.", random.Random(0)).split()[0]
+    assert swapped.lower() in male and swapped[0].isupper()

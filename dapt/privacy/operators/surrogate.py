@@ -109,7 +109,7 @@ def cusip_check_digit(body: str) -> str:
 
 
 @cache
-def _gendered_first_names() -> tuple[frozenset[str], frozenset[str]]:
+def gendered_first_names() -> tuple[frozenset[str], frozenset[str]]:
     """(first names only women bear, first names only men bear) in Faker's en_US lists, lower-cased."""
     female = {name.lower() for name in string_values(faker_en_us.Provider, "first_names_female")}
     male = {name.lower() for name in string_values(faker_en_us.Provider, "first_names_male")}
@@ -118,7 +118,7 @@ def _gendered_first_names() -> tuple[frozenset[str], frozenset[str]]:
 
 def _first_name(value: str, rng: random.Random, fake: Faker) -> str:
     """A first name of the same gender where the name lists know only one."""
-    female, male = _gendered_first_names()
+    female, male = gendered_first_names()
     lowered = value.lower()
     draw = fake.first_name_female if lowered in female else fake.first_name_male if lowered in male else fake.first_name
     return same_case(value, draw())
