@@ -17,6 +17,7 @@ stages do not depend on the labels: they run once per task (seed 0) and every se
 links to them. Each seed draws its own stratified label sample (``--labels 200``, or ``--per-class
 8``) and trains from it.
 
+    .venv/bin/pip install -c constraints.txt -e '.[bench]'     # the setfit package, for its row
     .venv/bin/python bench/tight_data.py --task financial-phrasebank --labels 200 --seeds 0 1 2 \\
         [--rows plain,setfit,tfidf,dapt] [--work /tmp/dapt-bench]
 
