@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ from rich.progress import (
 )
 
 T = TypeVar("T")
+LOG_EVERY_SECONDS = 30  # training progress lines in the stage log
 STDERR = Console(stderr=True)  # bars never mix with what a command prints on stdout
 
 
@@ -73,14 +75,19 @@ def stage_logger() -> logging.Logger:
 @contextmanager
 def step_progress(description: str, steps: int) -> Iterator[Callable[[int, str], None]]:
     """A callback ``report(step, status)`` for training loops: a bar with ETA on stderr, and the
-    same line (step, status, ETA) in the stage's log."""
+    same line (step, status, time left) in the stage's log at most every ``LOG_EVERY_SECONDS``."""
     logger, started = stage_logger(), time.monotonic()
+    logged = -math.inf
     with _bars(TimeRemainingColumn(), TextColumn("{task.fields[status]}")) as bar:
         task = bar.add_task(description, total=steps, status="")
 
         def report(step: int, status: str) -> None:
+            nonlocal logged
             bar.update(task, completed=step, status=status)
-            remaining = (time.monotonic() - started) / step * (steps - step)
-            logger.info("%s: step %d/%d, %s, at most %.0f s left", description, step, steps, status, remaining)
+            now = time.monotonic()
+            if now - logged >= LOG_EVERY_SECONDS or step == steps:
+                logged = now
+                remaining = (now - started) / step * (steps - step)
+                logger.info("%s: step %d/%d, %s, about %.0f s left", description, step, steps, status, remaining)
 
         yield report
