@@ -125,7 +125,7 @@ def setfit_baseline(train: list[dict], dev: list[dict], seed: int) -> list[str]:
     from setfit import SetFitModel, Trainer, TrainingArguments
 
     model = SetFitModel.from_pretrained(base_model_path(None))
-    args = TrainingArguments(batch_size=16, max_steps=200, seed=seed, report_to="none")
+    args = TrainingArguments(output_dir=str(WORK / "setfit"), batch_size=16, max_steps=200, seed=seed, report_to="none")
     Trainer(model=model, args=args, train_dataset=Dataset.from_list(train)).train()
     return list(model.predict([row["text"] for row in dev]))
 
