@@ -5,15 +5,17 @@ real tokens, then a linear layer. Saved as the encoder's own Hugging Face folder
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import torch
 from safetensors.torch import load_file, save_file
 from transformers import AutoModel, AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase
 
 from dapt.errors import UserError
-from dapt.training.builders import Device
-from dapt.training.data import encode
+from dapt.training.builders import Device, pick_device
+from dapt.training.data import Encoded, encode
 
 HEAD_CONFIG = "classifier.json"
 HEAD_WEIGHTS = "classifier.safetensors"
@@ -48,7 +50,9 @@ class EncoderClassifier(torch.nn.Module):
         """Write encoder, tokenizer and head into ``folder`` (a LoRA encoder must be merged first)."""
         self.encoder.save_pretrained(folder)
         tokenizer.save_pretrained(folder)
-        (folder / HEAD_CONFIG).write_text(json.dumps({"labels": self.labels, "pooling": "mean"}, indent=2), encoding="utf-8")
+        (folder / HEAD_CONFIG).write_text(
+            json.dumps({"labels": self.labels, "pooling": "mean"}, indent=2), encoding="utf-8"
+        )
         save_file({name: tensor.contiguous() for name, tensor in self.head.state_dict().items()}, folder / HEAD_WEIGHTS)
 
 
@@ -63,15 +67,37 @@ def load_classifier(folder: Path) -> tuple[EncoderClassifier, PreTrainedTokenize
 
 
 @torch.no_grad()
-def class_probabilities(
-    model: EncoderClassifier, tokenizer: PreTrainedTokenizerBase, texts: list[str], max_length: int, device: Device
-) -> torch.Tensor:
-    """Softmax over the classes for each text."""
+def class_probabilities(model: EncoderClassifier, encoded: Encoded, device: Device) -> torch.Tensor:
+    """Softmax over the classes for each encoded text, in order."""
     model.eval()
-    encoded = encode(tokenizer, [{"text": text} for text in texts], model.labels, max_length)
     chunks = []
     for batch in encoded.batches(BATCH, device.torch_device):
         with device.autocast():
             chunks.append(torch.softmax(model(**batch).float(), dim=-1).cpu())
     model.train()
     return torch.cat(chunks) if chunks else torch.zeros((0, len(model.labels)))
+
+
+@dataclass(frozen=True)
+class Scorer:
+    """A saved classifier loaded once, on the best device, scoring texts."""
+
+    model: EncoderClassifier
+    tokenizer: PreTrainedTokenizerBase
+    device: Device
+    max_length: int
+
+    @classmethod
+    def load(cls, folder: Path, max_length: int) -> Scorer:
+        model, tokenizer = load_classifier(folder)
+        device = pick_device()
+        return cls(model.to(device.torch_device), tokenizer, device, max_length)
+
+    @property
+    def labels(self) -> list[str]:
+        return self.model.labels
+
+    def __call__(self, texts: list[str]) -> tuple[np.ndarray, int]:
+        """Class probabilities for each text, and how many texts were cut to ``max_length``."""
+        encoded = encode(self.tokenizer, [{"text": text} for text in texts], self.labels, self.max_length)
+        return class_probabilities(self.model, encoded, self.device).numpy(), encoded.truncated

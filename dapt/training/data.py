@@ -98,7 +98,9 @@ class Encoded:
         for start in range(0, len(self.input_ids), size):
             yield self._batch(list(range(start, min(start + size, len(self.input_ids)))), device)
 
-    def shuffled_batches(self, size: int, device: torch.device, rng: random.Random) -> Iterator[dict[str, torch.Tensor]]:
+    def shuffled_batches(
+        self, size: int, device: torch.device, rng: random.Random
+    ) -> Iterator[dict[str, torch.Tensor]]:
         """Endless passes, each in a new order."""
         while True:
             order = rng.sample(range(len(self.input_ids)), len(self.input_ids))
@@ -106,7 +108,9 @@ class Encoded:
                 yield self._batch(order[start : start + size], device)
 
 
-def encode(tokenizer: PreTrainedTokenizerBase, rows: list[dict[str, Any]], labels: list[str], max_length: int) -> Encoded:
+def encode(
+    tokenizer: PreTrainedTokenizerBase, rows: list[dict[str, Any]], labels: list[str], max_length: int
+) -> Encoded:
     """Tokenize ``rows`` (truncating to ``max_length``, counted); a label outside ``labels`` is -1."""
     full = tokenizer([row["text"] for row in rows], truncation=False)["input_ids"]
     index = {label: i for i, label in enumerate(labels)}

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import random
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -17,32 +16,21 @@ from sklearn.metrics import accuracy_score, classification_report, confusion_mat
 from dapt.config import RunConfig
 from dapt.html import render_html
 from dapt.runs import RunFolder, write_json, write_text
-from dapt.training.builders import pick_device
-from dapt.training.classifier import class_probabilities, load_classifier
+from dapt.training.classifier import Scorer
 from dapt.training.counterfactual import swap_gender
-from dapt.training.data import encode, load_task_split
+from dapt.training.data import load_task_split
 
-BATCH = 64
 MISTAKES_SHOWN = 5
 MISTAKE_CHARS = 300
 COUNTERFACTUAL_SEED = 0
 
 
-def predict_proba(model_path: Path, texts: list[str], max_length: int) -> tuple[list[str], np.ndarray, int]:
-    """The classifier's labels, class probabilities for each text, and how many texts were truncated."""
-    device = pick_device()
-    model, tokenizer = load_classifier(model_path)
-    model.to(device.torch_device)
-    truncated = encode(tokenizer, [{"text": text} for text in texts], model.labels, max_length).truncated
-    return model.labels, class_probabilities(model, tokenizer, texts, max_length, device).numpy(), truncated
-
-
-def counterfactual_flips(model_path: Path, texts: list[str], predicted: list[str], max_length: int) -> dict[str, Any]:
+def counterfactual_flips(score: Scorer, texts: list[str], predicted: list[str]) -> dict[str, Any]:
     """How many predictions change when only gender changes in the text (see ``swap_gender``)."""
     rng = random.Random(COUNTERFACTUAL_SEED)
     swapped = {i: changed for i, text in enumerate(texts) if (changed := swap_gender(text, rng)) != text}
-    labels, probabilities, _ = predict_proba(model_path, list(swapped.values()), max_length) if swapped else ([], [], 0)
-    flips = sum(predicted[i] != labels[int(row.argmax())] for i, row in zip(swapped, probabilities, strict=True))
+    probabilities, _ = score(list(swapped.values())) if swapped else (np.zeros((0, len(score.labels))), 0)
+    flips = sum(predicted[i] != score.labels[int(row.argmax())] for i, row in zip(swapped, probabilities, strict=True))
     return {"texts_changed": len(swapped), "predictions_flipped": flips,
             "how": "gendered words and gendered first names swapped for the other gender's"}  # fmt: skip
 
@@ -93,8 +81,9 @@ def evaluate(cfg: RunConfig, run: RunFolder) -> dict[str, Any]:
     """Write ``eval/metrics.json`` and ``eval/report.html``; returns the metrics."""
     split = load_task_split(run)
     texts, gold = [row["text"] for row in split.eval], [row["label"] for row in split.eval]
-    labels, probabilities, truncated = predict_proba(run.merged_model, texts, cfg.finetune.max_length)
-    predicted = [labels[i] for i in probabilities.argmax(axis=1)]
+    score = Scorer.load(run.merged_model, cfg.finetune.max_length)
+    probabilities, truncated = score(texts)
+    predicted = [score.labels[i] for i in probabilities.argmax(axis=1)]
     confidence = probabilities.max(axis=1)
     correct = np.array([p == g for p, g in zip(predicted, gold, strict=True)], dtype=float)
     baseline = classification_metrics(gold, tfidf_baseline(split.train, texts), split.labels)
@@ -105,7 +94,7 @@ def evaluate(cfg: RunConfig, run: RunFolder) -> dict[str, Any]:
         "truncated_texts": truncated,
         "baselines": {"tfidf_logistic_regression": {k: baseline[k] for k in ("accuracy", "macro_f1")}},
         "most_confident_mistakes": confident_mistakes(split.eval, split.eval_kind, predicted, confidence),
-        "counterfactual_gender_swap": counterfactual_flips(run.merged_model, texts, predicted, cfg.finetune.max_length),
+        "counterfactual_gender_swap": counterfactual_flips(score, texts, predicted),
     }
     write_json(run.metrics, metrics)
     training = json.loads(run.report("finetune").read_text(encoding="utf-8"))

@@ -114,13 +114,18 @@ def supervised_contrastive_loss(embeddings: torch.Tensor, targets: torch.Tensor,
 
 
 def classification_loss(
-    logits: torch.Tensor, embeddings: torch.Tensor, targets: torch.Tensor, weights: torch.Tensor | None,
+    logits: torch.Tensor,
+    embeddings: torch.Tensor,
+    targets: torch.Tensor,
+    weights: torch.Tensor | None,
     cfg: FinetuneConfig,
 ) -> torch.Tensor:
     """Cross-entropy (class-weighted when asked) mixed with the supervised contrastive loss."""
     share = cfg.contrastive_weight
     loss = (1 - share) * cross_entropy(logits.float(), targets, weight=weights)
-    return loss + share * supervised_contrastive_loss(embeddings, targets, cfg.contrastive_temperature) if share else loss
+    return (
+        loss + share * supervised_contrastive_loss(embeddings, targets, cfg.contrastive_temperature) if share else loss
+    )
 
 
 @torch.no_grad()
@@ -159,7 +164,9 @@ def train_classifier(
                 with device.autocast():
                     embeddings = model.embed(batch["input_ids"], batch["attention_mask"])
                     logits = model.head(model.dropout(embeddings))
-                part = classification_loss(logits, embeddings, batch["labels"], weights, cfg) / cfg.gradient_accumulation
+                part = (
+                    classification_loss(logits, embeddings, batch["labels"], weights, cfg) / cfg.gradient_accumulation
+                )
                 part.backward()
                 loss += part.item()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -217,7 +224,8 @@ def self_train(first: Fitted, source: Path, tokenizer: PreTrainedTokenizerBase, 
     """Train a second classifier on ``rows`` plus corpus sentences ``first`` labels confidently;
     keep whichever of the two validates better. Returns it and the pseudo-labelled count."""
     sentences = corpus_sentences(corpus, cfg.self_training_sentences, cfg.seed)
-    probabilities = class_probabilities(first.model, tokenizer, sentences, cfg.max_length, device)
+    unlabelled = encode(tokenizer, [{"text": s} for s in sentences], first.model.labels, cfg.max_length)
+    probabilities = class_probabilities(first.model, unlabelled, device)
     counts = torch.bincount(torch.tensor(first.train.targets), minlength=len(first.model.labels))
     pseudo = pseudo_labelled(sentences, probabilities, first.model.labels, (counts / counts.sum()).tolist(), cfg)
     if not pseudo:

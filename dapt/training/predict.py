@@ -9,17 +9,13 @@ from itertools import islice
 from pathlib import Path
 from typing import TypeVar
 
-import torch
-
 from dapt.config import InputConfig
 from dapt.errors import UserError
 from dapt.io import JsonlWriter, accept, count_records, read_documents, require_documents
 from dapt.progress import progress
 from dapt.records import BadRow
 from dapt.runs import RunFolder
-from dapt.training.builders import pick_device
-from dapt.training.classifier import HEAD_CONFIG, load_classifier
-from dapt.training.data import encode
+from dapt.training.classifier import HEAD_CONFIG, Scorer
 
 BATCH = 64
 T = TypeVar("T")
@@ -48,13 +44,10 @@ def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield chunk
 
 
-@torch.no_grad()
 def predict_file(model: Path, source: Path, output: Path, cfg: InputConfig, max_length: int) -> PredictResult:
     """Write one JSON line per usable record of ``source`` to ``output``: ``row``, ``label``,
     ``confidence``. Written under a temporary name and renamed when complete."""
-    classifier, tokenizer = load_classifier(classifier_folder(model))
-    device = pick_device()
-    classifier.to(device.torch_device)
+    score = Scorer.load(classifier_folder(model), max_length)
     bad: list[BadRow] = []
     documents = accept(read_documents(source, cfg), cfg.bad_rows, bad)
     partial = output.with_name(output.name + ".partial")
@@ -62,14 +55,11 @@ def predict_file(model: Path, source: Path, output: Path, cfg: InputConfig, max_
     try:
         with JsonlWriter(partial) as writer:
             for chunk in batched(progress(documents, "predicting", total=count_records(source)), BATCH):
-                encoded = encode(tokenizer, [{"text": d.text} for d in chunk], classifier.labels, max_length)
-                batch = next(encoded.batches(len(chunk), device.torch_device))
-                with device.autocast():
-                    probabilities = torch.softmax(classifier(**batch).float(), dim=-1).cpu()
+                probabilities, cut = score([document.text for document in chunk])
                 for document, row in zip(chunk, probabilities, strict=True):
-                    writer.write({"row": document.row, "label": classifier.labels[int(row.argmax())],
+                    writer.write({"row": document.row, "label": score.labels[int(row.argmax())],
                                   "confidence": round(float(row.max()), 4)})  # fmt: skip
-                done, truncated = done + len(chunk), truncated + encoded.truncated
+                done, truncated = done + len(chunk), truncated + cut
         require_documents(source, done)
     except BaseException:
         partial.unlink(missing_ok=True)  # nothing that looks complete

@@ -14,10 +14,10 @@ from transformers import AutoModelForMaskedLM, AutoTokenizer
 
 from dapt.config import FinetuneConfig
 from dapt.training.builders import pick_device, warmup_then_decay
-from dapt.training.classifier import load_classifier
+from dapt.training.classifier import Scorer, load_classifier
 from dapt.training.data import encode, stratified_split
-from dapt.training.evaluate import expected_calibration_error, predict_proba
-from dapt.training.finetune import build_classifier, new_token_ids, class_weights, train_classifier, validate
+from dapt.training.evaluate import expected_calibration_error
+from dapt.training.finetune import build_classifier, class_weights, new_token_ids, train_classifier, validate
 from dapt.vocab.extend import init_new_embeddings
 
 LABELS = ["bad", "good"]
@@ -67,10 +67,14 @@ def train_tiny(folder: Path, cfg: FinetuneConfig, train_rows: list[dict], valida
 def test_when_lora_trains_with_added_tokens_then_loss_falls_and_only_new_rows_change(
     extended_model_dir: Path, tiny_model_dir: Path
 ) -> None:
-    new_ids = new_token_ids(AutoTokenizer.from_pretrained(tiny_model_dir), AutoTokenizer.from_pretrained(extended_model_dir))
+    new_ids = new_token_ids(
+        AutoTokenizer.from_pretrained(tiny_model_dir), AutoTokenizer.from_pretrained(extended_model_dir)
+    )
     assert len(new_ids) == len(NEW_WORDS)
     before = AutoModelForMaskedLM.from_pretrained(extended_model_dir).get_input_embeddings().weight.detach().clone()
-    model, _, _, _, log = train_tiny(extended_model_dir, settings(patience=50), rows(48), rows(16, seed=1), tiny_model_dir)
+    model, _, _, _, log = train_tiny(
+        extended_model_dir, settings(patience=50), rows(48), rows(16, seed=1), tiny_model_dir
+    )
     merged = model.encoder.merge_and_unload().get_input_embeddings().weight.detach()
     changed = (merged - before).abs().sum(dim=1) > 0
     assert sorted(torch.nonzero(changed).flatten().tolist()) == new_ids
@@ -80,15 +84,18 @@ def test_when_lora_trains_with_added_tokens_then_loss_falls_and_only_new_rows_ch
 def test_when_saved_then_reloaded_merged_model_predicts_the_same(
     extended_model_dir: Path, tiny_model_dir: Path, tmp_path: Path
 ) -> None:
-    model, tokenizer, _, validation, _ = train_tiny(extended_model_dir, settings(), rows(32), rows(8, seed=1), tiny_model_dir)
+    model, tokenizer, _, validation, _ = train_tiny(
+        extended_model_dir, settings(), rows(32), rows(8, seed=1), tiny_model_dir
+    )
     model.eval()
     with torch.no_grad():
         expected = torch.softmax(torch.cat([model(**b) for b in validation.batches(8, torch.device("cpu"))]), -1)
     model.encoder.save_pretrained(tmp_path / "adapter")
     model.encoder = model.encoder.merge_and_unload()
     model.save(tmp_path / "merged", tokenizer)
-    labels, probabilities, truncated = predict_proba(tmp_path / "merged", [r["text"] for r in rows(8, seed=1)], 32)
-    assert labels == LABELS and truncated == 0
+    score = Scorer.load(tmp_path / "merged", 32)
+    probabilities, truncated = score([r["text"] for r in rows(8, seed=1)])
+    assert score.labels == LABELS and truncated == 0
     assert np.allclose(probabilities, expected.numpy(), atol=1e-5)
     reloaded, _ = load_classifier(tmp_path / "merged")
     assert reloaded.encoder.get_input_embeddings().weight.shape[0] == len(tokenizer)
@@ -136,7 +143,9 @@ def test_warmup_then_decay(decay: str, factors: list[float]) -> None:
 
 def test_when_texts_are_too_long_then_they_are_truncated_and_counted(tiny_model_dir: Path) -> None:
     tokenizer = AutoTokenizer.from_pretrained(tiny_model_dir)
-    encoded = encode(tokenizer, [{"text": "the patient " * 40, "label": "good"}, {"text": "short", "label": "bad"}], LABELS, 16)
+    encoded = encode(
+        tokenizer, [{"text": "the patient " * 40, "label": "good"}, {"text": "short", "label": "bad"}], LABELS, 16
+    )
     assert encoded.truncated == 1 and max(map(len, encoded.input_ids)) == 16
     assert encoded.input_ids[0][-1] == tokenizer.sep_token_id and encoded.targets == [1, 0]
 
