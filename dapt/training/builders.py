@@ -58,3 +58,13 @@ def warmup_then_decay(
         return 0.5 * (1 + math.cos(math.pi * done)) if decay == "cosine" else 1 - done
 
     return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
+
+
+def freeze_lower_layers(encoder: torch.nn.Module, layers: int) -> None:
+    """Keep the embeddings and the lowest ``layers`` transformer layers as they are (0: none)."""
+    if not layers:
+        return
+    stack = getattr(encoder, "encoder", encoder).layer
+    for module in [encoder.get_input_embeddings(), *stack[:layers]]:
+        for parameter in module.parameters():
+            parameter.requires_grad = False

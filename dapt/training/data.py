@@ -19,6 +19,7 @@ from dapt.io import read_jsonl
 from dapt.runs import RunFolder, write_json
 
 EVAL_FILE = "eval file"
+IGNORED = -100  # a token position without a target (cross_entropy's ignore_index)
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ class Encoded:
     """Texts tokenized once (unpadded), their class indices, and how many were cut to fit."""
 
     input_ids: list[list[int]]
-    targets: list[int]
+    targets: list[int] | list[list[int]]  # one class per text, or one per token (IGNORED where none)
     truncated: int
     pad_id: int
 
@@ -90,8 +91,12 @@ class Encoded:
         for row, i in enumerate(indices):
             ids[row, : len(self.input_ids[i])] = torch.tensor(self.input_ids[i])
             mask[row, : len(self.input_ids[i])] = 1
-        labels = torch.tensor([self.targets[i] for i in indices])
+        labels = torch.tensor([self._padded_targets(i, width) for i in indices])
         return {"input_ids": ids.to(device), "attention_mask": mask.to(device), "labels": labels.to(device)}
+
+    def _padded_targets(self, index: int, width: int) -> int | list[int]:
+        targets = self.targets[index]
+        return [*targets, *[IGNORED] * (width - len(targets))] if isinstance(targets, list) else targets
 
     def batches(self, size: int, device: torch.device) -> Iterator[dict[str, torch.Tensor]]:
         """In order, padded to each batch's longest text."""

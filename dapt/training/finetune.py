@@ -8,10 +8,9 @@ added domain tokens trainable) or full fine-tuning with frozen lower layers.
 
 from __future__ import annotations
 
-import math
 import random
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import torch
@@ -22,11 +21,11 @@ from transformers import AutoModel, AutoTokenizer, PreTrainedTokenizerBase
 
 from dapt.config import FinetuneConfig, RunConfig
 from dapt.io import read_jsonl
-from dapt.progress import step_progress
 from dapt.runs import RunFolder, write_json
-from dapt.training.builders import Device, base_model_path, pick_device, warmup_then_decay
+from dapt.training.builders import Device, base_model_path, freeze_lower_layers, pick_device
 from dapt.training.classifier import EncoderClassifier, class_probabilities
 from dapt.training.data import Encoded, encode, split_task, stratified_split
+from dapt.training.loop import Batch, Objective, TrainingLog, train_with_early_stopping
 from dapt.training.self_training import corpus_sentences, pseudo_labelled
 
 
@@ -50,18 +49,6 @@ class FinetuneResult:
     seconds: float
 
 
-@dataclass
-class TrainingLog:
-    """Loss per optimizer step and one row per validation (the learning curves)."""
-
-    train_loss: list[float] = field(default_factory=list)
-    validations: list[dict[str, float]] = field(default_factory=list)
-    best_step: int = 0
-    best_f1: float = -1.0
-    best_loss: float = math.inf
-    stopped_early: bool = False
-
-
 def new_token_ids(base: PreTrainedTokenizerBase, extended: PreTrainedTokenizerBase) -> list[int]:
     """Ids vocabulary extension added: every id past the base tokenizer's (word pieces and words alike)."""
     return list(range(len(base), len(extended)))
@@ -81,11 +68,7 @@ def build_classifier(
             trainable_token_indices=new_token_ids or None,
         )
         return EncoderClassifier(get_peft_model(encoder, lora), labels)
-    if cfg.freeze_layers:
-        layers = getattr(encoder, "encoder", encoder).layer
-        for module in [encoder.get_input_embeddings(), *layers[: cfg.freeze_layers]]:
-            for parameter in module.parameters():
-                parameter.requires_grad = False
+    freeze_lower_layers(encoder, cfg.freeze_layers)
     return EncoderClassifier(encoder, labels)
 
 
@@ -142,59 +125,22 @@ def validate(model: EncoderClassifier, data: Encoded, device: Device, batch_size
 def train_classifier(
     model: EncoderClassifier, train: Encoded, validation: Encoded, cfg: FinetuneConfig, device: Device
 ) -> TrainingLog:
-    """Train for at most ``max_steps`` optimizer steps; validate every ``eval_every`` steps, keep
-    the best weights (macro-F1, then loss) and stop after ``patience`` validations without one."""
-    per_pass = max(1, math.ceil(len(train.targets) / (cfg.batch_size * cfg.gradient_accumulation)))
-    eval_every = cfg.eval_every or per_pass
+    """Cross-entropy (class-weighted when imbalanced) with SupCon, under ``train_with_early_stopping``
+    with macro-F1 on ``validation``; the head learns at its own rate."""
     weights = class_weights(train.targets, len(model.labels), cfg)
     weights = weights.to(device.torch_device) if weights is not None else None
     optimizer = torch.optim.AdamW([
         {"params": [p for p in model.encoder.parameters() if p.requires_grad], "lr": cfg.encoder_learning_rate},
         {"params": list(model.head.parameters()), "lr": cfg.head_learning_rate},
     ], weight_decay=0.01)  # fmt: skip
-    schedule = warmup_then_decay(optimizer, cfg.max_steps, round(cfg.warmup_fraction * cfg.max_steps), cfg.schedule)
-    log, best, rng = TrainingLog(), _trainable_state(model), random.Random(cfg.seed)
-    batches = train.shuffled_batches(cfg.batch_size, device.torch_device, rng)
-    model.train()
-    with step_progress("fine-tuning", cfg.max_steps) as report:
-        for step in range(1, cfg.max_steps + 1):
-            loss = 0.0
-            for _ in range(cfg.gradient_accumulation):
-                batch = next(batches)
-                with device.autocast():
-                    embeddings = model.embed(batch["input_ids"], batch["attention_mask"])
-                    logits = model.head(model.dropout(embeddings))
-                part = (
-                    classification_loss(logits, embeddings, batch["labels"], weights, cfg) / cfg.gradient_accumulation
-                )
-                part.backward()
-                loss += part.item()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            schedule.step()
-            optimizer.zero_grad(set_to_none=True)
-            log.train_loss.append(round(loss, 4))
-            if step % eval_every == 0 or step == cfg.max_steps:
-                f1, val_loss = validate(model, validation, device, cfg.batch_size * 4)
-                log.validations.append({"step": step, "macro_f1": round(f1, 4), "loss": round(val_loss, 4)})
-                if (f1, -val_loss) > (log.best_f1, -log.best_loss):
-                    log.best_step, log.best_f1, log.best_loss, best = step, f1, val_loss, _trainable_state(model)
-                report(step, f"loss {loss:.3f} · validation macro-F1 {f1:.3f} (best {log.best_f1:.3f})")
-                if len(log.validations) - _index_of_best(log) > cfg.patience:
-                    log.stopped_early = True
-                    break
-    model.load_state_dict(best, strict=False)
-    return log
 
+    def loss(batch: Batch) -> torch.Tensor:
+        embeddings = model.embed(batch["input_ids"], batch["attention_mask"])
+        return classification_loss(model.head(model.dropout(embeddings)), embeddings, batch["labels"], weights, cfg)
 
-def _trainable_state(model: torch.nn.Module) -> dict[str, torch.Tensor]:
-    """A copy of the weights that train (the best checkpoint so far)."""
-    trainable = {name for name, p in model.named_parameters() if p.requires_grad}
-    return {name: t.detach().clone() for name, t in model.state_dict().items() if name in trainable}
-
-
-def _index_of_best(log: TrainingLog) -> int:
-    return next(i for i, row in enumerate(log.validations, 1) if row["step"] == log.best_step) if log.best_step else 0
+    objective = Objective("macro_f1", loss, lambda: validate(model, validation, device, cfg.batch_size * 4))
+    batches = train.shuffled_batches(cfg.batch_size, device.torch_device, random.Random(cfg.seed))
+    return train_with_early_stopping(model, optimizer, batches, len(train.targets), objective, cfg, device)
 
 
 @dataclass
@@ -231,8 +177,7 @@ def self_train(first: Fitted, source: Path, tokenizer: PreTrainedTokenizerBase, 
     if not pseudo:
         return first, 0
     second = fit(source, tokenizer, first.model.labels, rows + pseudo, validation, cfg, device, new_ids)
-    better = (second.log.best_f1, -second.log.best_loss) >= (first.log.best_f1, -first.log.best_loss)
-    return (second if better else first), len(pseudo)
+    return (second if second.log.improves_on(first.log) else first), len(pseudo)
 
 
 def finetune(cfg: RunConfig, run: RunFolder, has_eval_file: bool) -> FinetuneResult:
@@ -247,7 +192,7 @@ def finetune(cfg: RunConfig, run: RunFolder, has_eval_file: bool) -> FinetuneRes
     validation = encode(tokenizer, validation_rows, split.labels, settings.max_length)
     new_ids = new_token_ids(AutoTokenizer.from_pretrained(base_model_path(cfg.base_model)), tokenizer)
     fitted = fit(run.pretrained_model, tokenizer, split.labels, train_rows, validation, settings, device, new_ids)
-    supervised_f1, pseudo = fitted.log.best_f1, 0
+    supervised_f1, pseudo = fitted.log.best_score, 0
     if settings.self_training_sentences:
         corpus = [row["text"] for row in read_jsonl(run.anonymized("corpus"))]
         fitted, pseudo = self_train(
@@ -271,7 +216,7 @@ def finetune(cfg: RunConfig, run: RunFolder, has_eval_file: bool) -> FinetuneRes
         total_parameters=fitted.total,
         steps=len(log.train_loss),
         best_step=log.best_step,
-        best_validation_macro_f1=round(log.best_f1, 4),
+        best_validation_macro_f1=round(log.best_score, 4),
         stopped_early=log.stopped_early,
         class_weights=[round(w, 3) for w in weights.tolist()] if weights is not None else None,
         truncated_texts=fitted.train.truncated + validation.truncated,

@@ -78,7 +78,7 @@ class Phase:
     learning_rate: float
 
 
-def _train(
+def train_phase(
     model: PreTrainedModel,
     parameters: list[torch.nn.Parameter],
     phase: Phase,
@@ -182,9 +182,9 @@ def pretrain(cfg: RunConfig, run: RunFolder) -> PretrainResult:
     if blocks:
         batches = endless_batches(blocks, collator, settings.batch_size, settings.seed)
         with step_progress("continued pretraining", settings.steps) as report:
-            losses += _train(model, head_parameters(model), phases[0], batches, device, report, 0, deadline)
+            losses += train_phase(model, head_parameters(model), phases[0], batches, device, report, 0, deadline)
             heldout["after_head_warmup"] = heldout_loss(model, heldout_batches, device)
-            losses += _train(model, list(model.parameters()), phases[1], batches, device, report, len(losses), deadline)
+            losses += train_phase(model, list(model.parameters()), phases[1], batches, device, report, len(losses), deadline)
             heldout["after_pretraining"] = heldout_loss(model, heldout_batches, device)
     model.save_pretrained(run.pretrained_model)
     tokenizer.save_pretrained(run.pretrained_model)

@@ -78,7 +78,7 @@ def test_when_lora_trains_with_added_tokens_then_loss_falls_and_only_new_rows_ch
     merged = model.encoder.merge_and_unload().get_input_embeddings().weight.detach()
     changed = (merged - before).abs().sum(dim=1) > 0
     assert sorted(torch.nonzero(changed).flatten().tolist()) == new_ids
-    assert np.mean(log.train_loss[-5:]) < np.mean(log.train_loss[:5]) and log.best_f1 == 1.0
+    assert np.mean(log.train_loss[-5:]) < np.mean(log.train_loss[:5]) and log.best_score == 1.0
 
 
 def test_when_saved_then_reloaded_merged_model_predicts_the_same(
@@ -109,7 +109,7 @@ def test_when_validation_stops_improving_then_training_stops_early_with_the_best
     assert log.stopped_early and len(log.train_loss) < cfg.max_steps
     assert len(log.validations) - [v["step"] for v in log.validations].index(log.best_step) - 1 == cfg.patience + 1
     f1, _ = validate(model, validation, pick_device(), 8)
-    assert f1 == pytest.approx(log.best_f1)
+    assert f1 == pytest.approx(log.best_score)
 
 
 @pytest.mark.parametrize(
