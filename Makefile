@@ -23,7 +23,7 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	@test -f .dapt/demo.key || ($(BIN)/dapt privacy new-key --key-file .dapt/demo.key && echo "created .dapt/demo.key (0600, git-ignored)")
-	$(BIN)/dapt run medical --key-file .dapt/demo.key
+	$(BIN)/dapt run medical --key-file .dapt/demo.key --config examples/demo.yaml
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

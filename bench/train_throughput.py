@@ -155,7 +155,7 @@ def main(argv: list[str]) -> None:
         "rows": rows, "speedup": round(speedup, 3), "fp32_gemm_peak_gflops": round(peak / 1e9, 1),
         "seconds_per_step_each_round": times,
         "settings": {"batch_size": batch, "max_length": length, "steps": args.steps, "warmup": args.warmup,
-                     "rounds": args.rounds, "model": str(base_model_path(None).name), "corpus": "ectsum (raw)"},
+                     "rounds": args.rounds, "model": Path(base_model_path(None)).name, "corpus": "ectsum (raw)"},
         "machine": machine(),
     })  # fmt: skip
 

@@ -291,12 +291,13 @@ def evaluate_command(
 
 @app.command()
 def predict(
-    model: Annotated[Path, typer.Option(help="A run folder (its finetune/merged classifier is used) or a classifier folder.")],
+    model: Annotated[Path, typer.Option(help="A run folder (its finetune/merged classifier, or finetune/int8 with --int8) or a classifier folder.")],
     input_path: InputOption,
     output: Annotated[Path, typer.Option(help="JSONL written: row (0-based record number), label and confidence per record; no text, no ids.")],
     text_field: TextFieldOption = None,
     bad_rows: Annotated[str, typer.Option(help="A row without usable text: 'quarantine' (skip it; counted) or 'error'.")] = "error",
     max_length: Annotated[int, typer.Option(help="Tokens per text; longer texts are truncated and counted.")] = 128,
+    int8: Annotated[bool, typer.Option("--int8", help="Use the run's int8 copy (finetune/int8; CPU, smaller and faster).")] = False,
 ) -> None:
     """Classify every record of a file with a fine-tuned model (batch inference on CPU or GPU)."""
     from dapt.training.predict import predict_file
@@ -304,7 +305,7 @@ def predict(
     try:
         check_output_file(output)
         cfg = InputConfig(**({"text_field": text_field} if text_field else {}), bad_rows=bad_rows)
-        result = predict_file(model, input_path, output, cfg, max_length)
+        result = predict_file(model, input_path, output, cfg, max_length, int8)
     except UserError as error:
         raise fail(error) from None
     typer.echo(f"{result.documents} predicted, {result.quarantined} rows set aside, {result.truncated} truncated "

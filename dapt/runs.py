@@ -84,6 +84,11 @@ class RunFolder:
     def merged_model(self) -> Path:
         return self.root / "finetune" / "merged"
 
+    @property
+    def int8_model(self) -> Path:
+        """The merged classifier with int8 linear layers, for CPU serving."""
+        return self.root / "finetune" / "int8"
+
     def report(self, stage: str) -> Path:
         """A stage's JSON report: ``vocab``, ``pretrain`` or ``finetune``."""
         return self.root / stage / "report.json"

@@ -197,3 +197,25 @@ def test_when_card_is_written_then_it_starts_with_hugging_face_metadata(staged) 
     result = meta["model-index"][0]["results"][0]
     assert meta["pipeline_tag"] == "text-classification" and result["task"]["type"] == "text-classification"
     assert {m["type"]: m["value"] for m in result["metrics"]} == {"f1": metrics["macro_f1"], "accuracy": metrics["accuracy"]}
+
+
+def test_when_evaluated_then_an_int8_copy_is_saved_scored_and_used_by_predict(staged, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from dapt.cli import app
+    from dapt.training.classifier import Scorer
+    from dapt.training.export import INT8_WEIGHTS, load_int8
+
+    run, int8 = staged["folder"], staged["metrics"]["int8"]
+    assert set(int8) == {"accuracy", "macro_f1", "ms_per_text_cpu", "megabytes"} and int8["ms_per_text_cpu"]["int8"] > 0
+    fp32_weights = sum(p.stat().st_size for p in run.merged_model.glob("*.safetensors"))
+    assert (run.int8_model / INT8_WEIGHTS).stat().st_size < fp32_weights
+    texts = [row["text"] for row in load_task_split(run).eval]
+    fp32_probabilities, _ = Scorer.load(run.merged_model, 64)(texts)
+    int8_probabilities, _ = load_int8(run.int8_model, 64)(texts)
+    assert abs(fp32_probabilities - int8_probabilities).max() < 0.05
+    output = tmp_path / "int8.jsonl"
+    args = ["predict", "--model", str(run.root), "--int8", "--input", str(staged["slice"].inputs.task), "--output", str(output)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert len(output.read_text().splitlines()) == staged["ingest"]["task"].rows

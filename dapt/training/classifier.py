@@ -60,10 +60,14 @@ def load_classifier(folder: Path) -> tuple[EncoderClassifier, PreTrainedTokenize
     """A classifier and its tokenizer saved by ``EncoderClassifier.save``."""
     if not (folder / HEAD_CONFIG).is_file() or not (folder / HEAD_WEIGHTS).is_file():
         raise UserError(f"{folder}: not a dapt classifier (no {HEAD_CONFIG})", "pass a run folder's finetune/merged")
-    labels = json.loads((folder / HEAD_CONFIG).read_text(encoding="utf-8"))["labels"]
-    model = EncoderClassifier(AutoModel.from_pretrained(folder), labels)
+    model = EncoderClassifier(AutoModel.from_pretrained(folder), classifier_labels(folder))
     model.head.load_state_dict(load_file(folder / HEAD_WEIGHTS))
     return model.eval(), AutoTokenizer.from_pretrained(folder)
+
+
+def classifier_labels(folder: Path) -> list[str]:
+    """The class names a saved classifier predicts, in the order of its outputs."""
+    return json.loads((folder / HEAD_CONFIG).read_text(encoding="utf-8"))["labels"]
 
 
 @torch.no_grad()
@@ -92,6 +96,10 @@ class Scorer:
         model, tokenizer = load_classifier(folder)
         device = pick_device()
         return cls(model.to(device.torch_device), tokenizer, device, max_length)
+
+    @classmethod
+    def on_cpu(cls, model: EncoderClassifier, tokenizer: PreTrainedTokenizerBase, max_length: int) -> Scorer:
+        return cls(model.cpu(), tokenizer, Device(torch.device("cpu"), torch.float32), max_length)
 
     @property
     def labels(self) -> list[str]:

@@ -3,6 +3,7 @@ regression baseline trained on the same labels, with calibration and the most co
 
 from __future__ import annotations
 
+import copy
 import json
 import random
 from collections import Counter
@@ -19,6 +20,7 @@ from dapt.runs import RunFolder, write_json, write_text
 from dapt.training.classifier import Scorer
 from dapt.training.counterfactual import swap_gender
 from dapt.training.data import load_task_split
+from dapt.training.export import folder_megabytes, load_int8, milliseconds_per_text, save_int8
 
 MISTAKES_SHOWN = 5
 MISTAKE_CHARS = 300
@@ -33,6 +35,24 @@ def counterfactual_flips(score: Scorer, texts: list[str], predicted: list[str]) 
     flips = sum(predicted[i] != score.labels[int(row.argmax())] for i, row in zip(swapped, probabilities, strict=True))
     return {"texts_changed": len(swapped), "predictions_flipped": flips,
             "how": "gendered words and gendered first names swapped for the other gender's"}  # fmt: skip
+
+
+def int8_beside_fp32(
+    score: Scorer, run: RunFolder, texts: list[str], gold: list[str], labels: list[str]
+) -> dict[str, Any]:
+    """Write the int8 copy of the classifier; its accuracy and macro-F1 on the evaluation texts,
+    and its CPU latency and size beside the fp32 model's."""
+    save_int8(score.model, run.merged_model, run.int8_model)
+    int8 = load_int8(run.int8_model, score.max_length)
+    probabilities, _ = int8(texts)
+    scores = classification_metrics(gold, [int8.labels[i] for i in probabilities.argmax(axis=1)], labels)
+    on_cpu = score.device.torch_device.type == "cpu"
+    fp32 = score if on_cpu else Scorer.on_cpu(copy.deepcopy(score.model), score.tokenizer, score.max_length)
+    return {
+        "accuracy": scores["accuracy"], "macro_f1": scores["macro_f1"],
+        "ms_per_text_cpu": {"fp32": milliseconds_per_text(fp32, texts), "int8": milliseconds_per_text(int8, texts)},
+        "megabytes": {"fp32": folder_megabytes(run.merged_model), "int8": folder_megabytes(run.int8_model)},
+    }  # fmt: skip
 
 
 def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
@@ -95,6 +115,7 @@ def evaluate(cfg: RunConfig, run: RunFolder) -> dict[str, Any]:
         "baselines": {"tfidf_logistic_regression": {k: baseline[k] for k in ("accuracy", "macro_f1")}},
         "most_confident_mistakes": confident_mistakes(split.eval, split.eval_kind, predicted, confidence),
         "counterfactual_gender_swap": counterfactual_flips(score, texts, predicted),
+        "int8": int8_beside_fp32(score, run, texts, gold, split.labels),
     }
     write_json(run.metrics, metrics)
     training = json.loads(run.report("finetune").read_text(encoding="utf-8"))

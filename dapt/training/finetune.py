@@ -25,7 +25,7 @@ from dapt.runs import RunFolder, write_json
 from dapt.training.builders import Device, base_model_path, freeze_lower_layers, pick_device
 from dapt.training.classifier import EncoderClassifier, class_probabilities
 from dapt.training.data import Encoded, encode, split_task, stratified_split
-from dapt.training.loop import Batch, Objective, TrainingLog, train_with_early_stopping
+from dapt.training.loop import Batch, Objective, TrainingLog, body_and_head_optimizer, train_with_early_stopping
 from dapt.training.self_training import corpus_sentences, pseudo_labelled
 
 
@@ -129,10 +129,7 @@ def train_classifier(
     with macro-F1 on ``validation``; the head learns at its own rate."""
     weights = class_weights(train.targets, len(model.labels), cfg)
     weights = weights.to(device.torch_device) if weights is not None else None
-    optimizer = torch.optim.AdamW([
-        {"params": [p for p in model.encoder.parameters() if p.requires_grad], "lr": cfg.encoder_learning_rate},
-        {"params": list(model.head.parameters()), "lr": cfg.head_learning_rate},
-    ], weight_decay=0.01)  # fmt: skip
+    optimizer = body_and_head_optimizer(model.encoder.parameters(), model.head.parameters(), cfg)
 
     def loss(batch: Batch) -> torch.Tensor:
         embeddings = model.embed(batch["input_ids"], batch["attention_mask"])

@@ -4,14 +4,14 @@ gradient accumulation, validation every few steps, the best weights kept, early 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import torch
 
 from dapt.config import FinetuneConfig
 from dapt.progress import step_progress
-from dapt.training.builders import Device, warmup_then_decay
+from dapt.training.builders import Device, adamw, warmup_then_decay
 
 Batch = dict[str, torch.Tensor]
 
@@ -45,6 +45,16 @@ class TrainingLog:
     def validations_since_best(self) -> int:
         steps = [row["step"] for row in self.validations]
         return len(steps) - (steps.index(self.best_step) + 1 if self.best_step else 0)
+
+
+def body_and_head_optimizer(
+    body: Iterable[torch.nn.Parameter], head: Iterable[torch.nn.Parameter], cfg: FinetuneConfig
+) -> torch.optim.Optimizer:
+    """AdamW: the encoder's trainable weights at ``encoder_learning_rate``, the new task layer at
+    ``head_learning_rate``."""
+    return adamw([{"params": [p for p in body if p.requires_grad], "lr": cfg.encoder_learning_rate},
+                  {"params": [p for p in head if p.requires_grad], "lr": cfg.head_learning_rate}],
+                 cfg.encoder_learning_rate)  # fmt: skip
 
 
 def train_with_early_stopping(

@@ -15,7 +15,8 @@ from dapt.io import JsonlWriter, accept, count_records, read_documents, require_
 from dapt.progress import progress
 from dapt.records import BadRow
 from dapt.runs import RunFolder
-from dapt.training.classifier import HEAD_CONFIG, Scorer
+from dapt.training.classifier import HEAD_CONFIG
+from dapt.training.export import open_scorer
 
 BATCH = 64
 T = TypeVar("T")
@@ -28,12 +29,15 @@ class PredictResult:
     truncated: int
 
 
-def classifier_folder(model: Path) -> Path:
-    """A classifier folder, given it or the run folder that holds it in ``finetune/merged``."""
-    for folder in (model, RunFolder(model).merged_model):
+def classifier_folder(model: Path, int8: bool) -> Path:
+    """A classifier folder, given it or the run folder that holds it (``finetune/merged``, or
+    ``finetune/int8`` when ``int8``)."""
+    run = RunFolder(model)
+    for folder in (model, run.int8_model if int8 else run.merged_model):
         if (folder / HEAD_CONFIG).is_file():
             return folder
-    raise UserError(f"{model}: neither a run folder with a fine-tuned model nor a classifier folder",
+    kind = "an int8 copy (finetune/int8)" if int8 else "a fine-tuned model"
+    raise UserError(f"{model}: neither a run folder with {kind} nor a classifier folder",
                     "pass the run folder `dapt run` printed, or its finetune/merged")  # fmt: skip
 
 
@@ -44,10 +48,12 @@ def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield chunk
 
 
-def predict_file(model: Path, source: Path, output: Path, cfg: InputConfig, max_length: int) -> PredictResult:
+def predict_file(
+    model: Path, source: Path, output: Path, cfg: InputConfig, max_length: int, int8: bool = False
+) -> PredictResult:
     """Write one JSON line per usable record of ``source`` to ``output``: ``row``, ``label``,
     ``confidence``. Written under a temporary name and renamed when complete."""
-    score = Scorer.load(classifier_folder(model), max_length)
+    score = open_scorer(classifier_folder(model, int8), max_length)
     bad: list[BadRow] = []
     documents = accept(read_documents(source, cfg), cfg.bad_rows, bad)
     partial = output.with_name(output.name + ".partial")

@@ -21,7 +21,7 @@ from dapt.config import RunConfig
 from dapt.io import read_jsonl
 from dapt.progress import step_progress
 from dapt.runs import RunFolder, write_json
-from dapt.training.builders import Device, base_model_path, pick_device, warmup_then_decay
+from dapt.training.builders import Device, adamw, base_model_path, pick_device, warmup_then_decay
 from dapt.vocab.extend import init_new_embeddings
 
 HELDOUT_MASK_SEED = 1234
@@ -94,7 +94,7 @@ def train_phase(
         p.requires_grad = False
     for p in parameters:
         p.requires_grad = True
-    optimizer = torch.optim.AdamW(parameters, lr=phase.learning_rate, weight_decay=0.01)
+    optimizer = adamw(parameters, phase.learning_rate)
     schedule = warmup_then_decay(optimizer, phase.steps, warmup=phase.steps // 10)
     losses: list[float] = []
     model.train()
@@ -184,7 +184,9 @@ def pretrain(cfg: RunConfig, run: RunFolder) -> PretrainResult:
         with step_progress("continued pretraining", settings.steps) as report:
             losses += train_phase(model, head_parameters(model), phases[0], batches, device, report, 0, deadline)
             heldout["after_head_warmup"] = heldout_loss(model, heldout_batches, device)
-            losses += train_phase(model, list(model.parameters()), phases[1], batches, device, report, len(losses), deadline)
+            losses += train_phase(
+                model, list(model.parameters()), phases[1], batches, device, report, len(losses), deadline
+            )
             heldout["after_pretraining"] = heldout_loss(model, heldout_batches, device)
     model.save_pretrained(run.pretrained_model)
     tokenizer.save_pretrained(run.pretrained_model)

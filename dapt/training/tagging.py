@@ -21,7 +21,7 @@ from transformers import AutoModelForTokenClassification, PreTrainedModel, PreTr
 from dapt.config import FinetuneConfig
 from dapt.training.builders import Device, freeze_lower_layers
 from dapt.training.data import IGNORED, Encoded
-from dapt.training.loop import Batch, Objective, TrainingLog, train_with_early_stopping
+from dapt.training.loop import Batch, Objective, TrainingLog, body_and_head_optimizer, train_with_early_stopping
 
 OUTSIDE = "O"
 
@@ -117,10 +117,9 @@ def train_tagger(
     model = build_tagger(source, tags, cfg, new_token_ids).to(device.torch_device)
     encoded, held_out = (encode_words(tokenizer, rows, tags, cfg.max_length) for rows in (train, validation))
     gold = [row["tags"] for row in validation]
-    head = [p for name, p in model.named_parameters() if p.requires_grad and "classifier" in name]
-    body = [p for name, p in model.named_parameters() if p.requires_grad and "classifier" not in name]
-    optimizer = torch.optim.AdamW([{"params": body, "lr": cfg.encoder_learning_rate},
-                                   {"params": head, "lr": cfg.head_learning_rate}], weight_decay=0.01)  # fmt: skip
+    head = [p for name, p in model.named_parameters() if "classifier" in name]
+    body = [p for name, p in model.named_parameters() if "classifier" not in name]
+    optimizer = body_and_head_optimizer(body, head, cfg)
 
     def loss(batch: Batch) -> torch.Tensor:
         return model(**batch).loss

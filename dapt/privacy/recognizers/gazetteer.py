@@ -8,7 +8,6 @@ a lone capitalised rare name, and a lower-case ``first [initial] last`` pair.
 
 from __future__ import annotations
 
-from functools import cache
 
 import regex
 from presidio_analyzer import RecognizerResult

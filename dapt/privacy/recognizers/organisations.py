@@ -35,7 +35,7 @@ class PartnersRecognizer(ConstantsRecognizer):
     ENTITY = "ORGANIZATION"
     PATTERNS = [
         Pattern("partners (medium)", rf"\b{SURNAME},\s{SURNAME},?\s(?:and|&)\s{SURNAME}\b", 0.6),
-        Pattern("double-barrelled (medium)", rf"\b\p{{Lu}}\p{{Ll}}+-\p{{Lu}}\p{{Ll}}+\b", 0.5),
+        Pattern("double-barrelled (medium)", r"\b\p{Lu}\p{Ll}+-\p{Lu}\p{Ll}+\b", 0.5),
     ]
     FLAGS = CASE_SENSITIVE
 

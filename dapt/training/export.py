@@ -1,0 +1,70 @@
+"""A dynamic-int8 copy of the fine-tuned classifier for CPU serving, measured beside fp32.
+
+Every ``nn.Linear`` gets int8 weights; activations are quantized on the fly (PyTorch's dynamic
+quantization, the fbgemm/x86 kernels). The copy is the classifier folder's config, tokenizer and
+head description plus ``int8.pt`` (a weights-only state dict); loading rebuilds the architecture
+from the config and quantizes it before reading the weights.
+"""
+
+from __future__ import annotations
+
+import copy
+import shutil
+import time
+import warnings
+from pathlib import Path
+
+import torch
+from torch.ao.quantization import quantize_dynamic
+from transformers import AutoConfig, AutoModel, AutoTokenizer
+
+from dapt.training.classifier import EncoderClassifier, Scorer, classifier_labels
+
+INT8_WEIGHTS = "int8.pt"
+LATENCY_TEXTS = 64  # one at a time, as a service answers requests
+
+
+def quantized(model: EncoderClassifier) -> EncoderClassifier:
+    """An int8 copy of ``model`` on the CPU (``model`` is left as it is)."""
+    with warnings.catch_warnings():
+        # torch 2.13 marks its quantized tensors deprecated (moving to torchao) but ships and pins them.
+        warnings.filterwarnings("ignore", category=UserWarning, module=r"torch\.ao\.")
+        warnings.filterwarnings("ignore", message=r".*(deprecat|torchao).*")
+        return quantize_dynamic(copy.deepcopy(model).cpu().eval(), {torch.nn.Linear}, dtype=torch.qint8)
+
+
+def save_int8(model: EncoderClassifier, fp32_folder: Path, folder: Path) -> None:
+    """Write the int8 copy of the classifier saved in ``fp32_folder`` to ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in fp32_folder.iterdir():
+        if path.suffix != ".safetensors":  # config, tokenizer, head description
+            shutil.copy(path, folder / path.name)
+    torch.save(quantized(model).state_dict(), folder / INT8_WEIGHTS)
+
+
+def load_int8(folder: Path, max_length: int) -> Scorer:
+    """A Scorer over the int8 copy in ``folder`` (always on the CPU)."""
+    skeleton = EncoderClassifier(AutoModel.from_config(AutoConfig.from_pretrained(folder)), classifier_labels(folder))
+    model = quantized(skeleton)
+    model.load_state_dict(torch.load(folder / INT8_WEIGHTS, weights_only=True))
+    return Scorer.on_cpu(model, AutoTokenizer.from_pretrained(folder), max_length)
+
+
+def folder_megabytes(folder: Path) -> float:
+    return round(sum(p.stat().st_size for p in folder.iterdir() if p.is_file()) / 2**20, 1)
+
+
+def milliseconds_per_text(score: Scorer, texts: list[str]) -> float:
+    """Median latency of scoring one text at a time on the CPU."""
+    score(texts[:1])  # first call pays one-off costs
+    timings = []
+    for text in texts[:LATENCY_TEXTS]:
+        started = time.perf_counter()
+        score([text])
+        timings.append(time.perf_counter() - started)
+    return round(1000 * sorted(timings)[len(timings) // 2], 2) if timings else 0.0
+
+
+def open_scorer(folder: Path, max_length: int) -> Scorer:
+    """A Scorer over a classifier folder: its int8 copy when the folder holds one."""
+    return load_int8(folder, max_length) if (folder / INT8_WEIGHTS).is_file() else Scorer.load(folder, max_length)
