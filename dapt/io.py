@@ -17,6 +17,7 @@ import json
 import re
 import sys
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -401,3 +402,10 @@ def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
         for line in handle:
             if line.strip():
                 yield json.loads(line)
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[tuple[T, ...]]:
+    """Consecutive tuples of ``size`` items (the last may be shorter)."""
+    iterator = iter(items)
+    while batch := tuple(islice(iterator, size)):
+        yield batch

@@ -13,7 +13,6 @@ MTSamples notes hold at most 187,326 characters. ``on_chunk`` hears of every chu
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
 from pathlib import Path
 from typing import NamedTuple
 
@@ -96,13 +95,6 @@ def _shifted(result: RecognizerResult, offset: int) -> RecognizerResult:
     result.start += offset
     result.end += offset
     return result
-
-
-def batched(items: Iterable[Document], size: int) -> Iterator[tuple[Document, ...]]:
-    """Consecutive tuples of ``size`` items (the last may be shorter)."""
-    iterator = iter(items)
-    while batch := tuple(islice(iterator, size)):
-        yield batch
 
 
 class ChunkResults(NamedTuple):

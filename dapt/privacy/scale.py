@@ -29,9 +29,16 @@ from prefect_dask import DaskTaskRunner
 
 from dapt.config import RunConfig
 from dapt.errors import UserError
-from dapt.io import check_input_path
-from dapt.privacy.anonymize import AnonymizeResult, Kind, Outputs, RowPart, anonymized_parts, read_records, write_outputs
-from dapt.privacy.detect import batched
+from dapt.io import batched, check_input_path
+from dapt.privacy.anonymize import (
+    AnonymizeResult,
+    Kind,
+    Outputs,
+    RowPart,
+    anonymized_parts,
+    read_records,
+    write_outputs,
+)
 from dapt.privacy.keys import load_key
 from dapt.records import BadRow, Document, Example
 

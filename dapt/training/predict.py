@@ -3,15 +3,12 @@ output holds record numbers, labels and confidences, never text or ids."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
-from typing import TypeVar
 
 from dapt.config import InputConfig
 from dapt.errors import UserError
-from dapt.io import JsonlWriter, accept, count_records, read_documents, require_documents
+from dapt.io import JsonlWriter, accept, batched, count_records, read_documents, require_documents
 from dapt.progress import progress
 from dapt.records import BadRow
 from dapt.runs import RunFolder
@@ -19,7 +16,6 @@ from dapt.training.classifier import HEAD_CONFIG
 from dapt.training.export import open_scorer
 
 BATCH = 64
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -39,13 +35,6 @@ def classifier_folder(model: Path, int8: bool) -> Path:
     kind = "an int8 copy (finetune/int8)" if int8 else "a fine-tuned model"
     raise UserError(f"{model}: neither a run folder with {kind} nor a classifier folder",
                     "pass the run folder `dapt run` printed, or its finetune/merged")  # fmt: skip
-
-
-def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    """Lists of ``size`` items (the last may be shorter)."""
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
 
 
 def predict_file(
