@@ -219,3 +219,18 @@ def test_when_evaluated_then_an_int8_copy_is_saved_scored_and_used_by_predict(st
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     assert len(output.read_text().splitlines()) == staged["ingest"]["task"].rows
+
+
+def test_when_evaluated_then_words_are_attributed_for_right_and_wrong_predictions(staged) -> None:
+    from dapt.training.attributions import merged_words
+
+    explained = staged["metrics"]["token_attributions"]
+    texts = {row["row"]: row["text"].lower() for row in load_task_split(staged["folder"]).eval}
+    assert 1 <= len(explained) <= 6 and {x["kind"] for x in explained} == {"task"}
+    for example in explained:
+        assert max(abs(score) for _, score in example["words"]) == 1.0
+        assert all(word in texts[example["row"]] for word, _ in example["words"] if word != "[UNK]")
+    assert "row" in (staged["run"] / "eval" / "report.html").read_text().split("rests on")[1]
+    assert merged_words(["hyper", "##tension", "is", "[UNK]"], [0.5, 1.5, -4.0, 0.0]) == [
+        ("hypertension", 0.5), ("is", -1.0), ("[UNK]", 0.0),
+    ]  # fmt: skip

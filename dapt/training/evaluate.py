@@ -17,6 +17,7 @@ from sklearn.metrics import accuracy_score, classification_report, confusion_mat
 from dapt.config import RunConfig
 from dapt.html import render_html
 from dapt.runs import RunFolder, write_json, write_text
+from dapt.training.attributions import word_attributions
 from dapt.training.classifier import Scorer
 from dapt.training.counterfactual import swap_gender
 from dapt.training.data import load_task_split
@@ -24,6 +25,7 @@ from dapt.training.export import folder_megabytes, load_int8, milliseconds_per_t
 
 MISTAKES_SHOWN = 5
 MISTAKE_CHARS = 300
+ATTRIBUTED_EACH = 3  # right and wrong predictions explained word by word
 COUNTERFACTUAL_SEED = 0
 
 
@@ -97,6 +99,17 @@ def confident_mistakes(
              "predicted": predicted[i], "confidence": round(float(confidence[i]), 3)} for i in wrong[:MISTAKES_SHOWN]]  # fmt: skip
 
 
+def attributed_examples(
+    score: Scorer, rows: list[dict[str, Any]], kind: str, predicted: list[str], confidence: np.ndarray
+) -> list[dict[str, Any]]:
+    """Word attributions (Integrated Gradients) for the most confident right and wrong predictions."""
+    by_confidence = sorted(range(len(rows)), key=lambda i: -confidence[i])
+    right = [i for i in by_confidence if rows[i]["label"] == predicted[i]][:ATTRIBUTED_EACH]
+    wrong = [i for i in by_confidence if rows[i]["label"] != predicted[i]][:ATTRIBUTED_EACH]
+    return [{"kind": kind, "row": rows[i]["row"], "gold": rows[i]["label"], "predicted": predicted[i],
+             "words": word_attributions(score, rows[i]["text"])[1]} for i in right + wrong]  # fmt: skip
+
+
 def evaluate(cfg: RunConfig, run: RunFolder) -> dict[str, Any]:
     """Write ``eval/metrics.json`` and ``eval/report.html``; returns the metrics."""
     split = load_task_split(run)
@@ -114,6 +127,7 @@ def evaluate(cfg: RunConfig, run: RunFolder) -> dict[str, Any]:
         "truncated_texts": truncated,
         "baselines": {"tfidf_logistic_regression": {k: baseline[k] for k in ("accuracy", "macro_f1")}},
         "most_confident_mistakes": confident_mistakes(split.eval, split.eval_kind, predicted, confidence),
+        "token_attributions": attributed_examples(score, split.eval, split.eval_kind, predicted, confidence),
         "counterfactual_gender_swap": counterfactual_flips(score, texts, predicted),
         "int8": int8_beside_fp32(score, run, texts, gold, split.labels),
     }
