@@ -20,16 +20,13 @@ from dapt.env import apply_environment_defaults
 
 apply_environment_defaults()  # before prefect and transformers are imported
 
-from dapt.card import run_summary  # noqa: E402
 from dapt.config import InputConfig, RunConfig, read_yaml, resolve_config  # noqa: E402
 from dapt.domains.base import installed_domains, load_domain  # noqa: E402
 from dapt.errors import UserError  # noqa: E402
-from dapt.ingest import Inputs, check_inputs  # noqa: E402
 from dapt.io import check_output_file  # noqa: E402
 from dapt.privacy.keys import KEY_ENV, create_key, load_key, pseudonym  # noqa: E402
 from dapt.records import BadRow  # noqa: E402
 from dapt.runs import RunFolder, create_run_folder, write_json  # noqa: E402
-from dapt.training.builders import base_model_path  # noqa: E402
 
 app = typer.Typer(help="Adapt language models to healthcare and finance text, safely.", no_args_is_help=True)
 privacy_app = typer.Typer(help="De-identification commands.", no_args_is_help=True)
@@ -109,6 +106,10 @@ def run(
 ) -> None:
     """Run the whole domain-adaptation flow: validate, anonymize, report, extend the vocabulary,
     pretrain, fine-tune, evaluate, and write the model card and manifest."""
+    from dapt.card import run_summary
+    from dapt.ingest import Inputs, check_inputs
+    from dapt.training.builders import base_model_path
+
     try:
         fields = {"text_field": text_field, "label_field": label_field, "id_field": id_field, "group_field": group_field}
         flags: dict[str, Any] = {"input": {k: v for k, v in fields.items() if v is not None}}

@@ -19,13 +19,14 @@ import sys
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
-from typing import Any, TypeVar
-
-import pyarrow.parquet as pq
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from dapt.config import InputConfig
 from dapt.errors import UserError, describe_names
 from dapt.records import BadRow, Document, Example
+
+if TYPE_CHECKING:
+    import pyarrow.parquet as pq
 
 SUFFIXES = (".jsonl", ".json", ".csv", ".parquet")
 Row = dict[str, Any] | BadRow
@@ -198,6 +199,8 @@ def _csv_record(path: Path, number: int, header: list[str], record: list[str]) -
 
 
 def _parquet_file(path: Path) -> pq.ParquetFile:
+    import pyarrow.parquet as pq  # imported when a Parquet file is read, not by every command
+
     try:
         return pq.ParquetFile(path)
     except Exception:  # pyarrow raises several types for a corrupt file

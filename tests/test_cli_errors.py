@@ -204,3 +204,11 @@ def test_when_a_stage_raises_a_user_error_then_one_line_and_the_flow_run_is_fail
     assert state.is_failed() and "vocabulary mining found" in state.message
     [folder] = (tmp_path / "runs").iterdir()  # an unfinished run never looks complete
     assert folder.name.endswith(".partial") and not (folder / "manifest.json").exists()
+
+
+def test_when_the_cli_starts_then_no_heavy_library_is_imported() -> None:
+    """`dapt --help` answers in about a second: torch, Presidio, spaCy and pyarrow load only when a command needs them."""
+    heavy = ["torch", "presidio_analyzer", "spacy", "pyarrow", "transformers", "prefect"]
+    probe = f"import sys, dapt.cli; print([m for m in {heavy!r} if m in sys.modules])"
+    finished = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert finished.stdout.strip() == "[]"

@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any
-
-from presidio_analyzer import EntityRecognizer
+from typing import TYPE_CHECKING, Any
 
 from dapt.config import read_yaml
 from dapt.errors import UserError
+
+if TYPE_CHECKING:  # Presidio takes seconds to import; `dapt --help` should not wait for it
+    from presidio_analyzer import EntityRecognizer
 
 ENTRY_POINT_GROUP = "dapt.domains"
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
