@@ -75,16 +75,16 @@ class PretrainConfig(Section):
     head_warmup_steps: int = Field(
         30, ge=0, description="First steps train only the MLM head (the packaged encoder ships without one)."
     )
-    batch_size: int = Field(8, ge=1)
+    batch_size: int = Field(8, ge=1, description="Sequences per optimizer step.")
     max_length: int = Field(128, ge=16, description="Tokens per training sequence.")
-    learning_rate: float = Field(1e-4, gt=0)
+    learning_rate: float = Field(1e-4, gt=0, description="Learning rate once all weights train (after the head warm-up).")
     head_learning_rate: float = Field(1e-3, gt=0, description="Learning rate during head warm-up.")
-    mlm_probability: float = Field(0.15, gt=0, lt=1)
+    mlm_probability: float = Field(0.15, gt=0, lt=1, description="Share of tokens masked for the masked-LM loss.")
     heldout_documents: int = Field(
         50, ge=0, description="Last corpus documents kept out of training to measure adaptation (at most a tenth)."
     )
     time_budget_minutes: float = Field(0, ge=0, description="Stop pretraining after this long (0: no limit).")
-    seed: int = 0
+    seed: int = Field(0, description="Seed of masking and batch order.")
 
 
 class FinetuneConfig(Section):
@@ -96,7 +96,7 @@ class FinetuneConfig(Section):
     validation_fraction: float = Field(
         0.2, gt=0, lt=1, description="Stratified share of the training labels kept for early stopping."
     )
-    batch_size: int = Field(16, ge=1)
+    batch_size: int = Field(16, ge=1, description="Examples per batch (an optimizer step takes gradient_accumulation batches).")
     gradient_accumulation: int = Field(1, ge=1, description="Batches per optimizer step.")
     max_length: int = Field(128, ge=16, description="Tokens per text; longer texts are truncated and counted.")
     learning_rate: float | None = Field(
@@ -122,13 +122,13 @@ class FinetuneConfig(Section):
     self_training_min_confidence: float = Field(
         0.9, ge=0, le=1, description="Least class probability for a sentence to be pseudo-labelled."
     )
-    lora_r: int = Field(16, ge=1)
-    lora_alpha: int = Field(32, ge=1)
-    lora_dropout: float = Field(0.05, ge=0, lt=1)
+    lora_r: int = Field(16, ge=1, description="LoRA rank.")
+    lora_alpha: int = Field(32, ge=1, description="LoRA scaling numerator (updates are scaled by alpha / r).")
+    lora_dropout: float = Field(0.05, ge=0, lt=1, description="Dropout on the LoRA branch.")
     eval_fraction: float = Field(
         0.2, gt=0, lt=1, description="Share of the task held out for evaluation when no --eval file is given."
     )
-    seed: int = 0
+    seed: int = Field(0, description="Seed of initialisation, splits, batch order and self-training samples.")
 
     @property
     def encoder_learning_rate(self) -> float:
@@ -209,3 +209,30 @@ def _has_key(layer: dict[str, Any], loc: tuple[Any, ...]) -> bool:
             return False
         node = node[part]
     return True
+
+
+def settings_reference() -> str:
+    """Every config key as Markdown tables, one per section: key, default, description."""
+    lines = ["# Configuration keys", "",
+             "Generated from `dapt/config.py` by `python -m dapt.config > docs/config.md`. A run's YAML",
+             "(`--config`) overrides the domain defaults (`dapt/domains/<name>/defaults.yaml`), which override",
+             "the defaults below. Unknown keys are an error."]  # fmt: skip
+    for section, fields in _sections(RunConfig, "").items():
+        lines += ["", f"## {section or 'top level'}", "", "| key | default | description |", "|---|---|---|"]
+        lines += [f"| `{key}` | `{default}` | {description} |" for key, default, description in fields]
+    return "\n".join(lines) + "\n"
+
+
+def _sections(model: type[BaseModel], prefix: str) -> dict[str, list[tuple[str, str, str]]]:
+    rows: dict[str, list[tuple[str, str, str]]] = {prefix.rstrip("."): []}
+    for name, field in model.model_fields.items():
+        if isinstance(field.annotation, type) and issubclass(field.annotation, Section):
+            rows |= _sections(field.annotation, f"{prefix}{name}.")
+        else:
+            default = "required" if field.is_required() else field.default
+            rows[prefix.rstrip(".")].append((f"{prefix}{name}", str(default), field.description or ""))
+    return rows
+
+
+if __name__ == "__main__":
+    print(settings_reference(), end="")
