@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from markupsafe import escape
+
 from dapt.domains.base import load_domain
 from dapt.ingest import Inputs
 
 # Values this short ("MA", "99") occur in any text by chance; longer ones must never survive.
 MIN_CHECKED_LENGTH = 4
+EXPLAINED_HEADING = "<h2>Which words the prediction rests on"  # eval/report.html's last section
 
 
 @dataclass(frozen=True)
@@ -61,8 +63,9 @@ def leaks(run_dir: Path, planted: dict[tuple[str, int], list[str]]) -> list[str]
 
     Anonymized data is checked document by document, because a realistic surrogate may by chance
     equal a value planted in another document; so are the anonymized examples the evaluation
-    report quotes (its most confident mistakes, which carry kind and row). Every other text is
-    checked for all values. Model weights (*.safetensors) hold numbers, not text, and are skipped.
+    quotes (its most confident mistakes, and the words of the examples it explains, which carry
+    kind and row). Every other text is checked for all values. Model weights (*.safetensors) hold
+    numbers, not text, and are skipped.
     """
     found = []
     values = {v for vs in planted.values() for v in vs if len(v) >= MIN_CHECKED_LENGTH}
@@ -76,18 +79,38 @@ def leaks(run_dir: Path, planted: dict[tuple[str, int], list[str]]) -> list[str]
             documents = [(key, example) for key, example in quoted if example in text]
             for _, example in documents:
                 text = text.replace(example, "")
+            text = _without_explained_words(path, text)
             found += [f"{path.relative_to(run_dir)}" for v in values if v in text and _appears(v, text)]
         for key, document in documents:
             own = planted.get(key, [])
             found += [f"{path.name}:{key[1]}" for v in own if len(v) >= MIN_CHECKED_LENGTH and _appears(v, document)]
+    for key, words in _explained_words(run_dir):  # lower-cased by the tokenizer
+        own = [v.lower() for v in planted.get(key, []) if len(v) >= MIN_CHECKED_LENGTH]
+        found += [f"token_attributions:{key[1]}" for v in own if _appears(v, " ".join(words))]
     return found
 
 
+def _metrics(run_dir: Path) -> dict:
+    path = run_dir / "eval" / "metrics.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
 def _quoted_examples(run_dir: Path) -> list[tuple[tuple[str, int], str]]:
-    """The anonymized texts the evaluation quotes, with their kind and row (raw and HTML-escaped)."""
-    metrics = run_dir / "eval" / "metrics.json"
-    if not metrics.is_file():
-        return []
-    mistakes = json.loads(metrics.read_text(encoding="utf-8"))["most_confident_mistakes"]
+    """The anonymized texts the evaluation quotes, with their kind and row (raw, and escaped as
+    the report's templates escape them)."""
+    mistakes = _metrics(run_dir).get("most_confident_mistakes", [])
     return [((m["kind"], m["row"]), form) for m in mistakes
-            for form in (json.dumps(m["text"])[1:-1], html.escape(m["text"]))]  # fmt: skip
+            for form in (json.dumps(m["text"])[1:-1], str(escape(m["text"])))]  # fmt: skip
+
+
+def _explained_words(run_dir: Path) -> list[tuple[tuple[str, int], list[str]]]:
+    return [((x["kind"], x["row"]), [w for w, _ in x["words"]]) for x in _metrics(run_dir).get("token_attributions", [])]
+
+
+def _without_explained_words(path: Path, text: str) -> str:
+    """``text`` without the word attributions (checked against their own document instead)."""
+    if path.name == "metrics.json":
+        return json.dumps({k: v for k, v in json.loads(text).items() if k != "token_attributions"})
+    if path.name == "report.html" and EXPLAINED_HEADING in text:
+        return text[: text.index(EXPLAINED_HEADING)]
+    return text

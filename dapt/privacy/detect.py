@@ -12,6 +12,7 @@ MTSamples notes hold at most 187,326 characters. ``on_chunk`` hears of every chu
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -30,6 +31,7 @@ CHUNK_CHARS = 100_000
 OVERLAP_CHARS = 500
 BATCH_DOCUMENTS = 32
 CHUNKS_AT_ONCE = 4
+EDGE_CHARACTERS = " \t\n,;:.-/("  # trimmed from the parts of a container a nested detection splits
 ChunkCallback = Callable[[Document, int, int], None]  # (document, chunks done, chunks in all)
 
 
@@ -86,9 +88,56 @@ def no_progress(document: Document, done: int, chunks: int) -> None:
 
 
 def merge_results(results: list[RecognizerResult], text: str, allowed: frozenset[str]) -> list[RecognizerResult]:
-    """Plausible results, deduplicated, in text order (spaCy's were checked by their recognizer)."""
+    """Plausible results, deduplicated, nested ones cut out of their containers, in text order
+    (spaCy's were checked by their recognizer)."""
     plausible = [r for r in results if recognizer_of(r) == SPACY or is_plausible(r, text, allowed)]
-    return sorted(EntityRecognizer.remove_duplicates(plausible), key=lambda r: (r.start, -r.end))
+    unique = EntityRecognizer.remove_duplicates(plausible)
+    return sorted(cut_out_nested(unique, text), key=lambda r: (r.start, -r.end))
+
+
+def cut_out_nested(results: list[RecognizerResult], text: str) -> list[RecognizerResult]:
+    """A detection inside a weaker spaCy entity of another type is kept, and the container keeps
+    only its text around it (spaCy's DATE ``March 1, 2008 Sian Cowely`` around a PERSON becomes
+    ``March 1, 2008``). The anonymizer would otherwise drop the inner one, and the container's
+    operator (a date shift) leave the name in place."""
+    ordered = sorted(results, key=lambda r: r.start)
+    starts = [r.start for r in ordered]
+    kept: list[RecognizerResult] = []
+    for outer in results:
+        inside = ordered[bisect_left(starts, outer.start) : bisect_right(starts, outer.end)]
+        inner = [r for r in inside if _contains_weaker(outer, r)]
+        kept += _around(outer, inner, text) if inner else [outer]
+    return kept
+
+
+def _around(outer: RecognizerResult, inner: list[RecognizerResult], text: str) -> list[RecognizerResult]:
+    """The pieces of ``outer`` between and beside the ``inner`` detections (in start order)."""
+    pieces, begin = [], outer.start
+    for nested in inner:
+        pieces.append((begin, nested.start))
+        begin = max(begin, nested.end)
+    pieces.append((begin, outer.end))
+    return [part for start, end in pieces if start < end and (part := _part(outer, start, end, text)) is not None]
+
+
+def _contains_weaker(outer: RecognizerResult, inner: RecognizerResult) -> bool:
+    """Whether ``outer`` is a spaCy entity (whose borders are guesses; a pattern's, such as an
+    e-mail around its domain, are not) around a detection of another type that scores as high."""
+    return (recognizer_of(outer) == SPACY and outer.entity_type != inner.entity_type
+            and outer.start <= inner.start and inner.end <= outer.end
+            and (outer.start, outer.end) != (inner.start, inner.end) and inner.score >= outer.score)  # fmt: skip
+
+
+def _part(outer: RecognizerResult, start: int, end: int, text: str) -> RecognizerResult | None:
+    """``outer`` narrowed to ``text[start:end]`` without edge spaces and punctuation; None when no
+    letter or digit is left."""
+    piece = text[start:end]
+    stripped = piece.strip(EDGE_CHARACTERS)
+    if not any(c.isalnum() for c in stripped):
+        return None
+    begin = start + len(piece) - len(piece.lstrip(EDGE_CHARACTERS))
+    return RecognizerResult(outer.entity_type, begin, begin + len(stripped), outer.score,
+                            outer.analysis_explanation, outer.recognition_metadata)  # fmt: skip
 
 
 def _shifted(result: RecognizerResult, offset: int) -> RecognizerResult:
@@ -119,7 +168,9 @@ def detect_chunks(
     done, chunks)`` after each. Streams: spaCy holds one group of pieces at a time (module docstring)."""
     allow = list(allow_list) or None
     for group in _groups(_pieces(documents, chunk_chars), BATCH_DOCUMENTS, CHUNKS_AT_ONCE * chunk_chars):
-        parsed = analyzer.nlp_engine.process_batch([piece.text for piece in group], LANGUAGE, batch_size=BATCH_DOCUMENTS)
+        parsed = analyzer.nlp_engine.process_batch(
+            [piece.text for piece in group], LANGUAGE, batch_size=BATCH_DOCUMENTS
+        )
         for piece, (chunk, artifacts) in zip(group, parsed, strict=True):
             results = analyzer.analyze(
                 chunk, LANGUAGE, nlp_artifacts=artifacts, allow_list=allow, score_threshold=score_threshold
@@ -152,7 +203,9 @@ def detect(
 
 def to_finding(doc_id: str, row: int, result: RecognizerResult) -> Finding:
     """The value-free record of one detection."""
-    return Finding(doc_id, row, result.start, result.end, result.entity_type, round(result.score, 3), recognizer_of(result))
+    return Finding(
+        doc_id, row, result.start, result.end, result.entity_type, round(result.score, 3), recognizer_of(result)
+    )
 
 
 def ordinal_id(document: Document) -> str:

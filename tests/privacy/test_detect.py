@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from presidio_analyzer import AnalyzerEngine
+from presidio_analyzer import AnalyzerEngine, RecognizerResult
 
 from dapt.cli import run_config
 from dapt.domains.base import load_domain
-from dapt.privacy.detect import chunk_starts, detect
+from dapt.privacy.detect import chunk_starts, cut_out_nested, detect
 from dapt.privacy.engine import analyzer_for
 from dapt.records import Document
 
@@ -64,3 +64,31 @@ def test_when_value_straddles_a_chunk_border_then_it_is_found_once_at_document_o
         assert [f for f in chunked if f[0] == entity_type] == [(entity_type, start, start + len(value))]
     whole = _found(analyzer, text, cfg.privacy.score_threshold, ONE_CHUNK)
     assert len(chunked) == len(whole) and chunked == whole
+
+
+# fmt: off
+NESTED = [
+    # text, [(type, start, end, score)], expected [(type, text)]
+    ("March 1, 2008 Sian Cowely (MRN 1)", [("DATE_TIME", 0, 25, 0.85), ("PERSON", 14, 25, 1.0)],
+     [("DATE_TIME", "March 1, 2008"), ("PERSON", "Sian Cowely")]),                            # name at the end of a date
+    ("seen Tuesday by Ann Lee on ward 5", [("DATE_TIME", 5, 31, 0.6), ("PERSON", 16, 23, 0.85)],
+     [("DATE_TIME", "Tuesday by"), ("PERSON", "Ann Lee"), ("DATE_TIME", "on ward")]),          # both sides kept
+    ("Dr Ann Lee", [("PERSON", 0, 10, 0.9), ("LOCATION", 7, 10, 0.5)],
+     [("PERSON", "Dr Ann Lee"), ("LOCATION", "Lee")]),                                         # weaker inner: left for the anonymizer to drop
+    ("Ann Lee Smith", [("PERSON", 0, 13, 0.6), ("PERSON", 4, 7, 0.9)],
+     [("PERSON", "Ann Lee Smith"), ("PERSON", "Lee")]),                                        # same type: the anonymizer merges
+    ("2008, Sian", [("DATE_TIME", 0, 10, 0.5), ("PERSON", 6, 10, 0.9)],
+     [("DATE_TIME", "2008"), ("PERSON", "Sian")]),                                             # punctuation trimmed
+    ("mail jo.kel@example.org", [("EMAIL_ADDRESS", 5, 23, 0.5, "EmailRecognizer"), ("URL", 12, 23, 0.5)],
+     [("EMAIL_ADDRESS", "jo.kel@example.org"), ("URL", "example.org")]),                       # a pattern's borders hold
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("text", "results", "expected"), NESTED)
+def test_when_a_detection_sits_inside_a_weaker_one_then_the_container_keeps_only_its_sides(text, results, expected) -> None:
+    def result(kind: str, start: int, end: int, score: float, recognizer: str = "SpacyRecognizer") -> RecognizerResult:
+        return RecognizerResult(kind, start, end, score, recognition_metadata={"recognizer_name": recognizer})
+
+    found = cut_out_nested([result(*row) for row in results], text)
+    assert sorted((r.entity_type, text[r.start : r.end]) for r in found) == sorted(expected)

@@ -27,6 +27,7 @@ from dapt.privacy.recognizers.organisations import CompanySuffixRecognizer, Part
 from dapt.privacy.recognizers.places import PlaceGazetteerRecognizer
 from dapt.privacy.recognizers.names import (
     CredentialedNameRecognizer,
+    IdentifiedNameRecognizer,
     LabelledNameRecognizer,
     SignOffRecognizer,
     TitledNameRecognizer,
@@ -51,6 +52,10 @@ CASES = [
     (LabelledNameRecognizer, "Patient: Stable overnight",       []),                 # not a known name
     (CredentialedNameRecognizer, "changes. michelle, rn",       ["michelle"]),
     (CredentialedNameRecognizer, "notify md w/ changes",        []),                 # "notify" is no name
+    (IdentifiedNameRecognizer, "2008 Sian Cowely (Medical record number 9129226):", ["Sian Cowely"]),  # unknown surname
+    (IdentifiedNameRecognizer, "Ann Lee, MRN: 4482913",          ["Ann Lee"]),
+    (IdentifiedNameRecognizer, "Seen in Emergency Department (MRN 4482913)", []),    # everyday words
+    (IdentifiedNameRecognizer, "Sian Cowely (seen today)",      []),                 # no identifier after it
     (AddressRecognizer,    "lives at 269 Holly Union Apt. 900, Port Anne", ["269 Holly Union Apt. 900, Port Anne"]),
     (AddressRecognizer,    "gave 20 Units of insulin",         []),                 # not a street
     (AddressRecognizer,    "at 14 Crown Street\n Suite 321\n LONDON\n United Kingdom 75419\nThanks",

@@ -1,11 +1,13 @@
 """Generate the bundled medical sample: clinical notes with planted PHI and exact gold spans.
 
 ``python -m dapt.domains.medical.sample_generator`` rewrites ``sample/`` (byte-identical each run).
-Task labels are specialties, learnable from clinical vocabulary rather than from one keyword.
+Task labels are specialties, learnable from clinical vocabulary rather than from one keyword; the
+task and eval notes use disjoint halves of each specialty's terms (the corpus uses all of them).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from dapt.domains.sample_builder import (
@@ -414,6 +416,7 @@ TASK_TEMPLATES = Templates(
 KINDS = tuple(KIND_TEMPLATES)
 LABELS = tuple(SPECIALTIES)
 DOB_SHARE = {"referral_letter": 0.4, "ed_note": 0.3, "task": 0.15}
+PARTS = ("task", "eval")  # which half of each specialty term list the labelled notes draw from
 
 
 def hospital_name(draw: Draw) -> str:
@@ -457,16 +460,25 @@ def age(draw: Draw) -> Part:
     return str(draw.rng.randint(19, 89))
 
 
-def vocab_slots(draw: Draw, specialty: str) -> dict[str, Slot]:
-    """Clinical content: distinct picks from the specialty's lists, plus general comorbidities."""
+def terms(specialty: str, key: str, part: str) -> tuple[str, ...]:
+    """A specialty's terms of one kind: all of them (``corpus``), or the even-numbered ones for the
+    task and the odd-numbered ones for the eval split, so the two share no specialty term and the
+    eval is won by knowing what terms mean (the corpus, which has all of them), not by keywords."""
+    every = SPECIALTIES[specialty][key]
+    return every if part == "corpus" else every[PARTS.index(part) :: 2]
+
+
+def vocab_slots(draw: Draw, specialty: str, part: str) -> dict[str, Slot]:
+    """Clinical content: picks from the specialty's lists (for ``part``), plus general comorbidities."""
     slots: dict[str, Slot] = {}
     for key in VOCAB_SLOTS:
-        for index, term in enumerate(draw.rng.sample(SPECIALTIES[specialty][key], 3), start=1):
+        pool = terms(specialty, key, part)
+        for index, term in enumerate(draw.rng.sample(pool * 2, 3) if len(pool) < 3 else draw.rng.sample(pool, 3), start=1):
             slots[key if index == 1 else f"{key}{index}"] = term
     slots["gen_dx"], slots["gen_dx2"] = draw.rng.sample(GENERAL_DX, 2)
     slots["gen_drug"] = draw.pick(GENERAL_DRUGS)
     other = draw.pick([name for name in SPECIALTIES if name != specialty])
-    slots["other_dx"] = draw.pick(SPECIALTIES[other]["dx"])
+    slots["other_dx"] = draw.pick(terms(other, "dx", part))
     slots["study_upper"] = str(slots["study"]).upper()
     for key in ("dx", "drug", "proc", "sym"):
         slots[f"{key}_lc"] = str(slots[key]).lower()
@@ -523,7 +535,7 @@ def people_slots(draw: Draw) -> dict[str, Slot]:
     }
 
 
-def note(draw: Draw, specialty: str, templates: Templates, with_dob: bool, target: int) -> PlantedDoc:
+def note(draw: Draw, specialty: str, templates: Templates, with_dob: bool, target: int, part: str) -> PlantedDoc:
     """One clinical note about a patient of ``specialty``; a note with a date of birth carries
     no other date, so all its dates stay within the 21-day window."""
     fake = draw.fake
@@ -532,7 +544,7 @@ def note(draw: Draw, specialty: str, templates: Templates, with_dob: bool, targe
     payer = draw.pick(PAYERS)
     mrn = draw.pick("123456789") + draw.digits(draw.pick((6, 7)))
     slots: dict[str, Slot] = {
-        **people_slots(draw), **vocab_slots(draw, specialty), **measurement_slots(draw),
+        **people_slots(draw), **vocab_slots(draw, specialty, part), **measurement_slots(draw),
         "age": age(draw), "mrn": lambda: [draw.pick(MRN_LABELS), Pii(mrn, "MRN")], "mrn_digits": Pii(mrn, "MRN"),
         "hospital": Pii(hospital_name(draw), "HOSPITAL"), "hospital2": Pii(hospital_name(draw), "HOSPITAL"),
         "town": Pii(fake.city(), "LOCATION"), "address": lambda: address(draw),
@@ -550,18 +562,23 @@ def note(draw: Draw, specialty: str, templates: Templates, with_dob: bool, targe
 
 def corpus_note(draw: Draw, kind: str) -> PlantedDoc:
     with_dob = draw.chance(DOB_SHARE.get(kind, 0.0))
-    return note(draw, draw.pick(LABELS), KIND_TEMPLATES[kind], with_dob, draw.rng.randint(300, 1100))
+    return note(draw, draw.pick(LABELS), KIND_TEMPLATES[kind], with_dob, draw.rng.randint(300, 1100), "corpus")
 
 
-def task_note(draw: Draw, label: str) -> PlantedDoc:
-    return note(draw, label, TASK_TEMPLATES, draw.chance(DOB_SHARE["task"]), draw.rng.randint(110, 330))
+def labelled_note(part: str) -> Callable[[Draw, str], PlantedDoc]:
+    """A short note of one specialty, written with the ``part``'s share of the specialty terms."""
+
+    def make(draw: Draw, label: str) -> PlantedDoc:
+        return note(draw, label, TASK_TEMPLATES, draw.chance(DOB_SHARE["task"]), draw.rng.randint(110, 330), part)
+
+    return make
 
 
 def generate(folder: Path) -> None:
     """Write the medical sample (corpus, task, eval, gold spans) into ``folder``."""
     corpus = balanced(Draw(SEEDS["corpus"]), KINDS, CORPUS_PER_KIND, corpus_note)
-    task = balanced(Draw(SEEDS["task"]), LABELS, TASK_PER_LABEL, task_note)
-    held_out = balanced(Draw(SEEDS["eval"]), LABELS, EVAL_PER_LABEL, task_note)
+    task = balanced(Draw(SEEDS["task"]), LABELS, TASK_PER_LABEL, labelled_note("task"))
+    held_out = balanced(Draw(SEEDS["eval"]), LABELS, EVAL_PER_LABEL, labelled_note("eval"))
     write_sample(folder, "med", corpus, task, held_out)
 
 

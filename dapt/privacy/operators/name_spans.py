@@ -10,8 +10,7 @@ from collections.abc import Sequence
 
 from presidio_analyzer import RecognizerResult
 
-from dapt.privacy.recognizers.base import EVERYDAY_ZIPF, english_zipf
-from dapt.privacy.recognizers.gazetteer import RARE_ZIPF
+from dapt.privacy.recognizers.base import EVERYDAY_ZIPF, RARE_ZIPF, english_zipf
 from dapt.privacy.recognizers.names import first_names, last_names
 
 # A word of a name: letters, with apostrophe forms kept whole (O'Ryan, D'Angelo) but not a

@@ -19,6 +19,7 @@ from dapt.privacy.recognizers.places import PlaceGazetteerRecognizer
 from dapt.privacy.recognizers.dates import MonthNameDateRecognizer, ShortDateRecognizer, TimestampRecognizer
 from dapt.privacy.recognizers.names import (
     CredentialedNameRecognizer,
+    IdentifiedNameRecognizer,
     LabelledNameRecognizer,
     SignOffRecognizer,
     TitledNameRecognizer,
@@ -32,6 +33,7 @@ def generic_recognizers() -> list[EntityRecognizer]:
         TitledNameRecognizer,
         LabelledNameRecognizer,
         CredentialedNameRecognizer,
+        IdentifiedNameRecognizer,
         UpperCaseNameRecognizer,
         SignOffRecognizer,
         AddressRecognizer,

@@ -15,6 +15,7 @@ from presidio_analyzer import Pattern
 from dapt.privacy.recognizers.base import (
     CASE_SENSITIVE,
     EVERYDAY_ZIPF,
+    RARE_ZIPF,
     ConstantsRecognizer,
     english_zipf,
     faker_providers,
@@ -121,6 +122,28 @@ class CredentialedNameRecognizer(ConstantsRecognizer):
     def validate_result(self, pattern_text: str) -> bool:
         """Every word must be a known name, so "notify md" is never a person."""
         return all(is_known_name(word) for word in pattern_text.split())
+
+
+class IdentifiedNameRecognizer(ConstantsRecognizer):
+    """Two or three capitalised words right before a record identifier, as headers write a patient
+    or customer: ``Sian Cowely (Medical record number 912…)``, ``Ann Lee, MRN: 44…``. The identifier
+    is the cue, so the surname need not be in any gazetteer; everyday words ("Emergency Department
+    (MRN …") are not names."""
+
+    ENTITY = "PERSON"
+    IDENTIFIERS = r"mrn|mr#|medical record(?: number| no\.?)?|unit no|dob|date of birth|account(?: number| no\.?)?|acct|member id"
+    PATTERNS = [
+        Pattern(
+            "name before identifier (medium)",
+            rf"\b{NAME}(?:\s{NAME}){{1,2}}(?=\s?(?:\(|,)\s?(?i:{IDENTIFIERS})\b)",
+            0.6,
+        )
+    ]
+    FLAGS = CASE_SENSITIVE
+
+    def validate_result(self, pattern_text: str) -> bool:
+        """Every word is a known name or rare in general English ("Emergency Department" is neither)."""
+        return all(is_known_name(word) or english_zipf(word.lower()) < RARE_ZIPF for word in pattern_text.split())
 
 
 class UpperCaseNameRecognizer(ConstantsRecognizer):

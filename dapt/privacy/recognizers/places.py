@@ -11,9 +11,7 @@ import regex
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from dapt.privacy.recognizers.base import CodedRecognizer, faker_providers, string_values
-from dapt.privacy.recognizers.base import english_zipf
-from dapt.privacy.recognizers.gazetteer import RARE_ZIPF
+from dapt.privacy.recognizers.base import RARE_ZIPF, CodedRecognizer, english_zipf, faker_providers, string_values
 
 CITY_ATTRIBUTES = ("cities", "city_names", "towns")
 CAPITALISED_RUN = regex.compile(r"(?<![\p{L}\d])\p{Lu}[\p{L}'’-]*(?:[ -]\p{Lu}[\p{L}'’-]*){0,3}(?![\p{L}\d])")
