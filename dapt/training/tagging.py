@@ -19,6 +19,7 @@ from seqeval.metrics import classification_report, f1_score
 from transformers import AutoModelForTokenClassification, PreTrainedModel, PreTrainedTokenizerBase
 
 from dapt.config import FinetuneConfig
+from dapt.errors import UserError
 from dapt.training.builders import Device, freeze_lower_layers
 from dapt.training.data import IGNORED, Encoded
 from dapt.training.loop import Batch, Objective, TrainingLog, body_and_head_optimizer, train_with_early_stopping
@@ -31,6 +32,10 @@ def encode_words(
 ) -> Encoded:
     """Word pieces of each row's ``tokens`` with the tag index on each word's first piece."""
     index = {tag: i for i, tag in enumerate(tags)}
+    unknown = next(((n, t) for n, row in enumerate(rows) for t in row["tags"] if t not in index), None)
+    if unknown is not None:
+        raise UserError(f"row {unknown[0] + 1}: tag '{unknown[1]}' is not among the tagger's tags ({', '.join(tags)})",
+                        "train with every entity type the data uses, or map the tag to one of them")  # fmt: skip
     encoding = tokenizer([row["tokens"] for row in rows], is_split_into_words=True, truncation=False)
     input_ids, targets, truncated = [], [], 0
     for number, row in enumerate(rows):

@@ -11,6 +11,7 @@ import torch
 from transformers import AutoTokenizer
 
 from dapt.config import FinetuneConfig
+from dapt.errors import UserError
 from dapt.training.builders import pick_device
 from dapt.training.data import IGNORED
 from dapt.training.tagging import encode_words, entity_scores, predict_tags, tag_set, train_tagger
@@ -55,6 +56,13 @@ def test_when_a_sentence_is_too_long_then_it_is_cut_counted_and_its_lost_words_a
     assert encoded.truncated == 1 and len(encoded.input_ids[0]) == 8
     assert sum(t != IGNORED for t in encoded.targets[0]) == 6
     assert entity_scores([row["tags"]], [["O"] * 6])["entity_f1"] == 0.0
+
+
+def test_when_a_row_has_a_tag_the_tagger_lacks_then_one_clear_error(tiny_model_dir: Path) -> None:
+    tokenizer = AutoTokenizer.from_pretrained(tiny_model_dir)
+    rows = [{"tokens": ["the"], "tags": ["O"]}, {"tokens": ["acme"], "tags": ["B-ORG"]}]
+    with pytest.raises(UserError, match=r"row 2: tag 'B-ORG' is not among the tagger's tags \(O, B-PER, I-PER\)"):
+        encode_words(tokenizer, rows, ["O", "B-PER", "I-PER"], 16)
 
 
 def test_entity_f1_counts_exact_spans_per_type() -> None:
