@@ -72,13 +72,15 @@ def classifier_labels(folder: Path) -> list[str]:
 
 @torch.no_grad()
 def class_probabilities(model: EncoderClassifier, encoded: Encoded, device: Device) -> torch.Tensor:
-    """Softmax over the classes for each encoded text, in order."""
+    """Softmax over the classes for each encoded text, in order (dropout off; the model's mode is
+    restored afterwards)."""
+    training = model.training
     model.eval()
     chunks = []
     for batch in encoded.batches(BATCH, device.torch_device):
         with device.autocast():
             chunks.append(torch.softmax(model(**batch).float(), dim=-1).cpu())
-    model.train()
+    model.train(training)
     return torch.cat(chunks) if chunks else torch.zeros((0, len(model.labels)))
 
 

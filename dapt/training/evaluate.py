@@ -21,7 +21,7 @@ from dapt.training.attributions import word_attributions
 from dapt.training.classifier import Scorer
 from dapt.training.counterfactual import swap_gender
 from dapt.training.data import load_task_split
-from dapt.training.export import folder_megabytes, load_int8, milliseconds_per_text, save_int8
+from dapt.training.export import folder_megabytes, milliseconds_per_text, save_int8
 
 MISTAKES_SHOWN = 5
 MISTAKE_CHARS = 300
@@ -44,8 +44,7 @@ def int8_beside_fp32(
 ) -> dict[str, Any]:
     """Write the int8 copy of the classifier; its accuracy and macro-F1 on the evaluation texts,
     and its CPU latency and size beside the fp32 model's."""
-    save_int8(score.model, run.merged_model, run.int8_model)
-    int8 = load_int8(run.int8_model, score.max_length)
+    int8 = Scorer.on_cpu(save_int8(score.model, run.merged_model, run.int8_model), score.tokenizer, score.max_length)
     probabilities, _ = int8(texts)
     scores = classification_metrics(gold, [int8.labels[i] for i in probabilities.argmax(axis=1)], labels)
     on_cpu = score.device.torch_device.type == "cpu"

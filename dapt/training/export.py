@@ -33,13 +33,15 @@ def quantized(model: EncoderClassifier) -> EncoderClassifier:
         return quantize_dynamic(copy.deepcopy(model).cpu().eval(), {torch.nn.Linear}, dtype=torch.qint8)
 
 
-def save_int8(model: EncoderClassifier, fp32_folder: Path, folder: Path) -> None:
-    """Write the int8 copy of the classifier saved in ``fp32_folder`` to ``folder``."""
+def save_int8(model: EncoderClassifier, fp32_folder: Path, folder: Path) -> EncoderClassifier:
+    """Write the int8 copy of the classifier saved in ``fp32_folder`` to ``folder``; returns it."""
     folder.mkdir(parents=True, exist_ok=True)
     for path in fp32_folder.iterdir():
         if path.suffix != ".safetensors":  # config, tokenizer, head description
             shutil.copy(path, folder / path.name)
-    torch.save(quantized(model).state_dict(), folder / INT8_WEIGHTS)
+    int8 = quantized(model)
+    torch.save(int8.state_dict(), folder / INT8_WEIGHTS)
+    return int8
 
 
 def load_int8(folder: Path, max_length: int) -> Scorer:
