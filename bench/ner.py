@@ -117,7 +117,8 @@ def main(argv: list[str]) -> None:
     train = train[: args.sentences] if args.sentences else train
     dev = read_rows(data_dir() / "sec-filings-ner" / "dev.jsonl")
     tags = tag_set(train + dev)
-    defaults = run_config("finance", None, {}).finetune.model_copy(update={"max_length": args.max_length})
+    measured = {"max_length": args.max_length, "learning_rate": 1e-4}  # the rate the NER rows were measured at
+    defaults = run_config("finance", None, {}).finetune.model_copy(update=measured)
     saved = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.is_file() else {}
     results: dict[str, Any] = saved.get("rows", {})
     for seed in args.seeds:

@@ -9,8 +9,9 @@ Rows (``--rows``):
                finance, MTSamples for medical) anonymized, vocabulary mined, continued pretraining,
                then the task and the dev split anonymized, ``finetune`` and ``evaluate`` at the
                domain's defaults (the macro-F1 ``dapt run`` writes to eval/metrics.json)
-    no-pretrain, no-vocab, no-self-training   the same with one part left out
-    full       the same with full fine-tuning instead of LoRA
+    no-pretrain, no-vocab, no-self-training, no-refit   the same with one part left out (no-refit:
+               the head as trained, not refit by logistic regression on every label)
+    lora       the same with LoRA instead of full fine-tuning (the domains' default)
 
 The baselines read the raw text (a team without dapt); dapt reads its anonymized copy. The corpus
 stages do not depend on the labels: they run once per task (seed 0) and every seed's run folder
@@ -58,7 +59,7 @@ from dapt.training.pretrain import pretrain  # noqa: E402
 from dapt.vocab.extend import extend_vocabulary  # noqa: E402
 
 TASKS = {"financial-phrasebank": ("finance", "ectsum"), "medical-abstracts": ("medical", "mtsamples")}
-ROWS = ["plain", "setfit", "tfidf", "dapt", "no-pretrain", "no-vocab", "no-self-training", "full"]
+ROWS = ["plain", "setfit", "tfidf", "dapt", "no-pretrain", "no-vocab", "no-self-training", "no-refit", "lora"]
 RESULTS = Path(__file__).parent / "results"
 
 # What each dapt variant changes in the domain's defaults.
@@ -67,7 +68,8 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "no-pretrain": {"pretrain": {"steps": 0}},
     "no-vocab": {"vocab": {"max_new_tokens": 0, "min_new_tokens": 0}},
     "no-self-training": {"finetune": {"self_training_sentences": 0}},
-    "full": {"finetune": {"method": "full"}},
+    "no-refit": {"finetune": {"refit_head": False}},
+    "lora": {"finetune": {"method": "lora"}},
 }
 
 

@@ -100,7 +100,7 @@ class FinetuneConfig(Section):
     gradient_accumulation: int = Field(1, ge=1, description="Batches per optimizer step.")
     max_length: int = Field(128, ge=16, description="Tokens per text; longer texts are truncated and counted.")
     learning_rate: float | None = Field(
-        None, gt=0, description="Encoder learning rate; default 1e-4 for full fine-tuning, 1e-3 for LoRA."
+        None, gt=0, description="Encoder learning rate; default 3e-5 for full fine-tuning, 1e-3 for LoRA."
     )
     head_learning_rate: float = Field(1e-3, gt=0, description="Learning rate of the new classification layer.")
     warmup_fraction: float = Field(0.1, ge=0, lt=1, description="Share of max_steps with a linear warm-up.")
@@ -113,6 +113,11 @@ class FinetuneConfig(Section):
         0.5, ge=0, lt=1, description="Share of the loss that is supervised contrastive (SupCon) on the pooled texts."
     )
     contrastive_temperature: float = Field(0.3, gt=0, description="Temperature of the contrastive loss.")
+    refit_head: bool = Field(
+        True,
+        description="After training, fit the classification layer again by logistic regression on every label "
+        "(validation included), reading the tuned encoder's L2-normalised pooled texts.",
+    )
     self_training_sentences: int = Field(
         8000, ge=0, description="Corpus sentences a first classifier scores for self-training (0: off)."
     )
@@ -132,7 +137,7 @@ class FinetuneConfig(Section):
 
     @property
     def encoder_learning_rate(self) -> float:
-        return self.learning_rate or (1e-3 if self.method == "lora" else 1e-4)
+        return self.learning_rate or (1e-3 if self.method == "lora" else 3e-5)
 
 
 class RunConfig(Section):

@@ -31,27 +31,36 @@ def mean_pool(hidden: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tenso
 class EncoderClassifier(torch.nn.Module):
     """Encoder → mean pooling → dropout → linear layer over ``labels``."""
 
-    def __init__(self, encoder: PreTrainedModel, labels: list[str], dropout: float = 0.1) -> None:
+    def __init__(
+        self, encoder: PreTrainedModel, labels: list[str], dropout: float = 0.1, normalized: bool = False
+    ) -> None:
         super().__init__()
         self.encoder = encoder
         self.labels = list(labels)
         self.dropout = torch.nn.Dropout(dropout)
         self.head = torch.nn.Linear(encoder.config.hidden_size, len(labels))
+        self.normalized = normalized
 
     def embed(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
         return mean_pool(hidden, attention_mask)
 
+    def features(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        """What the head reads: the pooled text, L2-normalised for a head fitted by logistic regression."""
+        pooled = self.embed(input_ids, attention_mask)
+        return torch.nn.functional.normalize(pooled, dim=-1) if self.normalized else pooled
+
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, **_: torch.Tensor) -> torch.Tensor:
         """Logits, one row per text."""
-        return self.head(self.dropout(self.embed(input_ids, attention_mask)))
+        return self.head(self.dropout(self.features(input_ids, attention_mask)))
 
     def save(self, folder: Path, tokenizer: PreTrainedTokenizerBase) -> None:
         """Write encoder, tokenizer and head into ``folder`` (a LoRA encoder must be merged first)."""
         self.encoder.save_pretrained(folder)
         tokenizer.save_pretrained(folder)
         (folder / HEAD_CONFIG).write_text(
-            json.dumps({"labels": self.labels, "pooling": "mean"}, indent=2), encoding="utf-8"
+            json.dumps({"labels": self.labels, "pooling": "mean", "normalized": self.normalized}, indent=2),
+            encoding="utf-8",
         )
         save_file({name: tensor.contiguous() for name, tensor in self.head.state_dict().items()}, folder / HEAD_WEIGHTS)
 
@@ -60,14 +69,15 @@ def load_classifier(folder: Path) -> tuple[EncoderClassifier, PreTrainedTokenize
     """A classifier and its tokenizer saved by ``EncoderClassifier.save``."""
     if not (folder / HEAD_CONFIG).is_file() or not (folder / HEAD_WEIGHTS).is_file():
         raise UserError(f"{folder}: not a dapt classifier (no {HEAD_CONFIG})", "pass a run folder's finetune/merged")
-    model = EncoderClassifier(AutoModel.from_pretrained(folder), classifier_labels(folder))
+    model = classifier_shaped_as(AutoModel.from_pretrained(folder), folder)
     model.head.load_state_dict(load_file(folder / HEAD_WEIGHTS))
     return model.eval(), AutoTokenizer.from_pretrained(folder)
 
 
-def classifier_labels(folder: Path) -> list[str]:
-    """The class names a saved classifier predicts, in the order of its outputs."""
-    return json.loads((folder / HEAD_CONFIG).read_text(encoding="utf-8"))["labels"]
+def classifier_shaped_as(encoder: PreTrainedModel, folder: Path) -> EncoderClassifier:
+    """A classifier on ``encoder`` with the labels and pooling of the one saved in ``folder`` (head untrained)."""
+    description = json.loads((folder / HEAD_CONFIG).read_text(encoding="utf-8"))
+    return EncoderClassifier(encoder, description["labels"], normalized=description.get("normalized", False))
 
 
 @torch.no_grad()
@@ -82,6 +92,21 @@ def class_probabilities(model: EncoderClassifier, encoded: Encoded, device: Devi
             chunks.append(torch.softmax(model(**batch).float(), dim=-1).cpu())
     model.train(training)
     return torch.cat(chunks) if chunks else torch.zeros((0, len(model.labels)))
+
+
+@torch.no_grad()
+def pooled_texts(model: EncoderClassifier, encoded: Encoded, device: Device) -> np.ndarray:
+    """The L2-normalised pooled vector of each encoded text, in order (dropout off; the model's
+    mode is restored afterwards)."""
+    training = model.training
+    model.eval()
+    chunks = []
+    for batch in encoded.batches(BATCH, device.torch_device):
+        with device.autocast():
+            pooled = model.embed(batch["input_ids"], batch["attention_mask"]).float()
+        chunks.append(torch.nn.functional.normalize(pooled, dim=-1).cpu())
+    model.train(training)
+    return torch.cat(chunks).numpy()
 
 
 @dataclass(frozen=True)

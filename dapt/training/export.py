@@ -18,7 +18,7 @@ import torch
 from torch.ao.quantization import quantize_dynamic
 from transformers import AutoConfig, AutoModel, AutoTokenizer
 
-from dapt.training.classifier import EncoderClassifier, Scorer, classifier_labels
+from dapt.training.classifier import EncoderClassifier, Scorer, classifier_shaped_as
 
 INT8_WEIGHTS = "int8.pt"
 LATENCY_TEXTS = 64  # one at a time, as a service answers requests
@@ -46,7 +46,7 @@ def save_int8(model: EncoderClassifier, fp32_folder: Path, folder: Path) -> Enco
 
 def load_int8(folder: Path, max_length: int) -> Scorer:
     """A Scorer over the int8 copy in ``folder`` (always on the CPU)."""
-    skeleton = EncoderClassifier(AutoModel.from_config(AutoConfig.from_pretrained(folder)), classifier_labels(folder))
+    skeleton = classifier_shaped_as(AutoModel.from_config(AutoConfig.from_pretrained(folder)), folder)
     model = quantized(skeleton)
     model.load_state_dict(torch.load(folder / INT8_WEIGHTS, weights_only=True))
     return Scorer.on_cpu(model, AutoTokenizer.from_pretrained(folder), max_length)

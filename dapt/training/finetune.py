@@ -15,6 +15,7 @@ from pathlib import Path
 
 import torch
 from peft import LoraConfig, PeftModel, get_peft_model
+from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from torch.nn.functional import cross_entropy
 from transformers import AutoModel, AutoTokenizer, PreTrainedTokenizerBase
@@ -23,7 +24,7 @@ from dapt.config import FinetuneConfig, RunConfig
 from dapt.io import read_jsonl
 from dapt.runs import RunFolder, write_json
 from dapt.training.builders import Device, base_model_path, freeze_lower_layers, pick_device
-from dapt.training.classifier import EncoderClassifier, class_probabilities
+from dapt.training.classifier import EncoderClassifier, class_probabilities, pooled_texts
 from dapt.training.data import Encoded, encode, split_task, stratified_split
 from dapt.training.loop import Batch, Objective, TrainingLog, body_and_head_optimizer, train_with_early_stopping
 from dapt.training.self_training import corpus_sentences, pseudo_labelled
@@ -44,6 +45,7 @@ class FinetuneResult:
     stopped_early: bool
     class_weights: list[float] | None
     truncated_texts: int
+    head_refit_on: int
     first_loss: float
     last_loss: float
     seconds: float
@@ -140,6 +142,20 @@ def train_classifier(
     return train_with_early_stopping(model, optimizer, batches, len(train.targets), objective, cfg, device)
 
 
+def refit_head(model: EncoderClassifier, labelled: Encoded, device: Device, class_weighted: bool) -> None:
+    """Replace the head by a logistic regression fitted on every labelled text's normalised pooled
+    vector (SetFit's head): it uses the validation labels too, and does not depend on when early
+    stopping happened to cut the head's training."""
+    regression = LogisticRegression(max_iter=3000, class_weight="balanced" if class_weighted else None)
+    regression.fit(pooled_texts(model, labelled, device), labelled.targets)
+    weight, bias = torch.tensor(regression.coef_).float(), torch.tensor(regression.intercept_).float()
+    if len(model.labels) == 2:  # one logit for the second class: softmax over (-z/2, z/2) is sigmoid(z)
+        weight, bias = torch.cat([-weight, weight]) / 2, torch.cat([-bias, bias]) / 2
+    model.head.weight.data.copy_(weight)
+    model.head.bias.data.copy_(bias)
+    model.normalized = True
+
+
 @dataclass
 class Fitted:
     """A trained classifier with its training log and what it trained on."""
@@ -200,9 +216,13 @@ def finetune(cfg: RunConfig, run: RunFolder, has_eval_file: bool) -> FinetuneRes
         model.encoder.save_pretrained(run.adapter)
         (run.adapter / "README.md").unlink(missing_ok=True)  # PEFT's empty template
         model.encoder = model.encoder.merge_and_unload()
+    weights = class_weights(fitted.train.targets, len(split.labels), settings)
+    labelled = encode(tokenizer, train_rows + validation_rows, split.labels, settings.max_length)
+    if settings.refit_head:
+        imbalanced = class_weights(labelled.targets, len(split.labels), settings) is not None
+        refit_head(model, labelled, device, class_weighted=imbalanced)
     model.save(run.merged_model, tokenizer)
     window = max(1, min(5, len(log.train_loss) // 2))
-    weights = class_weights(fitted.train.targets, len(split.labels), settings)
     result = FinetuneResult(
         method=settings.method,
         train_examples=len(train_rows),
@@ -216,7 +236,8 @@ def finetune(cfg: RunConfig, run: RunFolder, has_eval_file: bool) -> FinetuneRes
         best_validation_macro_f1=round(log.best_score, 4),
         stopped_early=log.stopped_early,
         class_weights=[round(w, 3) for w in weights.tolist()] if weights is not None else None,
-        truncated_texts=fitted.train.truncated + validation.truncated,
+        truncated_texts=labelled.truncated,
+        head_refit_on=len(labelled.targets) if settings.refit_head else 0,
         first_loss=round(sum(log.train_loss[:window]) / window, 4),
         last_loss=round(sum(log.train_loss[-window:]) / window, 4),
         seconds=round(time.monotonic() - started, 1),

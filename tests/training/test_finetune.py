@@ -9,15 +9,23 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from sklearn.linear_model import LogisticRegression
 from tokenizers import AddedToken
-from transformers import AutoModelForMaskedLM, AutoTokenizer
+from transformers import AutoModel, AutoModelForMaskedLM, AutoTokenizer
 
 from dapt.config import FinetuneConfig
 from dapt.training.builders import pick_device, warmup_then_decay
-from dapt.training.classifier import Scorer, load_classifier
+from dapt.training.classifier import EncoderClassifier, Scorer, class_probabilities, load_classifier, pooled_texts
 from dapt.training.data import encode, stratified_split
 from dapt.training.evaluate import expected_calibration_error
-from dapt.training.finetune import build_classifier, class_weights, new_token_ids, train_classifier, validate
+from dapt.training.finetune import (
+    build_classifier,
+    class_weights,
+    new_token_ids,
+    refit_head,
+    train_classifier,
+    validate,
+)
 from dapt.vocab.extend import init_new_embeddings
 
 LABELS = ["bad", "good"]
@@ -100,6 +108,29 @@ def test_when_saved_then_reloaded_merged_model_predicts_the_same(
     reloaded, _ = load_classifier(tmp_path / "merged")
     assert reloaded.encoder.get_input_embeddings().weight.shape[0] == len(tokenizer)
     assert (tmp_path / "adapter" / "adapter_config.json").is_file()
+
+
+@pytest.mark.parametrize("labels", [LABELS, ["bad", "good", "mixed"]])
+def test_when_the_head_is_refit_then_it_predicts_what_logistic_regression_on_normalised_texts_does(
+    tiny_model_dir: Path, tmp_path: Path, labels: list[str]
+) -> None:
+    tokenizer = AutoTokenizer.from_pretrained(tiny_model_dir)
+    texts = [row["text"] for row in rows(30)]
+    labelled = encode(
+        tokenizer, [{"text": t, "label": labels[i % len(labels)]} for i, t in enumerate(texts)], labels, 32
+    )
+    model = EncoderClassifier(AutoModel.from_pretrained(tiny_model_dir), labels)
+    device = pick_device()
+    refit_head(model, labelled, device, class_weighted=False)
+    pooled = pooled_texts(model, labelled, device)
+    expected = LogisticRegression(max_iter=3000).fit(pooled, labelled.targets).predict_proba(pooled)
+    assert np.allclose(class_probabilities(model, labelled, device).numpy(), expected, atol=1e-4)
+    assert np.allclose(np.linalg.norm(pooled, axis=1), 1.0, atol=1e-5)
+    model.save(tmp_path, tokenizer)
+    reloaded, _ = load_classifier(tmp_path)
+    assert reloaded.normalized and np.allclose(
+        class_probabilities(reloaded, labelled, device).numpy(), expected, atol=1e-4
+    )
 
 
 def test_when_validation_stops_improving_then_training_stops_early_with_the_best_weights(tiny_model_dir: Path) -> None:
