@@ -14,8 +14,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 
 import torch
-from torch.nn.functional import cross_entropy
-from transformers import AutoModelForMaskedLM, AutoTokenizer, DataCollatorForLanguageModeling, PreTrainedModel
+from torch.nn.functional import cross_entropy, scaled_dot_product_attention
+from transformers import (
+    AutoModelForMaskedLM,
+    AutoTokenizer,
+    BertModel,
+    DataCollatorForLanguageModeling,
+    PreTrainedModel,
+)
+from transformers.models.bert.modeling_bert import BertLayer
 
 from dapt.config import RunConfig
 from dapt.io import read_jsonl
@@ -50,11 +57,41 @@ def pack_sequences(token_lists: list[list[int]], length: int, cls_id: int, sep_i
 
 
 def masked_lm_loss(model: PreTrainedModel, input_ids: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-    """Cross-entropy over masked positions, projecting only those hidden states to the vocabulary."""
-    hidden = model.base_model(input_ids=input_ids).last_hidden_state
+    """Cross-entropy over masked positions, projecting only those hidden states to the vocabulary.
+    On a BERT body the last layer, too, runs at the masked positions only (``last_layer_at``): no
+    other position's output reaches the loss, so the loss and its gradients are the full model's."""
     masked = labels != -100
-    logits = model.cls(hidden[masked])  # BERT-family head: transform + tied decoder
-    return cross_entropy(logits.float(), labels[masked])
+    body = model.base_model
+    if not isinstance(body, BertModel):
+        return cross_entropy(model.cls(body(input_ids=input_ids).last_hidden_state[masked]).float(), labels[masked])
+    *lower, last = body.encoder.layer
+    hidden = body.embeddings(input_ids=input_ids)
+    for layer in lower:
+        hidden = layer(hidden)
+    counts = masked.sum(dim=1)
+    width = max(1, int(counts.max()))
+    positions = torch.argsort((~masked).to(torch.int8), dim=1, stable=True)[:, :width]  # masked ones first
+    kept = torch.arange(width, device=labels.device)[None, :] < counts[:, None]
+    outputs = last_layer_at(last, hidden, positions)
+    return cross_entropy(model.cls(outputs[kept]).float(), labels.gather(1, positions)[kept])
+
+
+def last_layer_at(layer: BertLayer, hidden: torch.Tensor, positions: torch.Tensor) -> torch.Tensor:
+    """``layer``'s output at ``positions`` (batch × k indices) of unpadded ``hidden``: queries there
+    only, keys and values everywhere; the feed-forward part at those positions only."""
+    attention = layer.attention.self
+    batch, width = positions.shape
+
+    def heads(states: torch.Tensor) -> torch.Tensor:
+        return states.view(batch, -1, attention.num_attention_heads, attention.attention_head_size).transpose(1, 2)
+
+    queried = hidden.gather(1, positions[..., None].expand(-1, -1, hidden.shape[-1]))
+    context = scaled_dot_product_attention(
+        heads(attention.query(queried)), heads(attention.key(hidden)), heads(attention.value(hidden)),
+        dropout_p=attention.dropout.p if layer.training else 0.0,
+    )  # fmt: skip
+    attended = layer.attention.output(context.transpose(1, 2).reshape(batch, width, -1), queried)
+    return layer.output(layer.intermediate(attended), attended)
 
 
 def head_parameters(model: PreTrainedModel) -> list[torch.nn.Parameter]:
