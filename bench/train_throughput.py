@@ -8,8 +8,9 @@ Both train every weight with AdamW at the pretraining stage's batch size and seq
 Timed: optimizer steps after ``--warmup`` untimed ones, each side in turn for ``--rounds`` rounds
 (the best round of each counts, so a noisy neighbour hurts neither side alone). Tokens per second
 count every position of every block. The share of this machine's fp32 GEMM peak divides the
-model FLOPs of a step (6 × weights × tokens for the encoder body, plus each side's vocabulary
-projection, plus attention) by the step's time and by the best rate of a 2048² ``torch.mm``.
+model FLOPs of a step (6 × weights × tokens for the encoder body, plus attention, plus each
+side's vocabulary projection; dapt runs the last layer at the masked positions only, which the
+count follows) by the step's time and by the best rate of a 2048² ``torch.mm``.
 
 Writes bench/results/train_throughput.json.
 """
@@ -108,15 +109,21 @@ def _timed_mm(a: torch.Tensor, b: torch.Tensor) -> float:
 
 
 def step_flops(model: PreTrainedModel, batch: int, length: int, projected_positions: float) -> float:
-    """Training FLOPs of one step: body matmuls, attention, and the vocabulary projection at
-    ``projected_positions`` positions (all of them for HF, the masked ones for dapt)."""
+    """Training FLOPs of one step: body matmuls, attention, and, at ``projected_positions``
+    positions (all of them for HF, the masked ones for dapt), the vocabulary projection and the
+    last layer's queries, attention output and feed-forward part (its keys and values are
+    computed everywhere)."""
     config = model.config
     vocabulary_weights = model.get_input_embeddings().weight.numel()
-    body = sum(p.numel() for p in model.base_model.encoder.parameters())
+    layers = model.base_model.encoder.layer
+    last = sum(p.numel() for p in layers[-1].parameters())
+    keys_and_values = sum(p.numel() for p in (*layers[-1].attention.self.key.parameters(),
+                                              *layers[-1].attention.self.value.parameters()))  # fmt: skip
+    everywhere = sum(p.numel() for p in model.base_model.encoder.parameters()) - last + keys_and_values
     tokens = batch * length
-    attention = 2 * 2 * config.num_hidden_layers * tokens * length * config.hidden_size
-    projection = 2 * projected_positions * vocabulary_weights
-    return 3 * (2 * body * tokens + attention + projection)
+    attention = 2 * 2 * ((config.num_hidden_layers - 1) * tokens + projected_positions) * length * config.hidden_size
+    body = 2 * (everywhere * tokens + (last - keys_and_values) * projected_positions)
+    return 3 * (body + attention + 2 * projected_positions * vocabulary_weights)
 
 
 def main(argv: list[str]) -> None:

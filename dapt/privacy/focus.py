@@ -30,8 +30,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from dapt.privacy.plausibility import ABBREVIATION_LETTERS, SALUTATIONS
-from dapt.privacy.recognizers.base import EVERYDAY_ZIPF, RARE_ZIPF, english_zipf
+from dapt.privacy.plausibility import SALUTATIONS
+from dapt.privacy.recognizers.base import ABBREVIATION_LETTERS, EVERYDAY_ZIPF, RARE_ZIPF, english_zipf
 from dapt.privacy.recognizers.gazetteer import UNSEEN_ZIPF
 from dapt.privacy.recognizers.names import known_names
 from dapt.privacy.recognizers.places import places

@@ -14,14 +14,13 @@ from collections.abc import Collection
 
 from presidio_analyzer import RecognizerResult
 
-from dapt.privacy.recognizers.base import EVERYDAY_ZIPF, english_zipf
+from dapt.privacy.recognizers.base import ABBREVIATION_LETTERS, EVERYDAY_ZIPF, english_zipf
 from dapt.privacy.recognizers.gazetteer import COMMON_ZIPF, UNSEEN_ZIPF, is_name_evidence
 from dapt.privacy.recognizers.names import first_names, last_names
 
 SPACY = "SpacyRecognizer"
 NAME_TYPES = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "NRP"})
 WORD = re.compile(r"[^\W\d_][\w'’-]*")
-ABBREVIATION_LETTERS = 4
 ENGLISH_WORD_ZIPF = 3.0  # a word at least this common is an English word, not a name to protect
 SALUTATIONS = frozenset({"dear", "sir", "madam", "mr", "mrs", "ms", "miss", "dr", "hi", "hello", "regards"})
 NUMBER_WORDS = r"\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few|many"

@@ -81,6 +81,9 @@ CASES = [
     (GazetteerNameRecognizer, "will mark site, may need",      []),                 # names that are words
     (PlaceGazetteerRecognizer, "moved from Charleroi, Belgium", ["Charleroi", "Belgium"]),
     (PlaceGazetteerRecognizer, "Nice to meet you",             []),                 # a town that is a word
+    (PlaceGazetteerRecognizer, "CONT ON LEVO, PT TOL FEEDS WELL", []),              # capitals line: shorthand
+    (PlaceGazetteerRecognizer, "MOVED FROM CHARLEROI, PERU LAST YEAR", ["CHARLEROI", "PERU"]),  # long town, country
+    (PlaceGazetteerRecognizer, "from Tol to Levo", ["Tol", "Levo"]),                # mixed case: towns
     (CompanySuffixRecognizer, "works at Streetcred Software Inc. now", ["Streetcred Software Inc."]),
     (CompanySuffixRecognizer, "stillwater supercomputing inc. said", ["stillwater supercomputing inc."]),
     (CompanySuffixRecognizer, "the software group met",        []),                 # lower case, no legal suffix
@@ -115,11 +118,15 @@ CASES = [
     (GuardedUrlRecognizer, "at https://example.com/a?b=1 today", ["https://example.com/a?b=1"]),   # schema
     (GuardedUrlRecognizer, "patient portal: kelly.org",          ["kelly.org"]),                    # bare host
     (GuardedUrlRecognizer, "dose 2.5 mg at 10.30 daily",         []),                               # decimals
+    (GuardedUrlRecognizer, "PLAN: WEAN AS TOL.NEO AT 1.2",       []),                               # shorthand, not .ne
+    (GuardedUrlRecognizer, "at http://www.chen-kidd.biz/tags.html. Kind", ["http://www.chen-kidd.biz/tags.html"]),
     (LabelledNameRecognizer, "social: wife elaine called",      ["elaine"]),         # lower case
     (LabelledNameRecognizer, "wife called, updated",            []),                 # "called" is no name
     (LabelledNameRecognizer, "Name: Marion McLean\nUnit",       ["Marion McLean"]),  # inner capital
     (UpperCaseNameRecognizer, "note\nKELLI VALDEZ, 70-year-old", ["KELLI VALDEZ"]),
     (UpperCaseNameRecognizer, "HIGH-RESOLUTION CT CHEST - 10/4", []),                # not a first name
+    (UpperCaseNameRecognizer, "NEO WEANED TO 0.5, WILL CONT TO MONITOR", []),       # capitals line: shorthand
+    (UpperCaseNameRecognizer, "MARY SMITH IN TO VISIT, UPDATED", ["MARY SMITH"]),  # capitals line: first + surname
     (LabelledNameRecognizer, "reversed. Thanks,\nTyler\n",    ["Tyler"]),          # letter sign-off
     (LabelledNameRecognizer, "Agent Timothy: Could you",        ["Timothy"]),        # chat speaker
     (SignOffRecognizer,    "Case closed. - James\n",            ["James"]),

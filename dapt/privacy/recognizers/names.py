@@ -9,8 +9,9 @@ from __future__ import annotations
 from functools import cache
 
 import faker.providers.person as faker_person
-
-from presidio_analyzer import Pattern
+import regex
+from presidio_analyzer import Pattern, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from dapt.privacy.recognizers.base import (
     CASE_SENSITIVE,
@@ -19,6 +20,7 @@ from dapt.privacy.recognizers.base import (
     ConstantsRecognizer,
     english_zipf,
     faker_providers,
+    in_capitals_line,
     string_values,
 )
 
@@ -156,6 +158,16 @@ class UpperCaseNameRecognizer(ConstantsRecognizer):
     def validate_result(self, pattern_text: str) -> bool:
         """The first word must be a first name, so "CT CHEST" or "NO ACUTE" is never a person."""
         return pattern_text.split()[0].lower() in first_names()
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None,
+                regex_flags: int | None = None) -> list[RecognizerResult]:  # fmt: skip
+        """In a line written in capitals every run of words matches, and shorthand is full of first
+        names (``NEO WEANED``, ``WILL CONT``): there the last word must be a known surname too."""
+        return [
+            result for result in super().analyze(text, entities, nlp_artifacts, regex_flags)
+            if not in_capitals_line(text, result.start)
+            or regex.split(r"[\s-]", text[result.start : result.end])[-1].lower() in last_names()
+        ]  # fmt: skip
 
 
 class SignOffRecognizer(ConstantsRecognizer):

@@ -11,7 +11,15 @@ import regex
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from dapt.privacy.recognizers.base import RARE_ZIPF, CodedRecognizer, english_zipf, faker_providers, string_values
+from dapt.privacy.recognizers.base import (
+    ABBREVIATION_LETTERS,
+    RARE_ZIPF,
+    CodedRecognizer,
+    english_zipf,
+    faker_providers,
+    in_capitals_line,
+    string_values,
+)
 
 CITY_ATTRIBUTES = ("cities", "city_names", "towns")
 CAPITALISED_RUN = regex.compile(r"(?<![\p{L}\d])\p{Lu}[\p{L}'’-]*(?:[ -]\p{Lu}[\p{L}'’-]*){0,3}(?![\p{L}\d])")
@@ -49,12 +57,21 @@ class PlaceGazetteerRecognizer(CodedRecognizer):
         places()
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
-        """The longest known place inside every capitalised run."""
+        """The longest known place inside every capitalised run; in a line written in capitals, not
+        a lone word short enough to be an abbreviation (``TOL``, ``LEVO``)."""
         return [
             self.result(start, end, SCORE)
             for run in CAPITALISED_RUN.finditer(text)
             for start, end in longest_places([word.span() for word in WORD.finditer(text, *run.span())], text)
+            if not shorthand_in_capitals(text, start, end)
         ]
+
+
+def shorthand_in_capitals(text: str, start: int, end: int) -> bool:
+    """A town name short enough to be an abbreviation, alone in a line written in capitals."""
+    return end - start <= ABBREVIATION_LETTERS and text[start:end].lower() not in places()[1] and in_capitals_line(
+        text, start
+    )
 
 
 def longest_places(words: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
