@@ -40,6 +40,7 @@ from dapt.privacy.detect import (
 )
 from dapt.privacy.engine import analyzer_for
 from dapt.privacy.keys import load_key, pseudonym
+from dapt.privacy.mentions import every_mention, name_words
 from dapt.privacy.operators.date_shift import document_offset, document_year, shift_dates
 from dapt.privacy.operators.name_spans import extend_person_spans
 from dapt.privacy.operators.surrogate import SurrogateFactory
@@ -162,13 +163,16 @@ class DocumentParts:
         self.cursor = 0  # the input text before this offset is written
         self.written = 0  # characters of output text written
         self.replaced: list[list[int]] = []
+        self.names: dict[str, float] = {}  # words of the names found so far, followed to later mentions
 
     def part(self, chunk: ChunkResults, replacer: Replacer, allowed: frozenset[str]) -> RowPart:
         """The next part: the text up to ``chunk``'s end, anonymized, with its findings."""
         text = self.record.text
-        results = [r for r in merge_results(chunk.results, text, allowed) if r.end > self.cursor]
+        merged = [r for r in merge_results(chunk.results, text, allowed) if r.end > self.cursor]
+        cut = len(text) if chunk.last else max([chunk.end, *(r.end for r in merged)])
+        self.names |= name_words(merged, text)
+        results = every_mention(merged, text, self.names, self.cursor, cut)
         findings = [to_finding(self.doc_id, self.record.row, result) for result in results]
-        cut = len(text) if chunk.last else max([chunk.end, *(r.end for r in results)])
         for result in results:  # to the offsets of the stretch; one begun before it keeps its rest
             result.start, result.end = max(result.start, self.cursor) - self.cursor, result.end - self.cursor
         new_text, offsets = replacer.replace(self.record.group or self.record.id, text[self.cursor : cut], results)

@@ -23,6 +23,7 @@ from dapt.config import RunConfig
 from dapt.domains.base import load_domain
 from dapt.io import JsonlWriter, accept, check_counts, read_documents, require_documents
 from dapt.privacy.engine import LANGUAGE, analyzer_for
+from dapt.privacy.mentions import every_mention, name_words
 from dapt.privacy.plausibility import SPACY, is_plausible, recognizer_of
 from dapt.progress import parts_progress, progress
 from dapt.records import BadRow, Document, Finding
@@ -197,7 +198,8 @@ def detect(
     for chunk in detect_chunks(analyzer, documents, allow, score_threshold, chunk_chars, on_chunk):
         found.extend(chunk.results)
         if chunk.last:
-            yield chunk.document, merge_results(found, chunk.document.text, allowed)
+            merged = merge_results(found, chunk.document.text, allowed)
+            yield chunk.document, every_mention(merged, chunk.document.text, name_words(merged, chunk.document.text))
             found = []
 
 

@@ -17,9 +17,11 @@ from presidio_anonymizer.entities import EngineResult, OperatorConfig
 from dapt.cli import run_config
 from dapt.domains.base import load_domain
 from dapt.io import JsonlWriter
+from dapt.privacy import anonymize as anonymize_module
 from dapt.privacy.anonymize import RowPart, anonymized_parts
 from dapt.privacy.detect import CHUNKS_AT_ONCE, OVERLAP_CHARS, ChunkCallback, chunk_starts, detect, merge_results, no_progress
 from dapt.privacy.engine import analyzer_for
+from dapt.privacy.mentions import MENTION
 from dapt.privacy.replace_fast import anonymize_in_segments, cuts
 from dapt.records import Document
 
@@ -209,8 +211,11 @@ def _row(parts: list[RowPart]) -> dict:
 
 
 def test_when_a_huge_document_is_anonymized_then_it_is_written_chunk_by_chunk_as_the_whole_text_would_be(
-    notes: list[str],
+    notes: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Checked with mention-following off: it follows a name back to earlier mentions in the whole
+    text but only within a chunk when cut (the next test)."""
+    monkeypatch.setattr(anonymize_module, "every_mention", lambda results, *_: results)
     text = "\n\n".join(notes)
     cfg = run_config("medical", None, {})
     document = Document("huge", text, group="p1")
@@ -225,6 +230,21 @@ def test_when_a_huge_document_is_anonymized_then_it_is_written_chunk_by_chunk_as
     assert _kept(row) == _kept(whole_row) and len(row["replaced"]) == len(whole_row["replaced"]) > 100
     assert (row["id"], row["row"]) == (whole_row["id"], 0) and row["text"] != text
     assert sum(len(part.findings) for part in chunked) == len(whole.findings)
+
+
+def test_when_a_huge_document_is_cut_into_chunks_then_names_are_followed_to_later_mentions(notes: list[str]) -> None:
+    text = "\n\n".join(notes)
+    cfg = run_config("medical", None, {})
+    document = Document("huge", text, group="p1")
+    chunked = list(anonymized_parts([document], cfg, b"k" * 32, chunk_chars=SMALL_CHUNK))
+    [whole] = anonymized_parts([document], cfg, b"k" * 32, chunk_chars=ONE_CHUNK)
+
+    def spans(parts: list[RowPart], followed: bool) -> set[tuple[int, int, str]]:
+        return {(f.start, f.end, f.entity_type) for part in parts for f in part.findings
+                if (f.recognizer == MENTION) is followed}  # fmt: skip
+
+    assert spans(chunked, followed=False) == spans([whole], followed=False)
+    assert spans(chunked, followed=True) and spans(chunked, followed=True) <= spans([whole], followed=True)
 
 
 def _kept(row: dict) -> list[str]:
