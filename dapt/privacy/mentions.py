@@ -1,9 +1,9 @@
 """Every mention of a detected name: notes repeat a name, and the detector that catches it once
 (after a title, before a credential, in a header) often misses it in running text or in another
-case (``Dr. Kowalski`` … ``KOWALSKI AWARE`` … ``kowalski called``). Each word of a PERSON
-detection is looked for again in the whole document, in any case, and every mention not yet
-covered becomes a detection too; surrogates are keyed on the value, so all get the same one.
-Only names found by a cue are followed (``name_words``).
+case (``Dr. Kowalski`` … ``KOWALSKI AWARE`` … ``kowalski called``). Each word of a name found
+by a cue (``name_words``) is looked for again in the whole document, in any case, and every
+mention not yet covered becomes a detection too; surrogates are keyed on the lower-cased value,
+so all get the same one.
 """
 
 from __future__ import annotations
