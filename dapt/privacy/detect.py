@@ -198,8 +198,9 @@ def detect(
     for chunk in detect_chunks(analyzer, documents, allow, score_threshold, chunk_chars, on_chunk):
         found.extend(chunk.results)
         if chunk.last:
-            merged = merge_results(found, chunk.document.text, allowed)
-            yield chunk.document, every_mention(merged, chunk.document.text, name_words(merged, chunk.document.text))
+            text = chunk.document.text
+            merged = merge_results(found, text, allowed)
+            yield chunk.document, every_mention(merged, text, name_words(merged, text))
             found = []
 
 

@@ -5,6 +5,7 @@ real tokens, then a linear layer. Saved as the encoder's own Hugging Face folder
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,32 +82,34 @@ def classifier_shaped_as(encoder: PreTrainedModel, folder: Path) -> EncoderClass
 
 
 @torch.no_grad()
-def class_probabilities(model: EncoderClassifier, encoded: Encoded, device: Device) -> torch.Tensor:
-    """Softmax over the classes for each encoded text, in order (dropout off; the model's mode is
-    restored afterwards)."""
+def per_batch(
+    model: EncoderClassifier,
+    encoded: Encoded,
+    device: Device,
+    compute: Callable[[dict[str, torch.Tensor]], torch.Tensor],
+) -> list[torch.Tensor]:
+    """``compute`` of each batch of ``encoded``, in order, as float32 on the CPU (dropout off; the
+    model's mode is restored afterwards)."""
     training = model.training
     model.eval()
     chunks = []
     for batch in encoded.batches(BATCH, device.torch_device):
         with device.autocast():
-            chunks.append(torch.softmax(model(**batch).float(), dim=-1).cpu())
+            chunks.append(compute(batch).float().cpu())
     model.train(training)
+    return chunks
+
+
+def class_probabilities(model: EncoderClassifier, encoded: Encoded, device: Device) -> torch.Tensor:
+    """Softmax over the classes for each encoded text, in order."""
+    chunks = per_batch(model, encoded, device, lambda batch: torch.softmax(model(**batch).float(), dim=-1))
     return torch.cat(chunks) if chunks else torch.zeros((0, len(model.labels)))
 
 
-@torch.no_grad()
 def pooled_texts(model: EncoderClassifier, encoded: Encoded, device: Device) -> np.ndarray:
-    """The L2-normalised pooled vector of each encoded text, in order (dropout off; the model's
-    mode is restored afterwards)."""
-    training = model.training
-    model.eval()
-    chunks = []
-    for batch in encoded.batches(BATCH, device.torch_device):
-        with device.autocast():
-            pooled = model.embed(batch["input_ids"], batch["attention_mask"]).float()
-        chunks.append(torch.nn.functional.normalize(pooled, dim=-1).cpu())
-    model.train(training)
-    return torch.cat(chunks).numpy()
+    """The L2-normalised pooled vector of each encoded text, in order."""
+    chunks = per_batch(model, encoded, device, lambda batch: model.embed(batch["input_ids"], batch["attention_mask"]))
+    return torch.nn.functional.normalize(torch.cat(chunks), dim=-1).numpy()
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,9 @@ class PlaceGazetteerRecognizer(CodedRecognizer):
         """Warm the gazetteer so the first document does not pay for it."""
         places()
 
-    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
         """The longest known place inside every capitalised run; in a line written in capitals, not
         a lone word short enough to be an abbreviation (``TOL``, ``LEVO``)."""
         return [
@@ -69,8 +71,11 @@ class PlaceGazetteerRecognizer(CodedRecognizer):
 
 def shorthand_in_capitals(text: str, start: int, end: int) -> bool:
     """A town name short enough to be an abbreviation, alone in a line written in capitals."""
-    return end - start <= ABBREVIATION_LETTERS and text[start:end].lower() not in places()[1] and in_capitals_line(
-        text, start
+    _, countries = places()
+    return (
+        end - start <= ABBREVIATION_LETTERS
+        and text[start:end].lower() not in countries
+        and in_capitals_line(text, start)
     )
 
 
