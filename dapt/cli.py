@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,11 +27,16 @@ from dapt.errors import UserError  # noqa: E402
 from dapt.io import check_output_file  # noqa: E402
 from dapt.privacy.keys import KEY_ENV, create_key, load_key, pseudonym  # noqa: E402
 from dapt.records import BadRow  # noqa: E402
-from dapt.runs import RunFolder, create_run_folder, write_json  # noqa: E402
+from dapt.runs import RunFolder, create_run_folder, reopen_run, run_folders, run_status, write_json  # noqa: E402
 
 app = typer.Typer(help="Adapt language models to healthcare and finance text, safely.", no_args_is_help=True)
 privacy_app = typer.Typer(help="De-identification commands.", no_args_is_help=True)
 app.add_typer(privacy_app, name="privacy")
+runs_app = typer.Typer(help="Run folders: which runs completed, which stopped and where.", no_args_is_help=True)
+app.add_typer(runs_app, name="runs")
+report_app = typer.Typer(help="The PII report of a run: show it, sign it, compare two runs.", no_args_is_help=True)
+app.add_typer(report_app, name="report")
+RunArgument = Annotated[Path, typer.Argument(help="A run folder (complete or .partial).")]
 err = Console(stderr=True)
 TABLE_WIDTH = 110  # the evaluation table's width when output is piped (rich would truncate to 80)
 
@@ -62,6 +68,12 @@ class HideUserErrors(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
         return not isinstance(error, UserError) and "UserError" not in record.getMessage()
+
+
+def exit_on_sigterm(signum: int, frame: object) -> None:
+    """SIGTERM as an ordinary exit: Prefect marks the flow run crashed and stops its temporary
+    server (at exit) instead of leaving it running with its port and database."""
+    raise SystemExit(128 + signum)
 
 
 @contextmanager
@@ -103,6 +115,7 @@ def run(
     label_field: Annotated[str | None, typer.Option(help="Column holding the label (default: label).")] = None,
     id_field: Annotated[str | None, typer.Option(help="Column holding the document id (default: id). Ids never leave the privacy stage: outputs carry a keyed pseudonym and the record number.")] = None,
     group_field: Annotated[str | None, typer.Option(help="Column holding a patient or customer id: its documents share one date shift, so intervals between them hold.")] = None,
+    resume: Annotated[Path | None, typer.Option(help="Run again into this run folder (a stopped or finished run): stages whose inputs, settings and dapt version are unchanged are reused, a stopped anonymization or pretraining goes on from where it was, the rest is redone.")] = None,
 ) -> None:
     """Run the whole domain-adaptation flow: validate, anonymize, report, extend the vocabulary,
     pretrain, fine-tune, evaluate, and write the model card and manifest."""
@@ -128,9 +141,10 @@ def run(
         load_key(key_file)  # fail now, not after the first stages
         base_model_path(cfg.base_model)
         check_inputs(inputs, cfg)  # every input error in seconds, before Prefect starts
-        run_dir = create_run_folder(out, plugin.name)
+        run_dir = create_run_folder(out, plugin.name) if resume is None else reopen_run(resume, plugin.name)
         from dapt.flows.domain_adaptation import domain_adaptation
 
+        signal.signal(signal.SIGTERM, exit_on_sigterm)
         with user_errors_kept_off_the_console():
             run_dir = domain_adaptation(inputs, cfg, run_dir, key_file)
     except UserError as error:
@@ -146,6 +160,81 @@ def domains() -> None:
     """List the installed domain plugins."""
     for name, plugin in sorted(installed_domains().items()):
         typer.echo(f"{name}\t{plugin.version}\t{plugin.description}")
+
+
+@runs_app.command("list")
+def runs_list(
+    out: Annotated[Path, typer.Option(help="Parent folder of run folders (dapt run's --out).")] = Path("runs"),
+) -> None:
+    """One line per run folder: id, domain, status, stages finished, macro-F1."""
+    table = Table("run", "domain", "status", "stages finished", "macro-F1")
+    for run in run_folders(out):
+        status = run_status(run)
+        finished = sum(stage.state == "finished" for stage in status.stages)
+        table.add_row(status.run_id, status.domain, status.summary, str(finished), str(status.macro_f1 or "-"))
+    Console().print(table)
+
+
+@runs_app.command("show")
+def runs_show(run_dir: Annotated[Path, typer.Argument(help="A run folder (complete or .partial).")]) -> None:
+    """A run's status, each stage with its state and time, and, once complete, its summary."""
+    from dapt.card import run_summary
+
+    run = RunFolder(run_dir)
+    if not run.config.is_file():
+        raise fail(UserError(f"{run_dir}: not a dapt run folder (no config.yaml)", "pass a folder that dapt run created"))
+    status = run_status(run)
+    typer.echo(f"{status.run_id} ({status.domain}): {status.summary}")
+    table = Table("stage", "state", "at (UTC)")
+    for stage in status.stages:
+        table.add_row(stage.name, stage.state, stage.at)
+    Console().print(table)
+    if status.complete:
+        err.print(Markdown(run_summary(run)))
+
+
+@report_app.command("show")
+def report_show(run_dir: RunArgument) -> None:
+    """Print the run's PII report in a few lines: inputs, entities and their operator, residual risk, sign-off."""
+    from dapt.privacy.report import read_report, report_lines
+
+    try:
+        typer.echo("\n".join(report_lines(read_report(RunFolder(run_dir)))))
+    except UserError as error:
+        raise fail(error) from None
+
+
+@report_app.command("sign")
+def report_sign(
+    run_dir: RunArgument,
+    reviewer: Annotated[str, typer.Option(help="Who decides: name and role (written into the report).")],
+    decision: Annotated[str, typer.Option(help="approve or reject.")],
+    note: Annotated[str | None, typer.Option(help="Why, or under what conditions.")] = None,
+) -> None:
+    """Record a compliance decision in privacy/pii_report.json and re-render the page. A run that
+    waits for approval (approval: required) goes on, or stops on a rejection."""
+    from dapt.flows.approval import resume_waiting_run
+    from dapt.privacy.report import sign_report
+
+    run = RunFolder(run_dir)
+    try:
+        report = sign_report(run, reviewer, decision, note)
+    except UserError as error:
+        raise fail(error) from None
+    typer.echo(f"{decision} recorded in {run.pii_report('json')}", err=True)
+    if resume_waiting_run(run, report["sign_off"]):
+        typer.echo("the run waiting for this decision goes on" if decision == "approve" else "the waiting run stops", err=True)
+
+
+@report_app.command("diff")
+def report_diff_command(before: RunArgument, after: RunArgument) -> None:
+    """What changed between two runs' PII reports: counts per entity type, new or gone types, documents, residual risk."""
+    from dapt.privacy.report import read_report, report_diff
+
+    try:
+        typer.echo("\n".join(report_diff(read_report(RunFolder(before)), read_report(RunFolder(after)))))
+    except UserError as error:
+        raise fail(error) from None
 
 
 @privacy_app.command("new-key")

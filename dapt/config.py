@@ -84,6 +84,9 @@ class PretrainConfig(Section):
         50, ge=0, description="Last corpus documents kept out of training to measure adaptation (at most a tenth)."
     )
     time_budget_minutes: float = Field(0, ge=0, description="Stop pretraining after this long (0: no limit).")
+    checkpoint_every: int = Field(
+        50, ge=0, description="Save the training state every N steps, so a stopped run resumes from it (0: never)."
+    )
     seed: int = Field(0, description="Seed of masking and batch order.")
 
 
@@ -150,6 +153,12 @@ class RunConfig(Section):
     vocab: VocabConfig = VocabConfig()
     pretrain: PretrainConfig = PretrainConfig()
     finetune: FinetuneConfig = FinetuneConfig()
+    approval: Literal["none", "required"] = Field(
+        "none", description="required: pause after the PII report until it is signed (Prefect UI or `dapt report sign`)."
+    )
+    approval_timeout_hours: float = Field(
+        24, gt=0, description="With approval required: stop the run if no decision comes within this long."
+    )
 
 
 def read_yaml(path: Path) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from dapt.errors import UserError
 from dapt.io import accept, read_documents, read_examples
 from dapt.privacy.labels import personal_labels
 from dapt.records import BadRow
-from dapt.runs import RunFolder, sha256_of, write_json
+from dapt.runs import RunFolder, fingerprint, write_json
 
 
 @dataclass(frozen=True)
@@ -35,18 +35,12 @@ class InputSummary:
     labels: dict[str, int] = field(default_factory=dict)
 
 
-def _fingerprint(path: Path) -> str:
-    if path.is_file():
-        return sha256_of(path)
-    return ",".join(sha256_of(p) for p in sorted(path.glob("*.txt")))
-
-
 def summarize_corpus(path: Path, cfg: RunConfig) -> InputSummary:
     bad: list[BadRow] = []
     rows = sum(1 for _ in accept(read_documents(path, cfg.input), cfg.input.bad_rows, bad))
     if rows == 0:
         raise UserError(f"{path}: no documents", "give a corpus with at least one non-empty text")
-    return InputSummary(str(path), _fingerprint(path), rows, len(bad))
+    return InputSummary(str(path), fingerprint(path), rows, len(bad))
 
 
 def summarize_task(path: Path, cfg: RunConfig) -> InputSummary:
@@ -57,7 +51,7 @@ def summarize_task(path: Path, cfg: RunConfig) -> InputSummary:
         labels[example.label] += 1
         first_rows.setdefault(example.label, example.row)
     check_labels(path, first_rows, cfg)
-    return InputSummary(str(path), _fingerprint(path), sum(labels.values()), len(bad), dict(sorted(labels.items())))
+    return InputSummary(str(path), fingerprint(path), sum(labels.values()), len(bad), dict(sorted(labels.items())))
 
 
 def check_labels(path: Path, first_rows: dict[str, int], cfg: RunConfig) -> None:

@@ -360,10 +360,11 @@ class JsonlWriter:
     whose text is long can be written in parts (``open_row``, ``write_text``, ``close_row``), so a
     huge document's output grows as it is anonymized; the line is what ``write`` would give."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, rows_kept: int | None = None) -> None:
+        """A new file; or, given the number of rows it holds, one written on from its end."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._handle = path.open("w", encoding="utf-8")
-        self.count = 0
+        self._handle = path.open("w" if rows_kept is None else "a", encoding="utf-8")
+        self.count = rows_kept or 0
 
     def write(self, row: dict[str, Any]) -> None:
         self._handle.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -383,6 +384,9 @@ class JsonlWriter:
         closing = json.dumps(tail, ensure_ascii=False)[1:]
         self._handle.write(f"\", {closing}\n" if tail else "\"}\n")
         self.count += 1
+
+    def flush(self) -> None:
+        self._handle.flush()
 
     def __enter__(self) -> JsonlWriter:
         return self

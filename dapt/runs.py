@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -21,6 +22,7 @@ from dapt.errors import UserError
 
 MANIFEST = "manifest.json"
 PARTIAL = ".partial"  # a run folder's name ends so until its manifest is written
+STAGE_RECORDS = "stages"  # what each stage recorded for reuse: run metadata, not artifacts
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,11 @@ class RunFolder:
         return self.root / "privacy" / f"{kind}.findings.jsonl"
 
     @property
+    def approval_request(self) -> Path:
+        """Written while the flow waits for the PII report's sign-off: its flow run id and API address."""
+        return self.root / "privacy" / "approval_request.json"
+
+    @property
     def residual_findings(self) -> Path:
         return self.root / "privacy" / "residual.findings.jsonl"
 
@@ -70,6 +77,11 @@ class RunFolder:
     @property
     def pretrained_model(self) -> Path:
         return self.root / "pretrain" / "model"
+
+    @property
+    def pretrain_checkpoint(self) -> Path:
+        """The training state a stopped pretraining run resumes from (removed once it finishes)."""
+        return self.root / "pretrain" / "checkpoint.pt"
 
     @property
     def task_split(self) -> Path:
@@ -105,6 +117,73 @@ class RunFolder:
     def model_card(self) -> Path:
         return self.root / "model_card.md"
 
+    def stage_record(self, name: str) -> Path:
+        """What a finished (or started) stage recorded for reuse: its key, result and outputs."""
+        return self.root / STAGE_RECORDS / f"{name}.json"
+
+
+@dataclass(frozen=True)
+class StageState:
+    """One stage as its records tell it: ``finished`` (when), or ``started`` and not finished
+    (``running`` while the process that started it is alive)."""
+
+    name: str
+    state: str
+    at: str
+
+
+@dataclass(frozen=True)
+class RunStatus:
+    run_id: str
+    domain: str
+    complete: bool
+    stages: list[StageState]
+    macro_f1: float | None
+
+    @property
+    def summary(self) -> str:
+        """``complete``, ``running <stage>``, ``stopped in <stage>`` or ``stopped after <stage>``."""
+        if self.complete:
+            return "complete"
+        unfinished = [stage for stage in self.stages if stage.state != "finished"]
+        if unfinished:
+            return f"{unfinished[-1].state} {'in ' if unfinished[-1].state == 'stopped' else ''}{unfinished[-1].name}"
+        return f"stopped after {self.stages[-1].name}" if self.stages else "stopped before its first stage"
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def stage_state(record: Path) -> StageState:
+    stamp = datetime.fromtimestamp(record.stat().st_mtime, timezone.utc).isoformat(timespec="seconds")
+    name = record.stem.removesuffix(".started")
+    if name == record.stem:
+        return StageState(name, "finished", stamp)
+    pid = json.loads(record.read_text(encoding="utf-8")).get("pid")
+    return StageState(name, "running" if pid and process_alive(pid) else "stopped", stamp)
+
+
+def run_status(run: RunFolder) -> RunStatus:
+    """What a run folder's records say: its stages in the order they were recorded, whether it
+    completed, and its macro-F1 once evaluated."""
+    records = sorted((run.root / STAGE_RECORDS).glob("*.json"), key=lambda path: path.stat().st_mtime_ns)
+    domain = (yaml.safe_load(run.config.read_text(encoding="utf-8")) or {}).get("domain", "?")
+    metrics = json.loads(run.metrics.read_text(encoding="utf-8")) if run.metrics.is_file() else {}
+    complete = not run.root.name.endswith(PARTIAL) and (run.root / MANIFEST).is_file()
+    return RunStatus(run.run_id, domain, complete, [stage_state(record) for record in records], metrics.get("macro_f1"))
+
+
+def run_folders(parent: Path) -> list[RunFolder]:
+    """The run folders under ``parent`` (those holding a config.yaml), oldest first."""
+    return [RunFolder(path.parent) for path in sorted(parent.glob("*/config.yaml"))]
+
 
 def new_run_id(domain: str) -> str:
     """A sortable, unique run id such as ``medical-20261123-101500-3fa2``."""
@@ -127,6 +206,22 @@ def create_run_folder(parent: Path, domain: str) -> Path:
     return run_dir.resolve()
 
 
+def reopen_run(run_dir: Path, domain: str) -> Path:
+    """An existing run folder of ``domain``, to run again into: a completed one gets its
+    ``.partial`` suffix back (it must not look complete while stages are redone). A folder that
+    is not a run of that domain is a UserError."""
+    config = run_dir / "config.yaml"
+    if not config.is_file():
+        raise UserError(f"{run_dir}: not a dapt run folder (no config.yaml)", "pass --resume a folder that dapt run created")
+    if (yaml.safe_load(config.read_text(encoding="utf-8")) or {}).get("domain") != domain:
+        raise UserError(f"{run_dir}: a run of another domain", f"pass --resume a folder of a {domain} run")
+    if run_dir.name.endswith(PARTIAL):
+        return run_dir.resolve()
+    partial = run_dir.with_name(run_dir.name + PARTIAL)
+    run_dir.rename(partial)
+    return partial.resolve()
+
+
 def complete_run(run: RunFolder) -> Path:
     """Mark a run complete once its manifest is written: a ``.partial`` folder loses the suffix.
     Returns the folder's final path."""
@@ -144,6 +239,14 @@ def write_json(path: Path, data: Any) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
     return path
+
+
+def read_json(path: Path) -> Any:
+    """A JSON file dapt wrote, or None when it is missing or unreadable (cut short by a kill)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def write_text(path: Path, text: str) -> Path:
@@ -167,11 +270,37 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def fingerprint(path: Path) -> str:
+    """sha256 of an input: a file, or each ``.txt`` file of a folder in name order."""
+    if path.is_file():
+        return sha256_of(path)
+    return ",".join(sha256_of(p) for p in sorted(path.glob("*.txt")))
+
+
+def rehash(run: RunFolder, paths: list[Path]) -> None:
+    """After files of a finished stage were changed on purpose (a signature), put their new sha256
+    in the stage records and the manifest that list them."""
+    digests = {path.relative_to(run.root).as_posix(): sha256_of(path) for path in paths}
+    for record in (run.root / STAGE_RECORDS).glob("*.json"):
+        data = json.loads(record.read_text(encoding="utf-8"))
+        if digests.keys() & data.get("outputs", {}).keys():
+            data["outputs"] |= {name: digest for name, digest in digests.items() if name in data["outputs"]}
+            write_json(record, data)
+    manifest = run.root / MANIFEST
+    if manifest.is_file():
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        for entry in data["artifacts"]:
+            if entry["path"] in digests:
+                entry |= {"sha256": digests[entry["path"]], "bytes": (run.root / entry["path"]).stat().st_size}
+        write_json(manifest, data)
+
+
 def write_manifest(run_dir: Path, metadata: dict[str, Any]) -> Path:
-    """List every file of the run folder with size and sha256; written last, it marks completion."""
+    """List every artifact of the run folder with size and sha256 (not the stage records); written
+    last, it marks completion."""
     files = [
         {"path": path.relative_to(run_dir).as_posix(), "bytes": path.stat().st_size, "sha256": sha256_of(path)}
         for path in sorted(run_dir.rglob("*"))
-        if path.is_file() and path.name != MANIFEST
+        if path.is_file() and path.name != MANIFEST and path.relative_to(run_dir).parts[0] != STAGE_RECORDS
     ]
     return write_json(run_dir / MANIFEST, {**metadata, "artifacts": files})

@@ -85,6 +85,11 @@ def _bad_inputs(tmp: Path) -> dict[str, tuple[list[str], str]]:
             "q.csv: row 1: not valid UTF-8",
         ),
         "out is a file": (["--out", str(_text(tmp / "afile", "x"))], "afile: is a file, not a folder for run folders"),
+        "resume a folder that is not a run": (["--resume", str(tmp)], f"{tmp}: not a dapt run folder (no config.yaml)"),
+        "resume a run of another domain": (
+            ["--resume", str(_yaml(tmp / "finance-run" / "config.yaml", "domain: finance\n").parent)],
+            "finance-run: a run of another domain",
+        ),
         "out cannot be created": (["--out", str(_text(tmp / "plain", "x") / "runs")], "plain/runs: cannot create a run folder there"),
         "key file readable by others": (["--key-file", str(_key(tmp / "open.key", b"0123456789abcdef0123", 0o644))],
                                         "open.key: the key file is readable by others (mode 0644) — run `chmod 600"),
@@ -129,6 +134,7 @@ def _nolabel_csv(tmp: Path) -> Path:
 
 
 def _yaml(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -138,7 +144,8 @@ CASES = ["missing file", "empty corpus", "non-UTF-8 bytes", "row without text", 
          "binary corpus", "corrupt Parquet", "undecodable line inside a quoted field", "out is a file",
          "out cannot be created", "key file readable by others", "key file not UTF-8", "label that looks personal",
          "group column missing", "label outside the declared set", "class with a single example",
-         "eval label the task never shows", "eval without its label column", "base model that is not a model"]
+         "eval label the task never shows", "eval without its label column", "base model that is not a model",
+         "resume a folder that is not a run", "resume a run of another domain"]
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import contextvars
 import json
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+from prefect.flow_runs import resume_flow_run
+from typer.testing import CliRunner
 
-from dapt.cli import run_config
+from dapt.cli import app, run_config
+from dapt.errors import UserError
+from dapt.flows import approval
 from dapt.flows.domain_adaptation import domain_adaptation, summary_key
+from dapt.runs import RunFolder, reopen_run
 from tests.slices import leaks, make_slice
 
 EXPECTED = [
@@ -39,3 +48,66 @@ def test_when_flow_runs_then_every_artifact_exists_and_no_planted_value_leaks(
         summaries = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[summary_key(domain)])))
     [summary] = [artifact.data for artifact in summaries if str(run_dir) in artifact.data]
     assert f"macro-F1 {metrics['macro_f1']}" in summary and "residual scan" in summary
+
+
+def stage_records(run_dir: Path) -> dict[str, int]:
+    """Each stage record's modification time: a reused stage's record is not written again."""
+    return {path.stem: path.stat().st_mtime_ns for path in sorted((run_dir / "stages").glob("*.json"))}
+
+
+def test_when_a_finished_run_is_rerun_then_unchanged_stages_are_reused_and_changed_ones_redone(
+    tmp_path: Path, tiny_model_dir: Path, tiny_config_file: Path, prefect_harness: None
+) -> None:
+    piece = make_slice("medical", tmp_path, corpus_docs=30, per_label=8)
+    cfg = run_config("medical", tiny_config_file, {"base_model": str(tiny_model_dir)})
+    run_dir = domain_adaptation(piece.inputs, cfg, tmp_path / "run.partial")
+    first = stage_records(run_dir)
+    assert "pretrain" in first and "anonymize-corpus" in first and not any(".started" in name for name in first)
+    metrics = (run_dir / "eval" / "metrics.json").read_bytes()
+
+    assert domain_adaptation(piece.inputs, cfg, reopen_run(run_dir, "medical")) == run_dir
+    assert stage_records(run_dir) == first  # nothing redone
+    assert (run_dir / "eval" / "metrics.json").read_bytes() == metrics
+
+    changed = cfg.model_copy(update={"finetune": cfg.finetune.model_copy(update={"max_steps": 3})})
+    domain_adaptation(piece.inputs, changed, reopen_run(run_dir, "medical"))
+    redone = {name for name, stamp in stage_records(run_dir).items() if stamp != first[name]}
+    assert redone == {"finetune", "evaluate", "model-card"}
+    assert json.loads((run_dir / "finetune" / "report.json").read_text())["steps"] <= 3
+    listed = {entry["path"] for entry in json.loads((run_dir / "manifest.json").read_text())["artifacts"]}
+    assert all((run_dir / path).is_file() for path in listed) and not any(p.startswith("stages/") for p in listed)
+
+
+@pytest.mark.parametrize("decided_in", ["dapt report sign", "the Prefect UI"])
+def test_when_approval_is_required_then_the_flow_waits_for_the_decision_and_follows_it(
+    decided_in: str, tmp_path: Path, tiny_model_dir: Path, tiny_config_file: Path, prefect_harness: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Approved with the CLI: the run goes on and the card names the reviewer. Rejected in the UI
+    (the input the form sends): the run stops before the vocabulary, and the report says who."""
+    monkeypatch.setattr(approval, "POLL_SECONDS", 1)
+    piece = make_slice("medical", tmp_path, corpus_docs=20, per_label=8)
+    cfg = run_config("medical", tiny_config_file, {"base_model": str(tiny_model_dir), "approval": "required"})
+    run = RunFolder(tmp_path / "run.partial")
+    with ThreadPoolExecutor(1) as pool:
+        flow = pool.submit(contextvars.copy_context().run, domain_adaptation, piece.inputs, cfg, run.root)
+        deadline = time.monotonic() + 300
+        while not run.approval_request.is_file():
+            assert not flow.done() and time.monotonic() < deadline, "the flow did not wait for approval"
+            time.sleep(0.2)
+        assert not run.report("vocab").exists()  # nothing trains while it waits
+        if decided_in == "dapt report sign":
+            signed = CliRunner().invoke(app, ["report", "sign", str(run.root), "--reviewer", "Dana Roe, DPO",
+                                              "--decision", "approve"])  # fmt: skip
+            assert signed.exit_code == 0 and "goes on" in signed.output, signed.output
+            finished = flow.result(timeout=600)
+            assert "approved by Dana Roe, DPO on " in (finished / "model_card.md").read_text()
+        else:
+            resume_flow_run(UUID(json.loads(run.approval_request.read_text())["flow_run_id"]),
+                            run_input={"reviewer": "Sam Poe, DPO", "decision": "reject", "note": "names left"})  # fmt: skip
+            with pytest.raises(UserError, match="rejected by Sam Poe, DPO"):
+                flow.result(timeout=300)
+            assert not run.report("vocab").exists() and not run.pretrained_model.exists()
+            sign_off = json.loads(run.pii_report("json").read_text())["sign_off"]
+            assert (sign_off["decision"], sign_off["note"]) == ("reject", "names left")
+    assert not run.approval_request.exists()

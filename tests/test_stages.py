@@ -164,8 +164,9 @@ def test_when_full_finetuning_is_chosen_then_no_adapter_and_frozen_layers_stay(s
 
 
 def test_when_predicting_a_file_then_one_line_per_record_without_text(staged, tmp_path: Path) -> None:
-    from dapt.cli import app
     from typer.testing import CliRunner
+
+    from dapt.cli import app
 
     source = staged["slice"].inputs.task
     output = tmp_path / "predictions.jsonl"
@@ -178,8 +179,9 @@ def test_when_predicting_a_file_then_one_line_per_record_without_text(staged, tm
 
 
 def test_when_predict_gets_a_folder_without_a_model_then_one_line_and_no_output(staged, tmp_path: Path) -> None:
-    from dapt.cli import app
     from typer.testing import CliRunner
+
+    from dapt.cli import app
 
     output = tmp_path / "p.jsonl"
     args = ["predict", "--model", str(tmp_path), "--input", str(staged["slice"].inputs.task), "--output", str(output)]

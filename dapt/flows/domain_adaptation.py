@@ -1,7 +1,9 @@
 """The `domain_adaptation` flow: eleven stage functions, composed in order.
 
 Tasks receive paths, ids and settings only — never raw text or the key — and results that touch
-raw text are not persisted. Retries and caching are added here, nowhere else.
+raw text are not persisted. Retries and reuse are added here, nowhere else: each stage runs through
+a ``StageChain`` (reuse.py), which skips it on a rerun into the same folder when nothing it
+depends on changed.
 """
 
 from __future__ import annotations
@@ -15,8 +17,12 @@ from prefect.cache_policies import NO_CACHE
 
 from dapt.card import run_summary, write_model_card
 from dapt.config import RunConfig
+from dapt.domains.base import load_domain
+from dapt.flows.approval import await_approval
+from dapt.flows.reuse import StageChain, first_key
 from dapt.ingest import Inputs, ingest
 from dapt.privacy.anonymize import anonymize
+from dapt.privacy.keys import key_id, load_key
 from dapt.privacy.report import write_pii_report
 from dapt.privacy.residual import residual_scan
 from dapt.runs import RunFolder, complete_run, write_config
@@ -26,8 +32,7 @@ from dapt.training.pretrain import pretrain
 from dapt.validation.stages import validate_raw, validate_task
 from dapt.vocab.extend import extend_vocabulary
 
-# Nothing a task returns is persisted: several read raw text. Caching by input hash comes with
-# resumable deployments; until then every run recomputes every stage.
+# Prefect persists nothing and caches nothing: the run folder is the cache (reuse.py).
 STAGE = {"persist_result": False, "cache_policy": NO_CACHE}
 
 ingest_task = task(ingest, name="1 ingest", **STAGE)
@@ -49,20 +54,27 @@ def domain_adaptation(inputs: Inputs, cfg: RunConfig, run_dir: Path, key_file: P
     the ``.partial`` suffix the CLI's folders carry until the manifest is written)."""
     run = RunFolder(run_dir)
     write_config(run, cfg)
-    ingest_task(inputs, cfg, run)
-    validate_raw_task(inputs.corpus, cfg, run)
-    kinds = ["corpus", "task"] + (["eval"] if inputs.eval else [])
     sources = {"corpus": inputs.corpus, "task": inputs.task, "eval": inputs.eval}
-    results = [anonymize_task(sources[kind], kind, cfg, key_file, run) for kind in kinds]
+    surrogate_key = key_id(load_key(key_file))
+    stage = StageChain(run, first_key(list(sources.values()), cfg.domain, load_domain(cfg.domain).version, surrogate_key))
+    stage("ingest", cfg.input, ingest_task, inputs, cfg, run)
+    stage("validate-raw", None, validate_raw_task, inputs.corpus, cfg, run)
+    kinds = ["corpus", "task"] + (["eval"] if inputs.eval else [])
+    results = [
+        stage(f"anonymize-{kind}", cfg.privacy, anonymize_task, sources[kind], kind, cfg, key_file, run, resumable=True)
+        for kind in kinds
+    ]
     # Raw text stops here: every stage below reads anonymized files only.
-    residual = residual_task(kinds, cfg, run)
-    report_task(run, results, residual, cfg, key_file)
-    vocab_task(cfg, run)
-    pretrain_task(cfg, run)
-    validate_task_task(run)
-    finetune_task(cfg, run, inputs.eval is not None)
-    evaluate_task(cfg, run)
-    card_task(cfg, run)
+    residual = stage("residual-scan", None, residual_task, kinds, cfg, run)
+    stage("pii-report", None, report_task, run, results, residual, cfg, key_file)
+    if cfg.approval == "required":
+        await_approval(run, cfg)  # no model sees the data before the report is approved
+    stage("vocabulary", [cfg.base_model, cfg.vocab], vocab_task, cfg, run)
+    stage("pretrain", cfg.pretrain, pretrain_task, cfg, run, resumable=True)
+    stage("validate-task", None, validate_task_task, run)
+    stage("finetune", cfg.finetune, finetune_task, cfg, run, inputs.eval is not None)
+    stage("evaluate", None, evaluate_task, cfg, run)
+    stage("model-card", None, card_task, cfg, run)
     completed = RunFolder(complete_run(run))
     create_markdown_artifact(run_summary(completed), key=summary_key(cfg.domain), description="dapt run summary")
     return completed.root

@@ -7,6 +7,7 @@ put (offsets only), so the residual scan can tell surrogates from leftovers.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -135,6 +136,44 @@ class Outputs:
         return cls(run.anonymized(kind), run.findings(kind), run.quarantine(kind))
 
 
+@dataclass(frozen=True)
+class Written:
+    """What an anonymization cut short had written whole: rows up to record ``last_row``, and
+    the findings of those rows."""
+
+    rows: int = 0
+    last_row: int = -1
+    findings: int = 0
+    entities: Counter[str] = field(default_factory=Counter)
+
+
+def whole_lines(path: Path, keep: Callable[[dict[str, object]], bool]) -> tuple[list[dict[str, object]], int]:
+    """The leading lines of ``path`` that are whole (newline-ended) and pass ``keep``, parsed, and
+    the bytes they take; a line cut off by a kill, and all after the first rejected, are not."""
+    rows, size = [], 0
+    with path.open("rb") as handle:
+        for line in handle:
+            if not line.endswith(b"\n") or not keep(row := json.loads(line)):
+                break
+            rows.append(row)
+            size += len(line)
+    return rows, size
+
+
+def keep_whole_rows(outputs: Outputs) -> Written:
+    """Cut the outputs of an anonymization that was stopped back to its last whole row, with the
+    findings of the rows kept (they are flushed before their row closes); what is left."""
+    if not outputs.anonymized.is_file() or not outputs.findings.is_file():
+        return Written()
+    rows, size = whole_lines(outputs.anonymized, lambda row: True)
+    last_row = int(rows[-1]["row"]) if rows else -1
+    findings, findings_size = whole_lines(outputs.findings, lambda finding: int(finding["row"]) <= last_row)
+    for path, kept in ((outputs.anonymized, size), (outputs.findings, findings_size)):
+        with path.open("r+b") as handle:
+            handle.truncate(kept)
+    return Written(len(rows), last_row, len(findings), Counter(str(f["entity_type"]) for f in findings))
+
+
 def read_records(source: Path, kind: Kind, cfg: RunConfig, bad: list[BadRow]) -> Iterator[Document | Example]:
     """The usable records of one input; unusable ones go to ``bad`` or stop the run (per config)."""
     reader = read_documents if kind == "corpus" else read_examples
@@ -209,17 +248,28 @@ def anonymized_parts(
 
 
 def write_outputs(
-    parts: Iterable[RowPart], bad: list[BadRow], kind: Kind, cfg: RunConfig, outputs: Outputs, source: Path
+    parts: Iterable[RowPart],
+    bad: list[BadRow],
+    kind: Kind,
+    cfg: RunConfig,
+    outputs: Outputs,
+    source: Path,
+    written: Written | None = None,
 ) -> AnonymizeResult:
-    """Write rows and findings as they come, then the quarantine (complete once ``parts`` is);
-    count, and check the counts against the records of ``source``, counted independently."""
-    entities: Counter[str] = Counter()
-    with JsonlWriter(outputs.anonymized) as out, JsonlWriter(outputs.findings) as found:
+    """Write rows and findings as they come (after what is ``written`` already, when resuming),
+    then the quarantine (complete once ``parts`` is); count, and check the counts against the
+    records of ``source``, counted independently."""
+    entities = Counter(written.entities) if written else Counter[str]()
+    with (
+        JsonlWriter(outputs.anonymized, written and written.rows) as out,
+        JsonlWriter(outputs.findings, written and written.findings) as found,
+    ):
         for part in progress(parts, f"anonymizing {kind}"):
             if part.head is not None:
                 out.open_row(part.head, "text")
             out.write_text(part.text)
             if part.tail is not None:
+                found.flush()  # a row that reaches the disk whole has its findings there before it
                 out.close_row(part.tail)
             for finding in part.findings:
                 found.write(finding.to_json())
@@ -234,20 +284,28 @@ def write_outputs(
     return AnonymizeResult(kind, records_in, out.count, len(bad), found.count, dict(entities), dict(operators))
 
 
-def anonymize_source(source: Path, kind: Kind, cfg: RunConfig, key: bytes, outputs: Outputs) -> AnonymizeResult:
+def anonymize_source(
+    source: Path, kind: Kind, cfg: RunConfig, key: bytes, outputs: Outputs, resume: bool = False
+) -> AnonymizeResult:
     """Detect and replace in every record of ``source``, streaming, with a bar per huge document;
-    write the three outputs and check that every record of the file is written or quarantined."""
+    write the three outputs and check that every record of the file is written or quarantined.
+    With ``resume``, whole rows a stopped run wrote are kept and their records not read again."""
     bad: list[BadRow] = []
+    written = keep_whole_rows(outputs) if resume else Written()
     with parts_progress(f"anonymizing {kind}") as report:
         on_chunk = lambda document, done, chunks: report(f"row {document.row + 1}", done, chunks)  # noqa: E731
-        parts = anonymized_parts(read_records(source, kind, cfg, bad), cfg, key, on_chunk)
-        return write_outputs(parts, bad, kind, cfg, outputs, source)
+        records = (record for record in read_records(source, kind, cfg, bad) if record.row > written.last_row)
+        parts = anonymized_parts(records, cfg, key, on_chunk)
+        return write_outputs(parts, bad, kind, cfg, outputs, source, written)
 
 
-def anonymize(source: Path, kind: Kind, cfg: RunConfig, key_file: Path | None, run: RunFolder) -> AnonymizeResult:
-    """Anonymize one input file (corpus, task or eval) into the run folder.
+def anonymize(
+    source: Path, kind: Kind, cfg: RunConfig, key_file: Path | None, run: RunFolder, resume: bool = False
+) -> AnonymizeResult:
+    """Anonymize one input file (corpus, task or eval) into the run folder; with ``resume``, go on
+    after the whole rows a stopped run of the same settings wrote.
 
     Writes ``data/<kind>.anonymized.jsonl`` (keyed id, row, text, [label], replaced offsets),
     ``privacy/<kind>.findings.jsonl`` (no values) and ``data/<kind>.quarantine.jsonl``.
     """
-    return anonymize_source(source, kind, cfg, load_key(key_file), Outputs.in_run(run, kind))
+    return anonymize_source(source, kind, cfg, load_key(key_file), Outputs.in_run(run, kind), resume)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import asdict
 from datetime import datetime, timezone
@@ -16,7 +17,10 @@ from dapt.io import read_jsonl
 from dapt.privacy.anonymize import AnonymizeResult
 from dapt.privacy.keys import key_id, load_key
 from dapt.privacy.residual import ResidualResult
-from dapt.runs import RunFolder, write_json, write_text
+from dapt.runs import RunFolder, rehash, write_json, write_text
+
+SCHEMA_VERSION = 2  # 2: sign_off holds a note, and is filled by `dapt report sign`
+DECISIONS = ("approve", "reject")
 
 
 def _risk_statement(residual: ResidualResult, limit: float) -> str:
@@ -60,7 +64,8 @@ def build_report(
             "by_entity": residual.by_entity,
         },
         "risk": _risk_statement(residual, limit),
-        "sign_off": {"reviewed_by": None, "date": None, "decision": None},
+        "schema_version": SCHEMA_VERSION,
+        "sign_off": {"reviewed_by": None, "date": None, "decision": None, "note": None},
     }
 
 
@@ -70,8 +75,7 @@ def write_pii_report(
     """Write ``privacy/pii_report.json`` and ``privacy/pii_report.html``; stop the run if the
     residual gate failed (after writing, so the officer sees why)."""
     report = build_report(run, results, residual, cfg, key_file)
-    write_json(run.pii_report("json"), report)
-    write_text(run.pii_report("html"), render_html("dapt.privacy", "pii_report.html.j2", r=report))
+    write_report(run, report)
     if not residual.gate.success:
         raise UserError(
             f"residual-PII gate failed: {report['residual']['fraction']:.1%} of documents carry a residual finding",
@@ -79,3 +83,68 @@ def write_pii_report(
             "privacy.max_residual_doc_fraction",
         )
     return report
+
+
+def write_report(run: RunFolder, report: dict[str, Any]) -> None:
+    """``privacy/pii_report.json`` and the page rendered from it."""
+    write_json(run.pii_report("json"), report)
+    write_text(run.pii_report("html"), render_html("dapt.privacy", "pii_report.html.j2", r=report))
+
+
+def read_report(run: RunFolder) -> dict[str, Any]:
+    """A run's PII report; a folder without one is a UserError."""
+    path = run.pii_report("json")
+    if not path.is_file():
+        raise UserError(f"{run.root}: no PII report (privacy/pii_report.json)", "pass a run folder whose PII report stage finished")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def sign_report(run: RunFolder, reviewer: str, decision: str, note: str | None) -> dict[str, Any]:
+    """Record a reviewer's decision in the report (JSON and page), and the files' new sha256
+    wherever the run lists them, so the run stays complete and its stages reusable."""
+    if decision not in DECISIONS:
+        raise UserError(f"decision '{decision}' is not one of {', '.join(DECISIONS)}", "pass --decision approve or reject")
+    if not reviewer.strip():
+        raise UserError("the reviewer is empty", "pass --reviewer with the name (and role) of who decides")
+    report = read_report(run)
+    signed = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    report |= {"schema_version": SCHEMA_VERSION, "sign_off": {"reviewed_by": reviewer.strip(), "date": signed,
+                                                              "decision": decision, "note": note}}  # fmt: skip
+    write_report(run, report)
+    rehash(run, [run.pii_report("json"), run.pii_report("html")])
+    return report
+
+
+def report_lines(report: dict[str, Any]) -> list[str]:
+    """The report in a few terminal lines: inputs, entities, residual risk, sign-off."""
+    residual, sign_off = report["residual"], report["sign_off"]
+    decision = (f"{sign_off['decision']} by {sign_off['reviewed_by']} on {sign_off['date']}"
+                + (f" ({sign_off['note']})" if sign_off.get("note") else "")) if sign_off["decision"] else "not signed"  # fmt: skip
+    return [
+        f"PII report of run {report['run_id']} ({report['domain']} {report['domain_version']}), key id {report['key_id']}",
+        *(f"  {kind}: {s['documents_in']} in, {s['documents_out']} out, {s['quarantined']} quarantined, "
+          f"{s['findings']} findings" for kind, s in report["inputs"].items()),
+        "  found: " + ", ".join(f"{entity} {count} ({report['policy'][entity]})" for entity, count in report["entities"].items()),
+        f"  residual: {residual['documents_with_residual']} of {residual['documents']} documents "
+        f"(limit {residual['limit']:.0%}): {'PASSED' if residual['passed'] else 'FAILED'}",
+        f"  sign-off: {decision}",
+    ]  # fmt: skip
+
+
+def report_diff(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """What changed from one run's report to another's: counts per entity type (new and gone types
+    marked), documents, and residual risk."""
+    lines = [f"{before['run_id']} -> {after['run_id']}"]
+    for entity in sorted(set(before["entities"]) | set(after["entities"])):
+        old, new = before["entities"].get(entity, 0), after["entities"].get(entity, 0)
+        mark = " (new type)" if entity not in before["entities"] else " (gone)" if entity not in after["entities"] else ""
+        if old != new or mark:
+            lines.append(f"  {entity}: {old} -> {new} ({new - old:+d}){mark}")
+    for kind in sorted(set(before["inputs"]) | set(after["inputs"])):
+        old, new = (report["inputs"].get(kind, {}).get("documents_in", 0) for report in (before, after))
+        if old != new:
+            lines.append(f"  {kind} documents: {old} -> {new}")
+    residual = [report["residual"] for report in (before, after)]
+    lines.append(f"  residual: {residual[0]['fraction']:.1%} -> {residual[1]['fraction']:.1%} of documents, "
+                 f"{'PASSED' if residual[0]['passed'] else 'FAILED'} -> {'PASSED' if residual[1]['passed'] else 'FAILED'}")  # fmt: skip
+    return lines

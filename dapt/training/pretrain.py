@@ -11,7 +11,9 @@ import math
 import random
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
 
 import torch
 from torch.nn.functional import cross_entropy, scaled_dot_product_attention
@@ -38,6 +40,7 @@ HELDOUT_BLOCKS = 256  # enough for a stable mean; a few seconds on CPU
 @dataclass(frozen=True)
 class PretrainResult:
     steps: int
+    resumed_after_step: int  # steps a stopped run had saved (0: trained from the start)
     head_warmup_steps: int
     tokens_per_step: int
     sequences: int
@@ -115,6 +118,37 @@ class Phase:
     learning_rate: float
 
 
+@dataclass
+class Progress:
+    """Where pretraining is: the phase, the loss of every step so far, the held-out measurements,
+    and the seconds spent by the runs that were stopped before this one."""
+
+    phase: int = 0
+    losses: list[float] = field(default_factory=list)
+    heldout: dict[str, float | None] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+class Checkpoints:
+    """Saves the whole training state every ``every`` steps (``every`` 0: never), replacing the
+    file at once, so a killed run resumes from its last save instead of from nothing."""
+
+    def __init__(self, path: Path, every: int, model: PreTrainedModel, progress: Progress, started: float) -> None:
+        self.path, self.every, self.model, self.progress, self.started = path, every, model, progress, started
+
+    def save(self, optimizer: torch.optim.Optimizer, schedule: torch.optim.lr_scheduler.LRScheduler, phase_step: int) -> None:
+        """Called after each step of the current phase (``phase_step`` done in it)."""
+        if not self.every or len(self.progress.losses) % self.every:
+            return
+        progress = {**asdict(self.progress), "seconds": self.progress.seconds + time.monotonic() - self.started}
+        state = {"model": self.model.state_dict(), "optimizer": optimizer.state_dict(), "schedule": schedule.state_dict(),
+                 "phase_step": phase_step, "progress": progress, "rng": torch.get_rng_state()}  # fmt: skip
+        partial = self.path.with_name(self.path.name + ".partial")
+        partial.parent.mkdir(parents=True, exist_ok=True)
+        torch.save(state, partial)
+        partial.replace(self.path)
+
+
 def train_phase(
     model: PreTrainedModel,
     parameters: list[torch.nn.Parameter],
@@ -124,18 +158,24 @@ def train_phase(
     report: Callable[[int, str], None],
     done: int,
     deadline: float,
+    checkpoints: Checkpoints | None = None,
+    saved: dict[str, Any] | None = None,
 ) -> list[float]:
     """Train ``parameters`` (all others frozen) for ``phase.steps`` steps or until ``deadline``
-    (``time.monotonic()``); returns the loss of each step."""
+    (``time.monotonic()``); returns the loss of each step. Each step's loss goes to
+    ``checkpoints.progress`` too; ``saved`` is a checkpoint taken in this phase, to go on from."""
     for p in model.parameters():
         p.requires_grad = False
     for p in parameters:
         p.requires_grad = True
     optimizer = adamw(parameters, phase.learning_rate)
     schedule = warmup_then_decay(optimizer, phase.steps, warmup=phase.steps // 10)
+    if saved is not None:
+        optimizer.load_state_dict(saved["optimizer"])
+        schedule.load_state_dict(saved["schedule"])
     losses: list[float] = []
     model.train()
-    for _ in range(phase.steps):
+    for step in range(saved["phase_step"] if saved else 0, phase.steps):
         if time.monotonic() > deadline:
             break
         batch = next(batches)
@@ -150,6 +190,9 @@ def train_phase(
         optimizer.zero_grad(set_to_none=True)
         losses.append(round(loss.item(), 4))
         report(done + len(losses), f"{phase.name} loss {loss.item():.3f}")
+        if checkpoints is not None:
+            checkpoints.progress.losses.append(losses[-1])
+            checkpoints.save(optimizer, schedule, step + 1)
     return losses
 
 
@@ -193,15 +236,30 @@ def fixed_masks(
         ]
 
 
-def pretrain(cfg: RunConfig, run: RunFolder) -> PretrainResult:
-    """Continue pretraining on ``data/corpus.anonymized.jsonl``; save model, tokenizer and report."""
+def resumed(checkpoint: Path, model: PreTrainedModel) -> tuple[Progress, dict[str, Any] | None]:
+    """The progress of a stopped run, its model weights loaded into ``model``, and the checkpoint
+    (None, with fresh progress, when there is none)."""
+    if not checkpoint.is_file():
+        return Progress(), None
+    saved = torch.load(checkpoint, weights_only=False)
+    model.load_state_dict(saved["model"])
+    return Progress(**saved["progress"]), saved
+
+
+def pretrain(cfg: RunConfig, run: RunFolder, resume: bool = False) -> PretrainResult:
+    """Continue pretraining on ``data/corpus.anonymized.jsonl``; save model, tokenizer and report.
+    A checkpoint is saved every ``pretrain.checkpoint_every`` steps; with ``resume``, a stopped
+    run of the same settings goes on from its last one."""
     started = time.monotonic()
     settings = cfg.pretrain
-    deadline = started + 60 * settings.time_budget_minutes if settings.time_budget_minutes else math.inf
     torch.manual_seed(settings.seed)
     device = pick_device()
     tokenizer = AutoTokenizer.from_pretrained(run.tokenizer)
     model, missing = load_adaptable_model(cfg, run)
+    checkpoint = run.pretrain_checkpoint
+    progress, saved = resumed(checkpoint, model) if resume else (Progress(), None)
+    resumed_after = len(progress.losses)
+    deadline = started - progress.seconds + 60 * settings.time_budget_minutes if settings.time_budget_minutes else math.inf
     model.to(device.torch_device)
     texts = [row["text"] for row in read_jsonl(run.anonymized("corpus"))]
     held_out = min(settings.heldout_documents, len(texts) // 10)
@@ -213,23 +271,31 @@ def pretrain(cfg: RunConfig, run: RunFolder) -> PretrainResult:
     collator = DataCollatorForLanguageModeling(tokenizer, mlm_probability=settings.mlm_probability, return_tensors="pt")
     heldout_batches = fixed_masks(heldout_blocks[:HELDOUT_BLOCKS], collator, settings.batch_size)
     head_steps = min(settings.head_warmup_steps, settings.steps)
-    phases = [Phase("head", head_steps, settings.head_learning_rate),
-              Phase("all weights", settings.steps - head_steps, settings.learning_rate)]  # fmt: skip
-    losses, heldout = [], {}
+    phases = [(Phase("head", head_steps, settings.head_learning_rate), head_parameters(model), "after_head_warmup"),
+              (Phase("all weights", settings.steps - head_steps, settings.learning_rate), list(model.parameters()),
+               "after_pretraining")]  # fmt: skip
     if blocks:
         batches = endless_batches(blocks, collator, settings.batch_size, settings.seed)
+        if saved is not None:  # the same batches and masks as an unbroken run
+            for _ in progress.losses:
+                next(batches)
+            torch.set_rng_state(saved["rng"])
+        checkpoints = Checkpoints(checkpoint, settings.checkpoint_every, model, progress, started)
         with step_progress("continued pretraining", settings.steps) as report:
-            losses += train_phase(model, head_parameters(model), phases[0], batches, device, report, 0, deadline)
-            heldout["after_head_warmup"] = heldout_loss(model, heldout_batches, device)
-            losses += train_phase(
-                model, list(model.parameters()), phases[1], batches, device, report, len(losses), deadline
-            )
-            heldout["after_pretraining"] = heldout_loss(model, heldout_batches, device)
+            for index, (phase, parameters, measured) in enumerate(phases[progress.phase :], start=progress.phase):
+                progress.phase = index
+                train_phase(model, parameters, phase, batches, device, report, len(progress.losses), deadline,
+                            checkpoints, saved if saved and saved["progress"]["phase"] == index else None)  # fmt: skip
+                progress.heldout[measured] = heldout_loss(model, heldout_batches, device)
+                progress.phase = index + 1
+    losses, heldout = progress.losses, progress.heldout
     model.save_pretrained(run.pretrained_model)
     tokenizer.save_pretrained(run.pretrained_model)
+    checkpoint.unlink(missing_ok=True)  # the model is saved: nothing left to resume
     window = max(1, min(10, len(losses) // 2))
     result = PretrainResult(
         steps=len(losses),
+        resumed_after_step=resumed_after,
         head_warmup_steps=min(settings.head_warmup_steps, settings.steps),
         tokens_per_step=settings.batch_size * settings.max_length,
         sequences=len(blocks),
@@ -238,7 +304,7 @@ def pretrain(cfg: RunConfig, run: RunFolder) -> PretrainResult:
         heldout_loss_after_pretraining=heldout.get("after_pretraining"),
         first_loss=round(sum(losses[:window]) / window, 4) if losses else float("nan"),
         last_loss=round(sum(losses[-window:]) / window, 4) if losses else float("nan"),
-        seconds=round(time.monotonic() - started, 1),
+        seconds=round(progress.seconds + time.monotonic() - started, 1),
     )
     write_json(
         run.report("pretrain"),

@@ -19,7 +19,15 @@ from dapt.domains.base import load_domain
 from dapt.io import JsonlWriter
 from dapt.privacy import anonymize as anonymize_module
 from dapt.privacy.anonymize import RowPart, anonymized_parts
-from dapt.privacy.detect import CHUNKS_AT_ONCE, OVERLAP_CHARS, ChunkCallback, chunk_starts, detect, merge_results, no_progress
+from dapt.privacy.detect import (
+    CHUNKS_AT_ONCE,
+    OVERLAP_CHARS,
+    ChunkCallback,
+    chunk_starts,
+    detect,
+    merge_results,
+    no_progress,
+)
 from dapt.privacy.engine import analyzer_for
 from dapt.privacy.mentions import MENTION
 from dapt.privacy.replace_fast import anonymize_in_segments, cuts

@@ -23,8 +23,6 @@ from dapt.privacy.recognizers.contact import (
 )
 from dapt.privacy.recognizers.dates import MonthNameDateRecognizer, ShortDateRecognizer, TimestampRecognizer
 from dapt.privacy.recognizers.gazetteer import GazetteerNameRecognizer
-from dapt.privacy.recognizers.organisations import CompanySuffixRecognizer, PartnersRecognizer
-from dapt.privacy.recognizers.places import PlaceGazetteerRecognizer
 from dapt.privacy.recognizers.names import (
     CredentialedNameRecognizer,
     IdentifiedNameRecognizer,
@@ -33,6 +31,8 @@ from dapt.privacy.recognizers.names import (
     TitledNameRecognizer,
     UpperCaseNameRecognizer,
 )
+from dapt.privacy.recognizers.organisations import CompanySuffixRecognizer, PartnersRecognizer
+from dapt.privacy.recognizers.places import PlaceGazetteerRecognizer
 
 SCORE_THRESHOLD = 0.3  # below it: weak patterns that only count once the analyzer finds a context word
 

@@ -13,10 +13,8 @@ from dapt.privacy.recognizers.contact import (
     TownRecognizer,
     ZipCodeRecognizer,
 )
-from dapt.privacy.recognizers.gazetteer import GazetteerNameRecognizer
-from dapt.privacy.recognizers.organisations import CompanySuffixRecognizer, PartnersRecognizer
-from dapt.privacy.recognizers.places import PlaceGazetteerRecognizer
 from dapt.privacy.recognizers.dates import MonthNameDateRecognizer, ShortDateRecognizer, TimestampRecognizer
+from dapt.privacy.recognizers.gazetteer import GazetteerNameRecognizer
 from dapt.privacy.recognizers.names import (
     CredentialedNameRecognizer,
     IdentifiedNameRecognizer,
@@ -25,6 +23,8 @@ from dapt.privacy.recognizers.names import (
     TitledNameRecognizer,
     UpperCaseNameRecognizer,
 )
+from dapt.privacy.recognizers.organisations import CompanySuffixRecognizer, PartnersRecognizer
+from dapt.privacy.recognizers.places import PlaceGazetteerRecognizer
 
 
 def generic_recognizers() -> list[EntityRecognizer]:

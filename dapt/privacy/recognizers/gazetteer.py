@@ -8,7 +8,6 @@ a lone capitalised rare name, and a lower-case ``first [initial] last`` pair.
 
 from __future__ import annotations
 
-
 import regex
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
