@@ -35,9 +35,10 @@ from tight_data import TASKS, config, label_sample, macro_f1, read_rows  # noqa:
 from transformers import AutoModel, AutoTokenizer  # noqa: E402
 
 from dapt.runs import write_json  # noqa: E402
+from dapt.splits import stratified_split  # noqa: E402
 from dapt.training.builders import base_model_path, pick_device  # noqa: E402
 from dapt.training.classifier import EncoderClassifier, class_probabilities, pooled_texts  # noqa: E402
-from dapt.training.data import encode, stratified_split  # noqa: E402
+from dapt.training.data import encode  # noqa: E402
 from dapt.training.finetune import class_weights, fit, refit_head  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results"

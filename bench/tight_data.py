@@ -56,6 +56,7 @@ from dapt.training.builders import base_model_path  # noqa: E402
 from dapt.training.evaluate import evaluate, tfidf_baseline  # noqa: E402
 from dapt.training.finetune import finetune  # noqa: E402
 from dapt.training.pretrain import pretrain  # noqa: E402
+from dapt.validation.stages import validate_task  # noqa: E402
 from dapt.vocab.extend import extend_vocabulary  # noqa: E402
 
 TASKS = {"financial-phrasebank": ("finance", "ectsum"), "medical-abstracts": ("medical", "mtsamples")}
@@ -151,7 +152,9 @@ def corpus_run(domain: str, corpus: str, variant: dict[str, Any]) -> Path:
 
 
 def config(domain: str, variant: dict[str, Any]) -> RunConfig:
-    return run_config(domain, None, {"input": {"id_field": "doc_id"}, **variant})
+    """The domain's defaults with the variant's changes; every row scores the same dev examples
+    (an overlap with the labels is warned about, not set aside as `dapt run` does by default)."""
+    return run_config(domain, None, {"input": {"id_field": "doc_id"}, "validation": {"eval_overlap": "warn"}, **variant})
 
 
 def dapt_recipe(domain: str, corpus: str, variant_name: str, train: list[dict], dev: list[dict], seed: int) -> float:
@@ -167,7 +170,8 @@ def dapt_recipe(domain: str, corpus: str, variant_name: str, train: list[dict], 
         target.symlink_to(path)
     for kind, rows in (("task", train), ("eval", dev)):
         anonymize(write_rows(WORK / f"{kind}-{seed}.jsonl", rows), kind, cfg, None, run)
-    finetune(cfg, run, has_eval_file=True)
+    validate_task(cfg, run, has_eval_file=True)
+    finetune(cfg, run)
     return round(100 * evaluate(cfg, run)["macro_f1"], 2)
 
 

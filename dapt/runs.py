@@ -66,6 +66,10 @@ class RunFolder:
         """``privacy/pii_report.json`` or ``.html``."""
         return self.root / "privacy" / f"pii_report.{suffix}"
 
+    def gate_quarantine(self, suite: str) -> Path:
+        """Rows a gate set aside (kind, row number and reason; never content)."""
+        return self.root / "validation" / suite / "quarantine.jsonl"
+
     def gate_result(self, suite: str) -> Path:
         """A validation gate's result: ``raw``, ``anonymized`` or ``task``."""
         return self.root / "validation" / suite / "result.json"

@@ -17,7 +17,7 @@ from dapt.privacy.anonymize import anonymize
 from dapt.privacy.report import write_pii_report
 from dapt.privacy.residual import residual_scan
 from dapt.runs import RunFolder
-from dapt.training.data import load_task_split
+from dapt.splits import load_task_split
 from dapt.training.evaluate import evaluate
 from dapt.training.finetune import finetune
 from dapt.training.pretrain import load_adaptable_model, pretrain
@@ -41,8 +41,8 @@ def staged(tmp_path_factory, tiny_model_dir: Path, tiny_config_file: Path):
     out["report"] = write_pii_report(run, out["anon"], out["residual"], cfg, None)
     out["vocab"] = extend_vocabulary(cfg, run)
     out["pretrain"] = pretrain(cfg, run)
-    out["task_gate"] = validate_task(run)
-    out["finetune"] = finetune(cfg, run, has_eval_file=False)
+    out["task_gate"] = validate_task(cfg, run, has_eval_file=False)
+    out["finetune"] = finetune(cfg, run)
     out["metrics"] = evaluate(cfg, run)
     out["manifest"] = write_model_card(cfg, run)
     return out

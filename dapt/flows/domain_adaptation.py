@@ -71,8 +71,9 @@ def domain_adaptation(inputs: Inputs, cfg: RunConfig, run_dir: Path, key_file: P
         await_approval(run, cfg)  # no model sees the data before the report is approved
     stage("vocabulary", [cfg.base_model, cfg.vocab], vocab_task, cfg, run)
     stage("pretrain", cfg.pretrain, pretrain_task, cfg, run, resumable=True)
-    stage("validate-task", None, validate_task_task, run)
-    stage("finetune", cfg.finetune, finetune_task, cfg, run, inputs.eval is not None)
+    split_settings = [cfg.validation, cfg.finetune.eval_fraction, cfg.finetune.seed]  # what the split depends on
+    stage("validate-task", split_settings, validate_task_task, cfg, run, inputs.eval is not None)
+    stage("finetune", cfg.finetune, finetune_task, cfg, run)
     stage("evaluate", None, evaluate_task, cfg, run)
     stage("model-card", None, card_task, cfg, run)
     completed = RunFolder(complete_run(run))

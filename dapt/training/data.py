@@ -1,78 +1,16 @@
-"""Task data for fine-tuning and evaluation: the anonymized examples and their split, made once
-and saved in the run folder (row numbers only), so evaluation reads the split training used."""
+"""Task data for fine-tuning and evaluation: the anonymized examples of the saved split, encoded."""
 
 from __future__ import annotations
 
-import json
 import random
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import torch
-from sklearn.model_selection import train_test_split
 from transformers import PreTrainedTokenizerBase
 
-from dapt.config import FinetuneConfig
-from dapt.io import read_jsonl
-from dapt.runs import RunFolder, write_json
-
-EVAL_FILE = "eval file"
 IGNORED = -100  # a token position without a target (cross_entropy's ignore_index)
-
-
-@dataclass(frozen=True)
-class TaskSplit:
-    train: list[dict[str, Any]]
-    eval: list[dict[str, Any]]
-    labels: list[str]
-    eval_source: str
-
-    @property
-    def eval_kind(self) -> str:
-        """Which anonymized file the evaluation rows come from."""
-        return "eval" if self.eval_source == EVAL_FILE else "task"
-
-
-def split_task(cfg: FinetuneConfig, run: RunFolder, has_eval_file: bool) -> TaskSplit:
-    """Train on the task; evaluate on the --eval file, or on a stratified, seeded hold-out. Saves
-    the split as ``data/task_split.json``."""
-    rows = list(read_jsonl(run.anonymized("task")))
-    labels = sorted({row["label"] for row in rows})  # ingest checked: 2+ classes, 2+ examples each
-    if has_eval_file:
-        split = TaskSplit(rows, list(read_jsonl(run.anonymized("eval"))), labels, EVAL_FILE)
-    else:
-        train, held_out = stratified_split(rows, cfg.eval_fraction, cfg.seed)
-        split = TaskSplit(train, held_out, labels, f"{cfg.eval_fraction:.0%} stratified hold-out of the task")
-    write_json(run.task_split, {
-        "train": {"kind": "task", "rows": [row["row"] for row in split.train]},
-        "eval": {"kind": split.eval_kind, "rows": [row["row"] for row in split.eval]},
-        "labels": labels, "eval_source": split.eval_source,
-    })  # fmt: skip
-    return split
-
-
-def stratified_split(rows: list[dict[str, Any]], fraction: float, seed: int) -> tuple[list, list]:
-    """A seeded split keeping class shares; examples of classes too small to split stay in the first part."""
-    counts = Counter(row["label"] for row in rows)
-    splittable = [row for row in rows if counts[row["label"]] >= 2]
-    kept = [row for row in rows if counts[row["label"]] < 2]
-    classes = len({row["label"] for row in splittable})
-    size = min(max(classes, round(fraction * len(splittable))), len(splittable) - classes)  # one of each class per part
-    first, second = train_test_split(splittable, test_size=size, random_state=seed,
-                                     stratify=[row["label"] for row in splittable])  # fmt: skip
-    return kept + first, second
-
-
-def load_task_split(run: RunFolder) -> TaskSplit:
-    """The split ``split_task`` saved, read back from the anonymized files."""
-    saved = json.loads(run.task_split.read_text(encoding="utf-8"))
-    parts = {}
-    for part in ("train", "eval"):
-        rows = {row["row"]: row for row in read_jsonl(run.anonymized(saved[part]["kind"]))}
-        parts[part] = [rows[number] for number in saved[part]["rows"]]
-    return TaskSplit(parts["train"], parts["eval"], saved["labels"], saved["eval_source"])
 
 
 @dataclass(frozen=True)

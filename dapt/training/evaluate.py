@@ -17,10 +17,10 @@ from sklearn.metrics import accuracy_score, classification_report, confusion_mat
 from dapt.config import RunConfig
 from dapt.html import render_html
 from dapt.runs import RunFolder, write_json, write_text
+from dapt.splits import load_task_split
 from dapt.training.attributions import word_attributions
 from dapt.training.classifier import Scorer
 from dapt.training.counterfactual import swap_gender
-from dapt.training.data import load_task_split
 from dapt.training.export import folder_megabytes, milliseconds_per_text, save_int8
 
 MISTAKES_SHOWN = 5

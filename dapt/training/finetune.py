@@ -23,9 +23,10 @@ from transformers import AutoModel, AutoTokenizer, PreTrainedTokenizerBase
 from dapt.config import FinetuneConfig, RunConfig
 from dapt.io import read_jsonl
 from dapt.runs import RunFolder, write_json
+from dapt.splits import load_task_split, stratified_split
 from dapt.training.builders import Device, base_model_path, freeze_lower_layers, pick_device
 from dapt.training.classifier import EncoderClassifier, class_probabilities, pooled_texts
-from dapt.training.data import Encoded, encode, split_task, stratified_split
+from dapt.training.data import Encoded, encode
 from dapt.training.loop import Batch, Objective, TrainingLog, body_and_head_optimizer, train_with_early_stopping
 from dapt.training.self_training import corpus_sentences, pseudo_labelled
 
@@ -193,13 +194,14 @@ def self_train(first: Fitted, source: Path, tokenizer: PreTrainedTokenizerBase, 
     return (second if second.log.improves_on(first.log) else first), len(pseudo)
 
 
-def finetune(cfg: RunConfig, run: RunFolder, has_eval_file: bool) -> FinetuneResult:
-    """Train on the anonymized task (and, when it validates better, on corpus sentences it
-    pseudo-labels); save ``finetune/adapter/`` (LoRA) and ``finetune/merged/``."""
+def finetune(cfg: RunConfig, run: RunFolder) -> FinetuneResult:
+    """Train on the training part of the task split the task gate saved (and, when it validates
+    better, on corpus sentences it pseudo-labels); save ``finetune/adapter/`` (LoRA) and
+    ``finetune/merged/``."""
     started = time.monotonic()
     settings = cfg.finetune
     device = pick_device()
-    split = split_task(settings, run, has_eval_file)
+    split = load_task_split(run)
     train_rows, validation_rows = stratified_split(split.train, settings.validation_fraction, settings.seed)
     tokenizer = AutoTokenizer.from_pretrained(run.pretrained_model)
     validation = encode(tokenizer, validation_rows, split.labels, settings.max_length)

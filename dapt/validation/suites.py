@@ -29,11 +29,16 @@ def anonymized_suite(max_residual_doc_fraction: float) -> list[Any]:
     ]
 
 
+OVERLAP_COLUMN = "repeats_a_training_text"
+
+
 def task_suite() -> list[Any]:
-    """Anonymized task profile (id, label, chars): labelled, two classes or more, non-empty text."""
+    """Anonymized task split profile (id, label, chars, part, repeats_a_training_text): labelled,
+    two classes or more, non-empty text, no evaluation text that repeats a training one."""
     return [
         gxe.ExpectTableRowCountToBeBetween(min_value=2),
         gxe.ExpectColumnValuesToNotBeNull(column="label"),
         gxe.ExpectColumnUniqueValueCountToBeBetween(column="label", min_value=2),
         gxe.ExpectColumnValuesToBeBetween(column="chars", min_value=1),
+        gxe.ExpectColumnValuesToBeInSet(column=OVERLAP_COLUMN, value_set=[False]),
     ]

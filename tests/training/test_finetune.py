@@ -14,9 +14,10 @@ from tokenizers import AddedToken
 from transformers import AutoModel, AutoModelForMaskedLM, AutoTokenizer
 
 from dapt.config import FinetuneConfig
+from dapt.splits import stratified_split
 from dapt.training.builders import pick_device, warmup_then_decay
 from dapt.training.classifier import EncoderClassifier, Scorer, class_probabilities, load_classifier, pooled_texts
-from dapt.training.data import encode, stratified_split
+from dapt.training.data import encode
 from dapt.training.evaluate import expected_calibration_error
 from dapt.training.finetune import (
     build_classifier,
