@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -21,12 +21,13 @@ from dapt.env import apply_environment_defaults
 
 apply_environment_defaults()  # before prefect and transformers are imported
 
-from dapt.config import InputConfig, RunConfig, read_yaml, resolve_config  # noqa: E402
+from dapt.config import InputConfig, RunConfig  # noqa: E402
 from dapt.domains.base import installed_domains, load_domain  # noqa: E402
 from dapt.errors import UserError  # noqa: E402
 from dapt.io import check_output_file  # noqa: E402
 from dapt.privacy.keys import KEY_ENV, create_key, load_key, pseudonym  # noqa: E402
 from dapt.records import BadRow  # noqa: E402
+from dapt.request import run_config  # noqa: E402  # (also what tests and benches import from here)
 from dapt.runs import RunFolder, create_run_folder, reopen_run, run_folders, run_status, write_json  # noqa: E402
 
 app = typer.Typer(help="Adapt language models to healthcare and finance text, safely.", no_args_is_help=True)
@@ -91,16 +92,6 @@ def user_errors_kept_off_the_console() -> Iterator[None]:
             handler.removeFilter(hide)
 
 
-def run_config(domain: str, config: Path | None, flags: dict[str, Any]) -> RunConfig:
-    """Domain defaults < YAML file < CLI flags, validated as one tree."""
-    plugin = load_domain(domain)
-    layers = [(f"{plugin.name} defaults", {**plugin.defaults, "domain": plugin.name})]
-    if config is not None:
-        layers.append((str(config), read_yaml(config)))
-    layers.append(("command-line flags", flags))
-    return resolve_config(layers)
-
-
 @app.command()
 def run(
     domain: Annotated[str, typer.Argument(help="Domain plugin to run: medical, finance or an installed one.")],
@@ -120,27 +111,16 @@ def run(
     """Run the whole domain-adaptation flow: validate, anonymize, report, extend the vocabulary,
     pretrain, fine-tune, evaluate, and write the model card and manifest."""
     from dapt.card import run_summary
-    from dapt.ingest import Inputs, check_inputs
-    from dapt.training.builders import base_model_path
+    from dapt.request import RunRequest, prepare
 
+    request = RunRequest(domain=domain, corpus=corpus, task=task, eval=eval, config=config, base_model=base_model,
+                         out=out, key_file=key_file, text_field=text_field, label_field=label_field, id_field=id_field,
+                         group_field=group_field)  # fmt: skip
     try:
-        fields = {"text_field": text_field, "label_field": label_field, "id_field": id_field, "group_field": group_field}
-        flags: dict[str, Any] = {"input": {k: v for k, v in fields.items() if v is not None}}
-        if base_model is not None:
-            flags["base_model"] = base_model
-        cfg = run_config(domain, config, flags)
         plugin = load_domain(domain)
-        use_sample = corpus is None and task is None
         if task is None and corpus is not None:
             err.print(f"no --task given: fine-tuning on the {plugin.name} sample task ({plugin.sample.task})", highlight=False)
-        inputs = Inputs(
-            corpus=corpus or plugin.sample.corpus,
-            task=task or plugin.sample.task,
-            eval=eval or (plugin.sample.eval if use_sample else None),
-        )
-        load_key(key_file)  # fail now, not after the first stages
-        base_model_path(cfg.base_model)
-        check_inputs(inputs, cfg)  # every input error in seconds, before Prefect starts
+        inputs, cfg = prepare(request)
         run_dir = create_run_folder(out, plugin.name) if resume is None else reopen_run(resume, plugin.name)
         from dapt.flows.domain_adaptation import domain_adaptation
 
@@ -153,6 +133,35 @@ def run(
         logging.getLogger("prefect").setLevel(logging.WARNING)  # keep the run folder or the error the last line
     err.print(Markdown(run_summary(RunFolder(run_dir))))
     typer.echo(str(run_dir))
+
+
+@app.command()
+def deploy(
+    domain: Annotated[str, typer.Argument(help="Domain plugin to run: medical, finance or an installed one.")],
+    cron: Annotated[str, typer.Option(help='When to run, as a cron line, e.g. "0 2 * * *" (every night at 02:00).')],
+    corpus: Annotated[Path | None, typer.Option(help="Unlabelled corpus each run reads (replace the file between runs to train on new notes).")] = None,
+    task: Annotated[Path | None, typer.Option(help="Labelled task data. Default: the bundled sample task.")] = None,
+    eval: Annotated[Path | None, typer.Option("--eval", help="Optional held-out labelled file scored at the end.")] = None,
+    config: Annotated[Path | None, typer.Option(help="YAML file overriding the domain defaults.")] = None,
+    base_model: Annotated[str | None, typer.Option(help="Local model folder to adapt. Default: the packaged MiniLM encoder.")] = None,
+    out: Annotated[Path, typer.Option(help="Parent folder of run folders; each run gets OUT/<run-id>.")] = Path("runs"),
+    key_file: Annotated[Path | None, typer.Option(help="File holding the surrogate key. Default: $DAPT_KEY.")] = None,
+    name: Annotated[str | None, typer.Option(help="Deployment name. Default: dapt-DOMAIN.")] = None,
+) -> None:
+    """Serve a scheduled deployment of the whole flow for DOMAIN: each scheduled run (or one started
+    from the Prefect UI) checks the inputs and runs into a new run folder, one run at a time. Blocks
+    until stopped (Ctrl-C). Teams with Prefect workers use prefect.yaml instead."""
+    from dapt.request import RunRequest, prepare
+
+    request = RunRequest(domain=domain, corpus=corpus, task=task, eval=eval, config=config, base_model=base_model,
+                         out=out, key_file=key_file).absolute()  # fmt: skip
+    try:
+        prepare(request)  # a bad input fails now, not at 2 am
+        from dapt.flows.scheduled import deployment_name, schedule, serve_schedule
+
+        serve_schedule(request, schedule(cron), name or deployment_name(load_domain(domain).name))
+    except UserError as error:
+        raise fail(error) from None
 
 
 @app.command()

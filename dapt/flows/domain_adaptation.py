@@ -3,10 +3,9 @@
 Tasks receive paths, ids and settings only — never raw text or the key — and results that touch
 raw text are not persisted. Retries and reuse are added here, nowhere else: each stage runs through
 a ``StageChain`` (reuse.py), which skips it on a rerun into the same folder when nothing it
-depends on changed.
+depends on changed. No ``from __future__ import annotations``: Prefect validates the parameters
+of this flow from its annotations, also when a deployment's process loads it (scheduled.py).
 """
-
-from __future__ import annotations
 
 import re
 from pathlib import Path
