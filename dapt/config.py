@@ -54,6 +54,11 @@ class PrivacyConfig(Section):
     score_threshold: float = Field(0.4, ge=0, le=1, description="Findings scoring below this are ignored.")
     date_shift_min_days: int = Field(30, ge=1, description="Smallest absolute per-document date shift.")
     date_shift_max_days: int = Field(365, ge=1, description="Largest absolute per-document date shift.")
+    residual_action: Literal["quarantine", "keep"] = Field(
+        "quarantine",
+        description="Corpus documents with a residual finding: keep them out of every training stage (quarantine, "
+        "listed in data/corpus.residual_quarantine.jsonl) or train on them (keep).",
+    )
     max_residual_doc_fraction: float = Field(
         0.1, ge=0, le=1, description="Residual-scan gate: most documents allowed to carry a residual finding."
     )

@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,6 +20,7 @@ import yaml
 from pydantic import BaseModel
 
 from dapt.errors import UserError
+from dapt.io import read_jsonl
 
 MANIFEST = "manifest.json"
 PARTIAL = ".partial"  # a run folder's name ends so until its manifest is written
@@ -57,6 +59,11 @@ class RunFolder:
     def approval_request(self) -> Path:
         """Written while the flow waits for the PII report's sign-off: its flow run id and API address."""
         return self.root / "privacy" / "approval_request.json"
+
+    @property
+    def residual_quarantine(self) -> Path:
+        """Corpus rows the residual scan kept out of training (kind, row, reason; never content)."""
+        return self.root / "data" / "corpus.residual_quarantine.jsonl"
 
     @property
     def residual_findings(self) -> Path:
@@ -187,6 +194,12 @@ def run_status(run: RunFolder) -> RunStatus:
 def run_folders(parent: Path) -> list[RunFolder]:
     """The run folders under ``parent`` (those holding a config.yaml), oldest first."""
     return [RunFolder(path.parent) for path in sorted(parent.glob("*/config.yaml"))]
+
+
+def training_corpus(run: RunFolder) -> Iterator[dict[str, Any]]:
+    """The anonymized corpus rows training may read: all but those the residual scan set aside."""
+    aside = {row["row"] for row in read_jsonl(run.residual_quarantine)} if run.residual_quarantine.is_file() else set()
+    return (row for row in read_jsonl(run.anonymized("corpus")) if row["row"] not in aside)
 
 
 def new_run_id(domain: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,10 +14,11 @@ from dapt.card import write_model_card
 from dapt.cli import run_config
 from dapt.errors import UserError
 from dapt.ingest import ingest
+from dapt.io import write_jsonl
 from dapt.privacy.anonymize import anonymize
 from dapt.privacy.report import write_pii_report
 from dapt.privacy.residual import residual_scan
-from dapt.runs import RunFolder
+from dapt.runs import RunFolder, training_corpus
 from dapt.splits import load_task_split
 from dapt.training.evaluate import evaluate
 from dapt.training.finetune import finetune
@@ -82,13 +84,30 @@ def test_when_report_is_written_then_it_has_counts_residual_and_a_sign_off(stage
     assert "Sign-off" in html and "signature" in html
 
 
-def test_when_residual_limit_is_exceeded_then_the_report_is_written_and_the_run_stops(staged, tmp_path) -> None:
-    strict = staged["cfg"].model_copy(update={"privacy": staged["cfg"].privacy.model_copy(update={"max_residual_doc_fraction": 0.0})})
-    residual = residual_scan(["corpus"], strict, staged["folder"])
-    if residual.documents_with_residual == 0:
-        pytest.skip("no residual finding on this slice to exceed the limit with")
-    with pytest.raises(UserError, match="residual-PII gate failed"):
-        write_pii_report(staged["folder"], staged["anon"], residual, strict, None)
+def test_when_an_identifier_is_injected_after_anonymization_then_the_gate_names_its_check_or_sets_it_aside(
+    staged, tmp_path: Path
+) -> None:
+    """Limit 0: the anonymized-corpus gate fails naming its expectation (report written first).
+    Within the limit: the document is set aside and no training stage reads it; counts add up."""
+    run = RunFolder(tmp_path / "run")
+    shutil.copytree(staged["run"], run.root)
+    rows = [json.loads(line) for line in run.anonymized("corpus").read_text(encoding="utf-8").splitlines()]
+    rows[3]["text"] += " Call Jonathan Whitaker at 617-555-0143 or jwhitaker@example.org, SSN 078-05-1120."
+    write_jsonl(run.anonymized("corpus"), rows)
+    cfg = staged["cfg"]
+    strict = cfg.model_copy(update={"privacy": cfg.privacy.model_copy(update={"max_residual_doc_fraction": 0.0})})
+    with pytest.raises(UserError, match=r"residual-PII gate failed: expect_column_values_to_be_between\(column=residual"):
+        write_pii_report(run, staged["anon"][:1], residual_scan(["corpus"], strict, run), strict, None)
+    assert run.pii_report("html").is_file()
+    lenient = cfg.model_copy(update={"privacy": cfg.privacy.model_copy(update={"max_residual_doc_fraction": 0.5})})
+    residual = residual_scan(["corpus"], lenient, run)
+    aside = {json.loads(line)["row"] for line in run.residual_quarantine.read_text(encoding="utf-8").splitlines()}
+    training = [row["row"] for row in training_corpus(run)]
+    assert rows[3]["row"] in aside and residual.set_aside == len(aside) == residual.documents_with_residual
+    assert sorted(training + sorted(aside)) == [row["row"] for row in rows] and not aside & set(training)
+    corpus = staged["anon"][0]
+    assert corpus.documents_in == corpus.documents_out + corpus.quarantined == len(rows)
+    assert write_pii_report(run, staged["anon"][:1], residual, lenient, None)["residual"]["set_aside_from_training"] == len(aside)
 
 
 def test_when_vocab_is_extended_then_20_words_are_added_and_text_gets_shorter(staged) -> None:

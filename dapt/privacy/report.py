@@ -61,6 +61,7 @@ def build_report(
             "fraction": residual.documents_with_residual / max(residual.documents, 1),
             "limit": limit,
             "passed": residual.gate.success,
+            "set_aside_from_training": residual.set_aside,
             "by_entity": residual.by_entity,
         },
         "risk": _risk_statement(residual, limit),
@@ -78,7 +79,8 @@ def write_pii_report(
     write_report(run, report)
     if not residual.gate.success:
         raise UserError(
-            f"residual-PII gate failed: {report['residual']['fraction']:.1%} of documents carry a residual finding",
+            f"residual-PII gate failed: {'; '.join(residual.gate.failed())}: "
+            f"{report['residual']['fraction']:.1%} of documents carry a residual finding",
             f"read {run.pii_report('html')}; extend the domain's recognizers or raise "
             "privacy.max_residual_doc_fraction",
         )

@@ -10,7 +10,7 @@ import pandas as pd
 
 from dapt.config import RunConfig
 from dapt.domains.base import load_domain
-from dapt.io import JsonlWriter, read_jsonl
+from dapt.io import JsonlWriter, read_jsonl, write_jsonl
 from dapt.privacy.anonymize import Kind
 from dapt.privacy.detect import detect, to_finding
 from dapt.privacy.engine import analyzer_for
@@ -27,6 +27,7 @@ class ResidualResult:
     documents_with_residual: int
     by_entity: dict[str, int]
     gate: GateResult
+    set_aside: int = 0  # corpus documents kept out of training (privacy.residual_action: quarantine)
 
 
 def _inside(start: int, end: int, replaced: list[list[int]]) -> bool:
@@ -39,11 +40,14 @@ def _remember(replaced_by_row: dict[int, list[list[int]]], row: dict[str, Any]) 
 
 
 def residual_scan(kinds: list[Kind], cfg: RunConfig, run: RunFolder) -> ResidualResult:
-    """Re-detect on every anonymized file; write residual findings (no values) and the gate result."""
+    """Re-detect on every anonymized file; write residual findings (no values) and the gate result;
+    with ``privacy.residual_action: quarantine``, list the corpus documents with a residual finding,
+    which every training stage then leaves out."""
     analyzer = analyzer_for(cfg.domain, cfg.privacy.spacy_model)
     allow_list = load_domain(cfg.domain).allow_list
     by_entity: Counter[str] = Counter()
     profile: list[dict[str, object]] = []
+    corpus_residual: dict[int, int] = {}
     with JsonlWriter(run.residual_findings) as out:
         for kind in kinds:
             rows = {}
@@ -56,11 +60,18 @@ def residual_scan(kinds: list[Kind], cfg: RunConfig, run: RunFolder) -> Residual
                     out.write({"kind": kind, **to_finding(document.id, document.row, result).to_json()})
                 by_entity.update(r.entity_type for r in residual)
                 profile.append({"id": f"{kind}:{document.id}", "chars": len(document.text), "residual": len(residual)})
+                if kind == "corpus":
+                    corpus_residual[document.row] = len(residual)
     frame = pd.DataFrame(profile, columns=["id", "chars", "residual"])
+    flagged = [row for row, count in corpus_residual.items() if count]
+    if cfg.privacy.residual_action == "quarantine":
+        reason = "a residual finding outside the replacements: kept out of training"
+        write_jsonl(run.residual_quarantine, ({"kind": "corpus", "row": row, "reason": reason} for row in flagged))
     gate = run_gate(
         "anonymized",
         frame,
         anonymized_suite(cfg.privacy.max_residual_doc_fraction),
         run.gate_result("anonymized"),
     )
-    return ResidualResult(len(frame), int((frame["residual"] > 0).sum()), dict(by_entity), gate)
+    set_aside = len(flagged) if cfg.privacy.residual_action == "quarantine" else 0
+    return ResidualResult(len(frame), int((frame["residual"] > 0).sum()), dict(by_entity), gate, set_aside)

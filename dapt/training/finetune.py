@@ -21,8 +21,7 @@ from torch.nn.functional import cross_entropy
 from transformers import AutoModel, AutoTokenizer, PreTrainedTokenizerBase
 
 from dapt.config import FinetuneConfig, RunConfig
-from dapt.io import read_jsonl
-from dapt.runs import RunFolder, write_json
+from dapt.runs import RunFolder, training_corpus, write_json
 from dapt.splits import load_task_split, stratified_split
 from dapt.training.builders import Device, base_model_path, freeze_lower_layers, pick_device
 from dapt.training.classifier import EncoderClassifier, class_probabilities, pooled_texts
@@ -209,7 +208,7 @@ def finetune(cfg: RunConfig, run: RunFolder) -> FinetuneResult:
     fitted = fit(run.pretrained_model, tokenizer, split.labels, train_rows, validation, settings, device, new_ids)
     supervised_f1, pseudo = fitted.log.best_score, 0
     if settings.self_training_sentences:
-        corpus = [row["text"] for row in read_jsonl(run.anonymized("corpus"))]
+        corpus = [row["text"] for row in training_corpus(run)]
         fitted, pseudo = self_train(
             fitted, run.pretrained_model, tokenizer, train_rows, validation, corpus, settings, device, new_ids
         )

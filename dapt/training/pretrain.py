@@ -27,9 +27,8 @@ from transformers import (
 from transformers.models.bert.modeling_bert import BertLayer
 
 from dapt.config import RunConfig
-from dapt.io import read_jsonl
 from dapt.progress import step_progress
-from dapt.runs import RunFolder, write_json
+from dapt.runs import RunFolder, training_corpus, write_json
 from dapt.training.builders import Device, adamw, base_model_path, pick_device, warmup_then_decay
 from dapt.vocab.extend import init_new_embeddings
 
@@ -261,7 +260,7 @@ def pretrain(cfg: RunConfig, run: RunFolder, resume: bool = False) -> PretrainRe
     resumed_after = len(progress.losses)
     deadline = started - progress.seconds + 60 * settings.time_budget_minutes if settings.time_budget_minutes else math.inf
     model.to(device.torch_device)
-    texts = [row["text"] for row in read_jsonl(run.anonymized("corpus"))]
+    texts = [row["text"] for row in training_corpus(run)]
     held_out = min(settings.heldout_documents, len(texts) // 10)
     blocks, heldout_blocks = (
         pack_sequences(tokenizer(part, add_special_tokens=False)["input_ids"], settings.max_length,

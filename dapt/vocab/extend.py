@@ -18,8 +18,7 @@ from transformers import AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase
 from dapt.config import RunConfig
 from dapt.domains.base import load_domain
 from dapt.errors import UserError
-from dapt.io import read_jsonl
-from dapt.runs import RunFolder, write_json
+from dapt.runs import RunFolder, training_corpus, write_json
 from dapt.training.builders import base_model_path
 from dapt.vocab.mine import PREFIX, MinedUnit, count_words, domain_words, mine_units, outside_replacements, wordpiece
 
@@ -100,7 +99,7 @@ def save_with_units(tokenizer: PreTrainedTokenizerBase, units: list[str], folder
 def extend_vocabulary(cfg: RunConfig, run: RunFolder) -> VocabResult:
     """Mine all but the last ``vocab.heldout_fraction`` of the anonymized corpus, save the extended
     tokenizer and ``vocab/report.json`` (tokens saved in-sample and on the held-out documents)."""
-    rows = list(read_jsonl(run.anonymized("corpus")))
+    rows = list(training_corpus(run))
     mined_rows, heldout_rows = split_heldout(rows, cfg.vocab.heldout_fraction)
     base = AutoTokenizer.from_pretrained(base_model_path(cfg.base_model))
     seeds = load_domain(cfg.domain).vocab_seeds
