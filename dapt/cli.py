@@ -92,16 +92,22 @@ def user_errors_kept_off_the_console() -> Iterator[None]:
             handler.removeFilter(hide)
 
 
+DomainArgument = Annotated[str, typer.Argument(help="Domain plugin to run: medical, finance or an installed one.")]
+RunConfigOption = Annotated[Path | None, typer.Option("--config", help="YAML file overriding the domain defaults (keys: docs/config.md).")]
+BaseModelOption = Annotated[str | None, typer.Option(help="Local model folder to adapt. Default: the packaged MiniLM encoder.")]
+KeyFileOption = Annotated[Path | None, typer.Option(help="File holding the surrogate key. Default: $DAPT_KEY.")]
+
+
 @app.command()
 def run(
-    domain: Annotated[str, typer.Argument(help="Domain plugin to run: medical, finance or an installed one.")],
+    domain: DomainArgument,
     corpus: Annotated[Path | None, typer.Option(help="Unlabelled corpus (JSONL, CSV, Parquet or a folder of .txt). Default: the domain's bundled sample.")] = None,
     task: Annotated[Path | None, typer.Option(help="Labelled task data for fine-tuning. Default: the bundled sample task.")] = None,
     eval: Annotated[Path | None, typer.Option("--eval", help="Optional held-out labelled file scored at the end. Default: a hold-out of the task (the bundled eval file when the sample is used).")] = None,
-    config: Annotated[Path | None, typer.Option(help="YAML file overriding the domain defaults (keys: see dapt/config.py).")] = None,
-    base_model: Annotated[str | None, typer.Option(help="Local model folder to adapt. Default: the packaged MiniLM encoder.")] = None,
+    config: RunConfigOption = None,
+    base_model: BaseModelOption = None,
     out: Annotated[Path, typer.Option(help="Parent folder of run folders; the run goes to OUT/<run-id>.")] = Path("runs"),
-    key_file: Annotated[Path | None, typer.Option(help="File holding the surrogate key. Default: $DAPT_KEY.")] = None,
+    key_file: KeyFileOption = None,
     text_field: Annotated[str | None, typer.Option(help="Column holding the text (default: text).")] = None,
     label_field: Annotated[str | None, typer.Option(help="Column holding the label (default: label).")] = None,
     id_field: Annotated[str | None, typer.Option(help="Column holding the document id (default: id). Ids never leave the privacy stage: outputs carry a keyed pseudonym and the record number.")] = None,
@@ -137,15 +143,15 @@ def run(
 
 @app.command()
 def deploy(
-    domain: Annotated[str, typer.Argument(help="Domain plugin to run: medical, finance or an installed one.")],
+    domain: DomainArgument,
     cron: Annotated[str, typer.Option(help='When to run, as a cron line, e.g. "0 2 * * *" (every night at 02:00).')],
     corpus: Annotated[Path | None, typer.Option(help="Unlabelled corpus each run reads (replace the file between runs to train on new notes).")] = None,
     task: Annotated[Path | None, typer.Option(help="Labelled task data. Default: the bundled sample task.")] = None,
     eval: Annotated[Path | None, typer.Option("--eval", help="Optional held-out labelled file scored at the end.")] = None,
-    config: Annotated[Path | None, typer.Option(help="YAML file overriding the domain defaults.")] = None,
-    base_model: Annotated[str | None, typer.Option(help="Local model folder to adapt. Default: the packaged MiniLM encoder.")] = None,
+    config: RunConfigOption = None,
+    base_model: BaseModelOption = None,
     out: Annotated[Path, typer.Option(help="Parent folder of run folders; each run gets OUT/<run-id>.")] = Path("runs"),
-    key_file: Annotated[Path | None, typer.Option(help="File holding the surrogate key. Default: $DAPT_KEY.")] = None,
+    key_file: KeyFileOption = None,
     name: Annotated[str | None, typer.Option(help="Deployment name. Default: dapt-DOMAIN.")] = None,
 ) -> None:
     """Serve a scheduled deployment of the whole flow for DOMAIN: each scheduled run (or one started
@@ -306,7 +312,7 @@ def anonymize_command(
     domain: DomainOption,
     input_path: InputOption,
     output: Annotated[Path, typer.Option(help="Anonymized JSONL (keyed id, row, text, replaced offsets); OUT.findings.jsonl and OUT.quarantine.jsonl go beside it.")],
-    key_file: Annotated[Path | None, typer.Option(help="File holding the surrogate key. Default: $DAPT_KEY.")] = None,
+    key_file: KeyFileOption = None,
     group_field: Annotated[str | None, typer.Option(help="Column holding a patient or customer id: its documents share one date shift, so intervals between them hold.")] = None,
     config: ConfigOption = None,
     text_field: TextFieldOption = None,

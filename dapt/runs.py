@@ -198,8 +198,11 @@ def run_folders(parent: Path) -> list[RunFolder]:
 
 def training_corpus(run: RunFolder) -> Iterator[dict[str, Any]]:
     """The anonymized corpus rows training may read: all but those the residual scan set aside."""
-    aside = {row["row"] for row in read_jsonl(run.residual_quarantine)} if run.residual_quarantine.is_file() else set()
-    return (row for row in read_jsonl(run.anonymized("corpus")) if row["row"] not in aside)
+    rows = read_jsonl(run.anonymized("corpus"))
+    if not run.residual_quarantine.is_file():
+        return rows
+    aside = {row["row"] for row in read_jsonl(run.residual_quarantine)}
+    return (row for row in rows if row["row"] not in aside)
 
 
 def new_run_id(domain: str) -> str:
