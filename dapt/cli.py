@@ -252,6 +252,26 @@ def report_diff_command(before: RunArgument, after: RunArgument) -> None:
         raise fail(error) from None
 
 
+@privacy_app.command("review")
+def privacy_review(
+    run_dir: RunArgument,
+    limit: Annotated[int, typer.Option(help="Show at most this many residual findings (0: all).")] = 0,
+) -> None:
+    """Every residual finding of a run in its anonymized context: the finding as <<TYPE>>, each
+    replacement as [surrogate]; never a value the scan flagged."""
+    from itertools import islice
+
+    from dapt.privacy.review import residual_views
+
+    try:
+        views = list(islice(residual_views(RunFolder(run_dir)), limit or None))
+    except UserError as error:
+        raise fail(error) from None
+    for view in views:
+        typer.echo(view.line())
+    typer.echo(f"{len(views)} residual finding(s) shown", err=True)
+
+
 @privacy_app.command("new-key")
 def new_key(
     key_file: Annotated[Path, typer.Option(help="Where to write the new key (created with mode 0600; never overwritten).")],

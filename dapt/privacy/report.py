@@ -30,7 +30,7 @@ def _risk_statement(residual: ResidualResult, limit: float) -> str:
     return (
         f"{residual.documents_with_residual} document(s) carry a finding the second scan made outside a "
         f"replacement ({verdict} the {limit:.0%} limit). Most are surrogates read again in a new context; "
-        "review privacy/residual.findings.jsonl (offsets only) before sign-off."
+        "read each in its masked context with `dapt privacy review RUN_DIR` before sign-off."
     )
 
 
