@@ -92,3 +92,15 @@ def test_when_a_detection_sits_inside_a_weaker_one_then_the_container_keeps_only
 
     found = cut_out_nested([result(*row) for row in results], text)
     assert sorted((r.entity_type, text[r.start : r.end]) for r in found) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("She was last seen 4/5 in clinic.", ["4/5"]), ("admitted 3/10 with chest pain", ["3/10"]),
+     ("nursing progress note, micu 3/4 73 yo f", ["3/4"]), ("Motor exam is 5/5 and pain 3/10 today.", [])],
+    ids=["seen", "admitted", "note header", "no date word"],
+)
+def test_when_a_date_is_shaped_like_a_score_then_only_a_date_word_makes_it_one(text: str, expected: list[str]) -> None:
+    analyzer = analyzer_for("medical", run_config("medical", None, {}).privacy.spacy_model)
+    results = analyzer.analyze(text, language="en", entities=["DATE_TIME"])
+    assert [text[r.start : r.end] for r in results if r.score >= run_config("medical", None, {}).privacy.score_threshold] == expected

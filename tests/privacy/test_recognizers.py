@@ -107,6 +107,10 @@ CASES = [
     (ShortDateRecognizer,  "discharged 11/18.",                 ["11/18"]),
     (ShortDateRecognizer,  "icu npn 6-16-12: pt remains",       ["6-16-12"]),        # dashed, 2-digit year
     (ShortDateRecognizer,  "pain 5/10, BP 120/80",              []),                 # a score, a pressure
+    (ShortDateRecognizer,  "Motor 5/5, reflexes 2/4, murmur 1/6", []),             # scores without a date word
+    (ShortDateRecognizer,  "extensor hallucis longus +2/5.",    []),                 # a signed grade
+    (ShortDateRecognizer,  "seen 12/3 and 4/17",                ["12/3", "4/17"]),   # not shaped like a score
+    (ShortDateRecognizer,  "thoracentesis on 4/5, site c/d/i",  ["4/5"]),           # shaped like a score, after "on"
     (ShortDateRecognizer,  "home in 1-2 days",                  []),                 # a range
     (MonthNameDateRecognizer, "seen AUGUST 6  HPI",             ["AUGUST 6"]),
     (MonthNameDateRecognizer, "Date of exam: 4 Jul 2011 by",    ["4 Jul 2011"]),

@@ -10,20 +10,27 @@ MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|au
 DAY = r"(?:0?[1-9]|[12]\d|3[01])"
 MONTH_NUMBER = r"(?:0?[1-9]|1[0-2])"
 # (?=\d) first: a position that holds no digit fails before the costlier lookbehinds run
-NOT_A_SCORE_BEFORE = r"(?=\d)(?<![\d/.-])(?<!(?:pain|scale|score|strength)\s)"
+NOT_A_SCORE_BEFORE = r"(?=\d)(?<![\d/.+-])(?<!(?:pain|scale|score|strength)\s)"
+# n/4, n/5, n/6 or n/10 with n at most the scale: how notes write reflexes, strength, murmurs and pain
+# (2/4, 5/5, 1/6, 9/10); a date of that shape (April 5th as 4/5) counts only beside a date word
+SCORE_SHAPED = r"(?:[1-4]/4|[1-5]/5|[1-6]/6|(?:[1-9]|10)/10)(?![\d/])"
 NOT_A_QUANTITY_AFTER = r"(?![\d/-])(?!\s*(?:pain|scale|strength|mmhg|power|days?|weeks?|hours?|hrs?|mins?|times|mg|ml|units?)\b)"
 
 
 class ShortDateRecognizer(ConstantsRecognizer):
     """Numeric month/day dates: ``11/18`` (slash only without a year), ``6-16-12``, ``10/4/2019``;
-    not a score (``pain 5/10``), a pressure (``120/80``) or a range (``1-2 days``)."""
+    not a score (``pain 5/10``, ``strength 5/5``, ``+2/5``; one shaped like a score needs a date
+    word near it), a pressure (``120/80``) or a range (``1-2 days``)."""
 
     ENTITY = "DATE_TIME"
     PATTERNS = [
-        Pattern("month/day (medium)", rf"{NOT_A_SCORE_BEFORE}{MONTH_NUMBER}/{DAY}{NOT_A_QUANTITY_AFTER}", 0.5),
+        Pattern("month/day (medium)", rf"{NOT_A_SCORE_BEFORE}(?!{SCORE_SHAPED}){MONTH_NUMBER}/{DAY}{NOT_A_QUANTITY_AFTER}", 0.5),
+        Pattern("month/day shaped like a score, after 'on' (medium)", rf"(?<=\bon\s){SCORE_SHAPED}{NOT_A_QUANTITY_AFTER}", 0.5),
+        # below the 0.3 of other weak patterns: only a date word near it lifts it over the threshold
+        Pattern("month/day shaped like a score (weak)", rf"{NOT_A_SCORE_BEFORE}{SCORE_SHAPED}{NOT_A_QUANTITY_AFTER}", 0.25),
         Pattern("m-d-y (strong)", rf"{NOT_A_SCORE_BEFORE}{MONTH_NUMBER}([/-]){DAY}\1(?:\d{{4}}|\d{{2}})(?![\d/-])", 0.7),
     ]
-    CONTEXT = ["date", "admitted", "discharged", "seen", "since", "dated", "dob"]
+    CONTEXT = ["date", "admitted", "discharged", "seen", "since", "dated", "dob", "note", "npn"]
 
 
 class MonthNameDateRecognizer(ConstantsRecognizer):
