@@ -37,6 +37,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/dapt-rerun"))
     args = parser.parse_args(argv)
     shutil.rmtree(args.work, ignore_errors=True)
+    args.work.mkdir(parents=True)
     os.environ.setdefault("DAPT_KEY", "bench-key-" + "0" * 32)
     common = ["--config", str(args.config), "--out", str(args.work / "runs")]
     first = timed_run(common, args.work / "first.log")
