@@ -235,6 +235,9 @@ def reopen_run(run_dir: Path, domain: str) -> Path:
         raise UserError(f"{run_dir}: not a dapt run folder (no config.yaml)", "pass --resume a folder that dapt run created")
     if (yaml.safe_load(config.read_text(encoding="utf-8")) or {}).get("domain") != domain:
         raise UserError(f"{run_dir}: a run of another domain", f"pass --resume a folder of a {domain} run")
+    running = [stage.name for stage in run_status(RunFolder(run_dir)).stages if stage.state == "running"]
+    if running:
+        raise UserError(f"{run_dir}: still running ({running[0]})", "wait for it to end, or stop it, before resuming")
     if run_dir.name.endswith(PARTIAL):
         return run_dir.resolve()
     partial = run_dir.with_name(run_dir.name + PARTIAL)

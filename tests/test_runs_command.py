@@ -63,3 +63,14 @@ def test_when_a_stopped_run_is_shown_then_every_stage_has_its_state(tmp_path: Pa
 def test_when_show_gets_a_folder_that_is_not_a_run_then_one_line_and_exit_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["runs", "show", str(tmp_path)])
     assert result.exit_code == 2 and "not a dapt run folder" in result.output and "Traceback" not in result.output
+
+
+def test_when_resume_is_asked_of_a_run_still_running_then_one_line_and_nothing_changes(tmp_path: Path) -> None:
+    alive = subprocess.Popen(["sleep", "60"])
+    try:
+        run = make_run(tmp_path, "medical-5.partial", "medical", ["ingest"], {"anonymize-corpus": alive.pid})
+        result = runner.invoke(app, ["run", "medical", "--out", str(tmp_path), "--resume", str(run)])
+    finally:
+        alive.kill()
+    assert result.exit_code == 2 and "medical-5.partial: still running (anonymize-corpus)" in result.output, result.output
+    assert len(result.output.strip().splitlines()) == 1 and run.is_dir()
