@@ -61,6 +61,7 @@ def run_summary(run: RunFolder) -> str:
         f"(limit {residual['limit']:.0%}): {'passed' if residual['passed'] else 'FAILED'}",
         f"- macro-F1 {metrics['macro_f1']}, accuracy {metrics['accuracy']} (majority class "
         f"{metrics['majority_baseline_accuracy']}) on {metrics['examples']} examples ({metrics['eval_source']})",
-        "- reports: privacy/pii_report.html (to sign), eval/report.html, model_card.md, manifest.json",
+        "- reports: privacy/pii_report.html (to sign), validation/report.html, eval/report.html, model_card.md, "
+        "manifest.json",
         f"- run folder: {run.root}",
     ])  # fmt: skip

@@ -171,10 +171,43 @@ def deploy(
 
 
 @app.command()
-def domains() -> None:
+def domains(
+    check: Annotated[bool, typer.Option("--check", help="Also check each plugin against the contract (docs/plugins.md), its recognizer table included; exit 1 when one fails.")] = False,
+) -> None:
     """List the installed domain plugins."""
-    for name, plugin in sorted(installed_domains().items()):
+    try:
+        plugins = sorted(installed_domains().items())
+    except UserError as error:
+        raise fail(error) from None
+    problems = []
+    for name, plugin in plugins:
         typer.echo(f"{name}\t{plugin.version}\t{plugin.description}")
+        if check:
+            from dapt.domains.contract import contract_problems, recognizer_case_problems
+
+            problems += contract_problems(plugin) or recognizer_case_problems(plugin)
+    for problem in problems:
+        err.print(f"[bold red]contract:[/] {problem}", soft_wrap=True, highlight=False, markup=True)
+    if problems:
+        raise typer.Exit(code=1)
+
+
+@app.command("new-domain")
+def new_domain(
+    name: Annotated[str, typer.Argument(help="The domain's name: lower-case letters, digits and '_' (e.g. insurance).")],
+    into: Annotated[Path, typer.Option(help="Folder to create the package dapt-NAME in.")] = Path("."),
+) -> None:
+    """Scaffold an installable domain plugin: entry point, recognizers (Python and YAML) with their
+    test table, policy, expectations, defaults, word lists, and a sample with its generator. Its
+    own tests pass straight away; edit it into your domain."""
+    from dapt.domains.scaffold import scaffold_domain
+
+    try:
+        folder = scaffold_domain(name, into)
+    except UserError as error:
+        raise fail(error) from None
+    typer.echo(str(folder))
+    err.print(f"next: pip install -e '{folder}[test]' && pytest {folder / 'tests'} && dapt run {name}", highlight=False, markup=False)
 
 
 @runs_app.command("list")
@@ -258,7 +291,7 @@ def privacy_review(
     limit: Annotated[int, typer.Option(help="Show at most this many residual findings (0: all).")] = 0,
 ) -> None:
     """Every residual finding of a run in its anonymized context: the finding as <<TYPE>>, each
-    replacement as [surrogate]; never a value the scan flagged."""
+    replacement as [TYPE]; never a value the scan flagged."""
     from itertools import islice
 
     from dapt.privacy.review import residual_views

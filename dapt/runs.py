@@ -82,6 +82,16 @@ class RunFolder:
         return self.root / "validation" / suite / "result.json"
 
     @property
+    def validation_report(self) -> Path:
+        """Every gate's results and the rows set aside, as one self-contained page (no values)."""
+        return self.root / "validation" / "report.html"
+
+    def quarantines(self) -> list[Path]:
+        """Every file of rows set aside (kind or source, row number, reason; never content)."""
+        return [*(self.quarantine(kind) for kind in ("corpus", "task", "eval")), self.residual_quarantine,
+                self.gate_quarantine("task")]  # fmt: skip
+
+    @property
     def tokenizer(self) -> Path:
         return self.root / "vocab" / "tokenizer"
 

@@ -53,7 +53,7 @@ def make_slice(domain: str, folder: Path, corpus_docs: int = 60, per_label: int 
     return Slice(Inputs(paths["corpus"], paths["task"]), planted)
 
 
-def _appears(value: str, text: str) -> bool:
+def appears(value: str, text: str) -> bool:
     """Whole-word occurrence ("mary" is not in "summary")."""
     return re.search(rf"(?<![A-Za-z0-9]){re.escape(value)}(?![A-Za-z0-9])", text) is not None
 
@@ -80,13 +80,13 @@ def leaks(run_dir: Path, planted: dict[tuple[str, int], list[str]]) -> list[str]
             for _, example in documents:
                 text = text.replace(example, "")
             text = _without_explained_words(path, text)
-            found += [f"{path.relative_to(run_dir)}" for v in values if v in text and _appears(v, text)]
+            found += [f"{path.relative_to(run_dir)}" for v in values if v in text and appears(v, text)]
         for key, document in documents:
             own = planted.get(key, [])
-            found += [f"{path.name}:{key[1]}" for v in own if len(v) >= MIN_CHECKED_LENGTH and _appears(v, document)]
+            found += [f"{path.name}:{key[1]}" for v in own if len(v) >= MIN_CHECKED_LENGTH and appears(v, document)]
     for key, words in _explained_words(run_dir):  # lower-cased by the tokenizer
         own = [v.lower() for v in planted.get(key, []) if len(v) >= MIN_CHECKED_LENGTH]
-        found += [f"token_attributions:{key[1]}" for v in own if _appears(v, " ".join(words))]
+        found += [f"token_attributions:{key[1]}" for v in own if appears(v, " ".join(words))]
     return found
 
 

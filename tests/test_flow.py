@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextvars
 import json
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from uuid import UUID
 
@@ -18,13 +20,13 @@ from typer.testing import CliRunner
 from dapt.cli import app, run_config
 from dapt.errors import UserError
 from dapt.flows import approval
-from dapt.flows.domain_adaptation import domain_adaptation, summary_key
-from dapt.runs import RunFolder, reopen_run
+from dapt.flows.domain_adaptation import artifact_key, domain_adaptation
+from dapt.runs import RunFolder, reopen_run, sha256_of
 from tests.slices import leaks, make_slice
 
 EXPECTED = [
     "config.yaml", "data/ingest.json", "data/task_split.json", "validation/raw/result.json", "data/corpus.anonymized.jsonl", "privacy/corpus.findings.jsonl",
-    "validation/anonymized/result.json", "privacy/pii_report.html", "privacy/pii_report.json", "vocab/report.json",
+    "validation/anonymized/result.json", "validation/report.html", "privacy/pii_report.html", "privacy/pii_report.json", "vocab/report.json",
     "vocab/tokenizer/tokenizer.json", "pretrain/model/config.json", "pretrain/report.json", "validation/task/result.json",
     "finetune/adapter/adapter_config.json", "finetune/merged/config.json", "eval/metrics.json", "eval/report.html",
     "model_card.md", "manifest.json",
@@ -45,9 +47,12 @@ def test_when_flow_runs_then_every_artifact_exists_and_no_planted_value_leaks(
     assert {"macro_f1", "accuracy", "per_class", "confusion_matrix"} <= set(metrics)
     assert leaks(run_dir, piece.planted) == []
     with get_client(sync_client=True) as client:
-        summaries = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[summary_key(domain)])))
+        summaries = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[artifact_key(domain, "summary")])))
+        pages = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[artifact_key(domain, "validation")])))
     [summary] = [artifact.data for artifact in summaries if str(run_dir) in artifact.data]
     assert f"macro-F1 {metrics['macro_f1']}" in summary and "residual scan" in summary
+    page = RunFolder(run_dir).validation_report.as_uri()  # the completed folder's page, as a link
+    assert [artifact.data for artifact in pages if page in artifact.data] == [f"[validation/report.html]({page})"]
 
 
 def stage_records(run_dir: Path) -> dict[str, int]:
@@ -74,8 +79,21 @@ def test_when_a_finished_run_is_rerun_then_unchanged_stages_are_reused_and_chang
     redone = {name for name, stamp in stage_records(run_dir).items() if stamp != first[name]}
     assert redone == {"finetune", "evaluate", "model-card"}
     assert json.loads((run_dir / "finetune" / "report.json").read_text())["steps"] <= 3
-    listed = {entry["path"] for entry in json.loads((run_dir / "manifest.json").read_text())["artifacts"]}
+    listed = {entry["path"]: entry["sha256"] for entry in json.loads((run_dir / "manifest.json").read_text())["artifacts"]}
     assert all((run_dir / path).is_file() for path in listed) and not any(p.startswith("stages/") for p in listed)
+    assert listed["validation/report.html"] == sha256_of(RunFolder(run_dir).validation_report)  # as the manifest says
+
+
+@contextmanager
+def released_on_failure(run: RunFolder) -> Iterator[None]:
+    """A failed check while the flow waits for approval rejects the run, so the flow ends and the
+    test fails instead of waiting for the flow forever."""
+    try:
+        yield
+    except BaseException:
+        if run.approval_request.is_file():
+            CliRunner().invoke(app, ["report", "sign", str(run.root), "--reviewer", "test", "--decision", "reject"])
+        raise
 
 
 @pytest.mark.parametrize("decided_in", ["dapt report sign", "the Prefect UI"])
@@ -89,13 +107,14 @@ def test_when_approval_is_required_then_the_flow_waits_for_the_decision_and_foll
     piece = make_slice("medical", tmp_path, corpus_docs=20, per_label=8)
     cfg = run_config("medical", tiny_config_file, {"base_model": str(tiny_model_dir), "approval": "required"})
     run = RunFolder(tmp_path / "run.partial")
-    with ThreadPoolExecutor(1) as pool:
+    with ThreadPoolExecutor(1) as pool, released_on_failure(run):
         flow = pool.submit(contextvars.copy_context().run, domain_adaptation, piece.inputs, cfg, run.root)
         deadline = time.monotonic() + 300
         while not run.approval_request.is_file():
             assert not flow.done() and time.monotonic() < deadline, "the flow did not wait for approval"
             time.sleep(0.2)
         assert not run.report("vocab").exists()  # nothing trains while it waits
+        assert "Anonymized corpus (stage 4)" in run.validation_report.read_text()  # the report links to it
         if decided_in == "dapt report sign":
             signed = CliRunner().invoke(app, ["report", "sign", str(run.root), "--reviewer", "Dana Roe, DPO",
                                               "--decision", "approve"])  # fmt: skip

@@ -98,7 +98,7 @@ def test_when_values_are_planted_outside_the_text_then_none_leaves(
     run_dir = Path(finished.stdout.strip().splitlines()[-1])
     assert (run_dir / "manifest.json").is_file() and [path.name for path in out.iterdir()] == [run_dir.name]
     pages = [path.read_text(encoding="utf-8") for path in run_dir.rglob("*.html")]
-    assert len(pages) == 2 and all("<script" not in page and "<i>" not in page for page in pages)
+    assert len(pages) == 3 and all("<script" not in page and "<i>" not in page for page in pages)  # PII, validation, eval
     assert "&lt;i&gt;" in (run_dir / "eval" / "report.html").read_text(encoding="utf-8")  # the label, escaped
     printed = finished.stdout + finished.stderr
 

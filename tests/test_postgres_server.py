@@ -23,7 +23,7 @@ from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 from prefect.deployments import run_deployment
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
-from dapt.flows.domain_adaptation import summary_key
+from dapt.flows.domain_adaptation import artifact_key
 from dapt.flows.scheduled import FLOW_NAME
 from tests.slices import make_slice
 
@@ -117,7 +117,7 @@ def test_when_the_server_runs_on_postgres_then_a_deployed_run_completes_and_is_r
                 flow_run = run_deployment(f"{FLOW_NAME}/dapt-medical", timeout=600)
                 assert flow_run.state.is_completed(), (tmp_path / "serve.log").read_text()
                 read_back = client.read_flow_run(flow_run.id)
-                artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[summary_key("medical")])))
+                artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[artifact_key("medical", "summary")])))
         assert read_back.state.is_completed() and read_back.deployment_id is not None
         assert any("macro-F1" in artifact.data for artifact in artifacts)
         rows = subprocess.run([*postgres[1], "-c", f"SELECT count(*) FROM flow_run WHERE id = '{flow_run.id}'"],

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from dapt.cli import app, run_config
 from dapt.flows.reuse import unchanged
 from dapt.privacy.anonymize import anonymize
-from dapt.privacy.report import write_pii_report
+from dapt.privacy.report import SCHEMA_VERSION, write_pii_report
 from dapt.privacy.residual import residual_scan
 from dapt.runs import RunFolder, sha256_of, write_json, write_manifest
 from tests.slices import make_slice
@@ -49,7 +49,7 @@ def test_when_signed_then_the_decision_is_in_the_report_and_the_page_and_hashes_
                                  "--note", "residual names in notes"])  # fmt: skip
     assert result.exit_code == 0, result.output
     report = json.loads(run.pii_report("json").read_text())
-    assert report["schema_version"] == 2
+    assert report["schema_version"] == SCHEMA_VERSION
     assert report["sign_off"] | {"date": None} == {"reviewed_by": reviewer, "decision": "reject", "date": None,
                                                   "note": "residual names in notes"}  # fmt: skip
     page = run.pii_report("html").read_text()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,8 +51,8 @@ class Stages:
         (self.run.root / "sub" / "double.txt").write_text(str(doubled))
         return {"doubled": doubled}
 
-    def run_all(self, words: int, factor: int) -> tuple[Count, dict[str, int]]:
-        chain = StageChain(self.run, "first")
+    def run_all(self, words: int, factor: int, refresh: Callable[[], None] | None = None) -> tuple[Count, dict]:
+        chain = StageChain(self.run, "first", refresh)
         return chain("count", {"words": words}, self.count, words), chain("double", {"factor": factor}, self.double)
 
 
@@ -94,6 +94,25 @@ def test_when_a_stage_fails_then_nothing_is_recorded_and_the_rerun_redoes_it(tmp
     with pytest.raises(RuntimeError):
         StageChain(run, "first")("double", {}, broken)
     assert not run.stage_record("double").exists() and run.stage_record("double.started").exists()
+
+
+def test_when_a_view_is_refreshed_after_each_stage_then_no_stage_records_it_and_reuse_holds(tmp_path: Path) -> None:
+    """A view of the run folder rendered after every stage, also a failed one (as the validation
+    page is) is in no stage's outputs: rewriting it never makes a finished stage look changed."""
+    stages, view = Stages(RunFolder(tmp_path)), tmp_path / "view.txt"
+
+    def refresh() -> None:
+        view.write_text(",".join(sorted(path.name for path in tmp_path.rglob("*.txt") if path != view)))
+
+    stages.run_all(3, 2, refresh)
+    stages.run_all(3, 2, refresh)
+    assert stages.calls == ["count", "double"] and view.read_text() == "count.txt,double.txt"
+    records = [json.loads(path.read_text()) for path in (tmp_path / "stages").glob("*.json")]
+    assert len(records) == 2 and not any("view.txt" in record["outputs"] for record in records)
+    (tmp_path / "count.txt").unlink()
+    with pytest.raises(FileNotFoundError):
+        StageChain(stages.run, "other", refresh)("double", {}, stages.double)
+    assert view.read_text() == "double.txt"  # refreshed after the failed stage too
 
 
 @pytest.fixture(scope="module")

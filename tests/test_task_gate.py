@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -13,6 +14,7 @@ from dapt.errors import UserError
 from dapt.io import write_jsonl
 from dapt.runs import RunFolder
 from dapt.splits import load_task_split
+from dapt.validation import stages
 from dapt.validation.stages import validate_task
 
 TRAIN = [(f"the {word} report was filed on time", label) for word in ("first", "second", "third", "fourth")
@@ -61,3 +63,22 @@ def test_when_eval_shares_nothing_with_training_then_every_policy_passes_and_kee
     run = task_run(tmp_path, [EVAL[1], EVAL[3]])
     gate(run, "fail")
     assert len(load_task_split(run).eval) == 2 and len(load_task_split(run).train) == len(TRAIN)
+
+
+LABEL_SET = {"type": "expect_column_values_to_be_in_set", "kwargs": {"column": "label", "value_set": ["a"]}}
+
+
+@pytest.mark.parametrize("severity", ["critical", "warning"])
+def test_when_a_domain_expectation_fails_then_its_severity_decides_stop_or_warning(
+    severity: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(stages, "load_domain", lambda name: SimpleNamespace(expectations={"task": [{**LABEL_SET, "severity": severity}]}))
+    run = task_run(tmp_path, [EVAL[1], EVAL[3]])  # label "b" is outside the declared set
+    if severity == "critical":
+        with pytest.raises(UserError, match=r"task validation failed: expect_column_values_to_be_in_set\(column=label, value_set=\['a'\]"):
+            gate(run, "fail")
+    else:
+        gate(run, "fail")
+        assert "expect_column_values_to_be_in_set(column=label" in caplog.text and "severity below critical" in caplog.text
+    checks = json.loads(run.gate_result("task").read_text())["checks"]
+    assert [(c["severity"], c["success"]) for c in checks if c["arguments"].get("column") == "label" and "value_set" in c["arguments"]] == [(severity, False)]

@@ -1,17 +1,19 @@
 """The domain plugin contract and the registry that finds plugins through entry points.
 
-A domain is data (word lists, policy, defaults, sample) in its own folder plus a few recognizer
-classes. Built-in and third-party domains register the same way: the ``dapt.domains`` entry
-point group, each entry pointing at a ``DomainPlugin`` object.
+A domain is data (word lists, policy, defaults, expectations, YAML recognizers, sample) in its own
+folder plus, optionally, recognizer classes. Built-in and third-party domains register the same
+way: the ``dapt.domains`` entry point group, each entry pointing at a ``DomainPlugin`` object.
+The contract is written down in docs/plugins.md and checked by ``dapt.domains.contract``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -54,6 +56,11 @@ class DomainPlugin:
         if unknown:
             raise ValueError(f"domain {self.name}: unknown operators {sorted(unknown)} in policy.yaml")
 
+    def _mapping(self, filename: str) -> dict[str, Any]:
+        """An optional YAML mapping in the plugin's folder (empty when the file is absent)."""
+        path = self.folder / filename
+        return read_yaml(path) if path.exists() else {}
+
     def _words(self, filename: str) -> tuple[str, ...]:
         path = self.folder / filename
         if not path.exists():
@@ -86,6 +93,40 @@ class DomainPlugin:
         """The domain's default run config (YAML mapping)."""
         return read_yaml(self.folder / "defaults.yaml")
 
+    @cached_property
+    def recognizer_specs(self) -> tuple[dict[str, Any], ...]:
+        """Pattern and deny-list recognizers declared in ``recognizers.yaml``, in Presidio's format
+        (``recognizers: [{name, supported_entity, patterns | deny_list, context}]``)."""
+        return tuple(self._mapping("recognizers.yaml").get("recognizers") or ())
+
+    def build_recognizers(self) -> list[EntityRecognizer]:
+        """The domain's recognizers: its Python classes, then those declared in YAML."""
+        from presidio_analyzer import PatternRecognizer
+
+        declared = [PatternRecognizer.from_dict({"supported_language": "en", **spec}) for spec in self.recognizer_specs]
+        return [*self.recognizers(), *declared]
+
+    @cached_property
+    def expectations(self) -> dict[str, list[dict[str, Any]]]:
+        """Extra Great Expectations checks per gate (``raw``, ``task``) from ``expectations.yaml``:
+        ``{type, kwargs, severity}`` entries over the gate's profile columns."""
+        return {str(gate): list(entries or []) for gate, entries in self._mapping("expectations.yaml").items()}
+
+    @property
+    def recognizer_cases(self) -> Path:
+        """The recognizer test table: ``cases: [{text, entity, expected: [matched text…]}]``."""
+        return self.folder / "recognizer_cases.yaml"
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """sha256 of the version and every file of the plugin's folder: a run redoes its stages
+        when a recognizer, list, policy or expectation changed, even under the same version."""
+        digest = hashlib.sha256(self.version.encode())
+        for path in sorted(p for p in self.folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            digest.update(path.relative_to(self.folder).as_posix().encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        return digest.hexdigest()
+
     @property
     def sample(self) -> Sample:
         folder = self.folder / "sample"
@@ -95,12 +136,25 @@ class DomainPlugin:
         return self.policy.get(entity_type, self.policy.get("default", "redact"))
 
 
+def load_entry(entry: EntryPoint) -> object:
+    """The object an entry point names; a plugin that fails to import is one UserError naming its
+    package, never a traceback from inside it."""
+    try:
+        return entry.load()
+    except Exception as error:  # noqa: BLE001 - any failure inside a third-party plugin
+        package = f"{entry.dist.name} {entry.dist.version}" if entry.dist else entry.value
+        raise UserError(
+            f"domain plugin '{entry.name}' (package {package}) failed to load: {type(error).__name__}: {error}",
+            f"fix or uninstall that package (pip uninstall {entry.dist.name if entry.dist else entry.name})",
+        ) from None
+
+
 @cache
 def installed_domains() -> dict[str, DomainPlugin]:
     """Every plugin registered under the ``dapt.domains`` entry point, by name."""
     plugins: dict[str, DomainPlugin] = {}
     for entry in entry_points(group=ENTRY_POINT_GROUP):
-        plugin = entry.load()
+        plugin = load_entry(entry)
         if not isinstance(plugin, DomainPlugin):
             raise TypeError(f"entry point {entry.name!r} does not point at a DomainPlugin")
         if plugin.name != entry.name or plugin.name in plugins:

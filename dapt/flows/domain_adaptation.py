@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from prefect import flow, task
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from dapt.card import run_summary, write_model_card
@@ -28,6 +28,7 @@ from dapt.runs import RunFolder, complete_run, write_config
 from dapt.training.evaluate import evaluate
 from dapt.training.finetune import finetune
 from dapt.training.pretrain import pretrain
+from dapt.validation.report import write_validation_page
 from dapt.validation.stages import validate_raw, validate_task
 from dapt.vocab.extend import extend_vocabulary
 
@@ -55,7 +56,9 @@ def domain_adaptation(inputs: Inputs, cfg: RunConfig, run_dir: Path, key_file: P
     write_config(run, cfg)
     sources = {"corpus": inputs.corpus, "task": inputs.task, "eval": inputs.eval}
     surrogate_key = key_id(load_key(key_file))
-    stage = StageChain(run, first_key(list(sources.values()), cfg.domain, load_domain(cfg.domain).version, surrogate_key))
+    first = first_key(list(sources.values()), cfg.domain, load_domain(cfg.domain).fingerprint, surrogate_key)
+    # validation/report.html follows the gates' results after every stage, also when a gate stops the run
+    stage = StageChain(run, first, refresh=lambda: write_validation_page(run))
     stage("ingest", cfg.input, ingest_task, inputs, cfg, run)
     stage("validate-raw", None, validate_raw_task, inputs.corpus, cfg, run)
     kinds = ["corpus", "task"] + (["eval"] if inputs.eval else [])
@@ -76,11 +79,17 @@ def domain_adaptation(inputs: Inputs, cfg: RunConfig, run_dir: Path, key_file: P
     stage("evaluate", None, evaluate_task, cfg, run)
     stage("model-card", None, card_task, cfg, run)
     completed = RunFolder(complete_run(run))
-    create_markdown_artifact(run_summary(completed), key=summary_key(cfg.domain), description="dapt run summary")
+    summary = run_summary(completed)
+    create_markdown_artifact(summary, key=artifact_key(cfg.domain, "summary"), description="dapt run summary")
+    create_link_artifact(
+        completed.validation_report.as_uri(), "validation/report.html", key=artifact_key(cfg.domain, "validation"),
+        description="dapt validation results: pass/fail per expectation, rows set aside (no values)",
+    )
     return completed.root
 
 
-def summary_key(domain: str) -> str:
-    """The Prefect artifact key of a domain's run summaries (lower-case letters, digits, dashes),
-    so the UI shows each domain's latest run and its history."""
-    return "dapt-" + re.sub(r"[^a-z0-9-]+", "-", domain.lower()) + "-summary"
+def artifact_key(domain: str, what: str) -> str:
+    """The Prefect artifact key of a domain's run summaries (``what``: summary) or validation
+    pages (validation), in lower-case letters, digits and dashes, so the UI shows each domain's
+    latest and its history."""
+    return "dapt-" + re.sub(r"[^a-z0-9-]+", "-", domain.lower()) + f"-{what}"

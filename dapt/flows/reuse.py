@@ -3,7 +3,7 @@ every stage whose key matches the one recorded when it last finished is skipped 
 
 A stage's key is the sha256 of dapt's version, the stage's name, the config sections it reads and
 the key of the stage before it; the first key covers the sha256 of the user's input files, the
-domain plugin's version and a keyed fingerprint of the surrogate key. A change anywhere upstream
+domain plugin's files and version, and a keyed fingerprint of the surrogate key. A change anywhere upstream
 therefore redoes everything downstream, and nothing upstream. A stage's record
 (``stages/<name>.json``) holds its key, its result (counts and paths, never text or the key) and
 the sha256 of every file it wrote: it is reused only while each of those files is unchanged.
@@ -39,10 +39,10 @@ def chain_key(*parts: Any) -> str:
     return hashlib.sha256(json.dumps(plain, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def first_key(inputs: list[Path | None], domain: str, domain_version: str, key_fingerprint: str) -> str:
+def first_key(inputs: list[Path | None], domain: str, domain_fingerprint: str, key_fingerprint: str) -> str:
     """The key every stage's key chains from: the user's files, the plugin and the surrogate key."""
     files = [fingerprint(path) if path else None for path in inputs]
-    return chain_key(__version__, domain, domain_version, key_fingerprint, files)
+    return chain_key(__version__, domain, domain_fingerprint, key_fingerprint, files)
 
 
 def snapshot(root: Path) -> dict[str, tuple[int, int]]:
@@ -76,15 +76,25 @@ def stage_logger() -> logging.Logger | logging.LoggerAdapter:
 
 @dataclass
 class StageChain:
-    """Runs a flow's stages in order, reusing each one whose record matches its key."""
+    """Runs a flow's stages in order, reusing each one whose record matches its key. ``refresh``,
+    called after every stage (finished, reused or failed, once its record is written), renders
+    views of the run folder that no stage owns: they are never a stage's recorded output."""
 
     run: RunFolder
     key: str
+    refresh: Callable[[], Any] | None = None
 
     def __call__(self, name: str, settings: Any, stage: Callable[..., T], *args: Any, resumable: bool = False) -> T:
         """``stage(*args)``, or its recorded result when it already ran under the same key;
         ``settings`` are the config sections it reads. A resumable stage that was cut short under
         the same key continues its own partial work."""
+        try:
+            return self._run(name, settings, stage, *args, resumable=resumable)
+        finally:
+            if self.refresh:
+                self.refresh()
+
+    def _run(self, name: str, settings: Any, stage: Callable[..., T], *args: Any, resumable: bool) -> T:
         self.key = key = chain_key(self.key, name, settings)
         done, started = self.run.stage_record(name), self.run.stage_record(f"{name}.started")
         returns = TypeAdapter(get_type_hints(getattr(stage, "fn", stage))["return"])

@@ -50,6 +50,8 @@ from dapt.progress import parts_progress, progress
 from dapt.records import BadRow, Document, Example, Finding
 from dapt.runs import RunFolder
 
+Replacement = list[int | str]  # [start, end, entity type] of one replacement in the anonymized text
+
 Kind = Literal["corpus", "task", "eval"]
 DATE_PLACEHOLDER = "[DATE]"
 Row = dict[str, object]  # one line of an anonymized file
@@ -98,8 +100,8 @@ class Replacer:
             function = partial(self._surrogate, entity_type, avoid)
         return OperatorConfig("custom", {"lambda": function})
 
-    def replace(self, group: str, text: str, results: list[RecognizerResult]) -> tuple[str, list[list[int]]]:
-        """The anonymized text and the [start, end] of every replacement in it.
+    def replace(self, group: str, text: str, results: list[RecognizerResult]) -> tuple[str, list[Replacement]]:
+        """The anonymized text and the [start, end, entity type] of every replacement in it.
 
         A PERSON detection first grows over the rest of its name; year-less dates shift inside
         the first year the document's dates write.
@@ -114,7 +116,7 @@ class Replacer:
         avoid = frozenset(originals | {word for value in originals for word in value.split()})
         operators = {entity: self._operator(entity, days, year, avoid) for entity in {r.entity_type for r in results}}
         outcome = anonymize_in_segments(self._engine, text, results, operators)
-        return outcome.text, sorted([item.start, item.end] for item in outcome.items)
+        return outcome.text, sorted([item.start, item.end, item.entity_type] for item in outcome.items)
 
 
 @dataclass(frozen=True)
@@ -201,7 +203,7 @@ class DocumentParts:
         self.doc_id = doc_id
         self.cursor = 0  # the input text before this offset is written
         self.written = 0  # characters of output text written
-        self.replaced: list[list[int]] = []
+        self.replaced: list[Replacement] = []
         self.names: dict[str, float] = {}  # words of the names found so far, followed to later mentions
 
     def part(self, chunk: ChunkResults, replacer: Replacer, allowed: frozenset[str]) -> RowPart:
@@ -215,7 +217,7 @@ class DocumentParts:
         for result in results:  # to the offsets of the stretch; one begun before it keeps its rest
             result.start, result.end = max(result.start, self.cursor) - self.cursor, result.end - self.cursor
         new_text, offsets = replacer.replace(self.record.group or self.record.id, text[self.cursor : cut], results)
-        self.replaced += [[start + self.written, end + self.written] for start, end in offsets]
+        self.replaced += [[start + self.written, end + self.written, kind] for start, end, kind in offsets]
         head = {"id": self.doc_id, "row": self.record.row} if self.cursor == 0 else None
         self.cursor, self.written = cut, self.written + len(new_text)
         return RowPart(head, new_text, findings, self._tail() if chunk.last else None)

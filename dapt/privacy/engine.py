@@ -149,7 +149,7 @@ def analyzer_for(domain_name: str, spacy_model: str) -> AnalyzerEngine:
         registry.remove_recognizer(name)
     registry.add_recognizer(PlausibleSpacyRecognizer(allowed, engine.get_supported_entities()))
     present = {recognizer.name for recognizer in registry.recognizers}
-    for recognizer in [*generic_recognizers(), *domain.recognizers()]:
+    for recognizer in [*generic_recognizers(), *domain.build_recognizers()]:
         if recognizer.name not in present:
             registry.add_recognizer(recognizer)
     enhancer = IndexedContextEnhancer()

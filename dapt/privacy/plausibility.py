@@ -38,6 +38,15 @@ DATE_ELEMENT = re.compile(
     r"|\b(?:christmas|easter|thanksgiving|new year)",
     re.IGNORECASE,
 )
+# A name followed by one of these nouns names a sign, test or disease (``Murphy sign``, ``Apgar
+# score``), unless a title before it makes it a person (``Dr. Murphy test``).
+EPONYM_NOUN = re.compile(
+    r"^(?:'s|’s|s'|’)?\s+(?:signs?|syndrome|disease|test|maneuver|manoeuvre|reflex|criteria|score|scale|"
+    r"classification|fracture|triad|phenomenon|murmur|nodes?|procedure|operation|palsy|ulcer|stain|incision|"
+    r"position|rule|index)\b",
+    re.IGNORECASE,
+)
+TITLE_BEFORE = re.compile(r"\b(?:mr|mrs|ms|miss|dr|prof|pt|patient)\.?\s*$", re.IGNORECASE)
 DRUG_SUFFIXES = (
     "olac", "pentin", "mycin", "cillin", "pril", "sartan", "olol", "statin", "azole", "idine", "oxacin",
     "dipine", "parin", "afil", "mab", "tinib", "ciclovir", "triptan", "azepam", "azolam", "barbital",
@@ -62,9 +71,16 @@ def is_plausible(result: RecognizerResult, text: str, allowed: Collection[str]) 
     words = WORD.findall(value)
     if any(word.lower() in SALUTATIONS for word in words[:1]) and len(words) == 1:
         return False
-    if value.lower() in allowed or _has_allowed_word_and_no_name(words, allowed):
+    if value.lower() in allowed or _has_allowed_word_and_no_name(words, allowed) or is_eponym(result, text):
         return False
     return recognizer_of(result) != SPACY or plausible_name(value, words, result.entity_type)
+
+
+def is_eponym(result: RecognizerResult, text: str) -> bool:
+    """A one-word name that names a sign, score or disease: ``Murphy sign``, ``Crohn's disease``."""
+    if " " in text[result.start : result.end].strip():
+        return False
+    return bool(EPONYM_NOUN.match(text[result.end : result.end + 40])) and not TITLE_BEFORE.search(text[max(result.start - 12, 0) : result.start])
 
 
 def _has_allowed_word_and_no_name(words: list[str], allowed: Collection[str]) -> bool:

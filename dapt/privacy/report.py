@@ -2,25 +2,41 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections import Counter
+import re
+from collections import Counter, defaultdict
 from dataclasses import asdict
 from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from dapt.config import RunConfig
+from dapt.config import RunConfig, read_yaml
 from dapt.domains.base import load_domain
 from dapt.errors import UserError
-from dapt.html import render_html
+from dapt.html import render_html, stacked_bars
 from dapt.io import read_jsonl
 from dapt.privacy.anonymize import AnonymizeResult
+from dapt.privacy.engine import analyzer_for
 from dapt.privacy.keys import key_id, load_key
 from dapt.privacy.residual import ResidualResult
+from dapt.privacy.review import Mark, masked, replacement_marks
 from dapt.runs import RunFolder, rehash, write_json, write_text
 
-SCHEMA_VERSION = 2  # 2: sign_off holds a note, and is filled by `dapt report sign`
+SCHEMA_VERSION = 3  # 3: coverage, sources, scores, samples, versions, policy hash
+SIGNABLE_SCHEMA = 2  # from 2, sign_off holds a note and is filled by `dapt report sign`
 DECISIONS = ("approve", "reject")
+SCORE_BINS, TOP_DOCUMENTS, SAMPLES_PER_TYPE = 10, 5, 2
+TAG = re.compile(r"<[A-Z_]+>")
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#7f7f7f")
+OTHER, CHART_WIDTH = "other recognizers", 460
+MEASURED_RECALL = Path(__file__).with_name("measured_recall.yaml")
+NEVER_DETECTED = (
+    "Only the types listed are looked for. Never replaced: ages under 90 (not identifying under HIPAA Safe Harbor), "
+    "occupations, relatives' roles, rare diagnoses or events that could single a person out, and identifiers in "
+    "formats no recognizer knows; names the detector misses (see the measured recall) stay in the text."
+)
 
 
 def _risk_statement(residual: ResidualResult, limit: float) -> str:
@@ -37,13 +53,13 @@ def _risk_statement(residual: ResidualResult, limit: float) -> str:
 def build_report(
     run: RunFolder, results: list[AnonymizeResult], residual: ResidualResult, cfg: RunConfig, key_file: Path | None
 ) -> dict[str, Any]:
-    """The report as data: inputs, entities with their operator, detectors, residual risk."""
+    """The report as data: inputs, entities with their operator, detectors, coverage, masked
+    samples, residual risk, versions. Counts, offsets and masked context only: never a value."""
     domain = load_domain(cfg.domain)
     entities: Counter[str] = Counter()
-    recognizers: Counter[str] = Counter()
     for result in results:
         entities.update(result.entities)
-        recognizers.update(f["recognizer"] for f in read_jsonl(run.findings(result.kind)))
+    profile = findings_profile(run, [result.kind for result in results])
     limit = cfg.privacy.max_residual_doc_fraction
     return {
         "run_id": run.run_id,
@@ -51,10 +67,16 @@ def build_report(
         "domain_version": domain.version,
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "key_id": key_id(load_key(key_file)),
+        "versions": versions(cfg.privacy.spacy_model),
+        "policy_file": domain.policy,
+        "policy_sha256": hashlib.sha256(json.dumps(domain.policy, sort_keys=True).encode()).hexdigest(),
         "inputs": {r.kind: asdict(r) for r in results},
         "entities": dict(entities.most_common()),
         "policy": {entity: domain.operator_for(entity) for entity in entities},
-        "recognizers": dict(recognizers.most_common()),
+        "coverage": {entity: entities.get(entity, 0) for entity in domain.required_entities},
+        **profile,
+        "samples": masked_samples(run),
+        "detector": {"types": detected_types(cfg), "measured": read_yaml(MEASURED_RECALL)["measured"], "never": NEVER_DETECTED},
         "residual": {
             "documents": residual.documents,
             "documents_with_residual": residual.documents_with_residual,
@@ -68,6 +90,65 @@ def build_report(
         "schema_version": SCHEMA_VERSION,
         "sign_off": {"reviewed_by": None, "date": None, "decision": None, "note": None},
     }
+
+
+def findings_profile(run: RunFolder, kinds: list[str]) -> dict[str, Any]:
+    """From the findings files: findings per recognizer, per entity type and source, the score
+    distribution per type (tenths), and the documents with the most findings (keyed ids)."""
+    by_source: dict[str, Counter[str]] = defaultdict(Counter)
+    scores: dict[str, list[int]] = defaultdict(lambda: [0] * SCORE_BINS)
+    per_document: Counter[tuple[str, int, str]] = Counter()
+    for kind in kinds:
+        for finding in read_jsonl(run.findings(kind)):
+            by_source[finding["entity_type"]][finding["recognizer"]] += 1
+            scores[finding["entity_type"]][min(int(finding["score"] * SCORE_BINS), SCORE_BINS - 1)] += 1
+            per_document[(kind, finding["row"], finding["doc_id"])] += 1
+    recognizers = sum(by_source.values(), Counter())
+    return {
+        "recognizers": dict(recognizers.most_common()),
+        "by_source": {entity: dict(counts.most_common()) for entity, counts in sorted(by_source.items())},
+        "scores": dict(sorted(scores.items())),
+        "top_documents": [{"kind": kind, "row": row + 1, "document": doc_id, "findings": count}
+                          for (kind, row, doc_id), count in per_document.most_common(TOP_DOCUMENTS)],  # fmt: skip
+    }
+
+
+def masked_samples(run: RunFolder) -> dict[str, Any]:
+    """Up to ``SAMPLES_PER_TYPE`` replacements of each entity type in the anonymized corpus, as
+    masked context (every replacement ``[TYPE]``, every residual finding ``<<TYPE>>``), and how many
+    replacements are a tag (``<TYPE>``: a redact policy) rather than a stand-in."""
+    residual: dict[int, list[Mark]] = defaultdict(list)
+    if run.residual_findings.is_file():
+        for finding in read_jsonl(run.residual_findings):
+            if finding["kind"] == "corpus":
+                residual[finding["row"]].append(Mark(finding["start"], finding["end"], f"<<{finding['entity_type']}>>"))
+    taken: Counter[str] = Counter()
+    samples, tags = [], 0
+    for row in read_jsonl(run.anonymized("corpus")):
+        replacements = replacement_marks(row["replaced"])
+        tags += sum(1 for mark in replacements if TAG.fullmatch(row["text"][mark.start : mark.end]))
+        for mark in replacements:
+            if taken[mark.label] < SAMPLES_PER_TYPE:
+                taken[mark.label] += 1
+                context = masked(row["text"], replacements + residual[row["row"]], mark)
+                samples.append({"entity_type": mark.label.strip("[]"), "row": row["row"] + 1, "context": context})
+    return {"contexts": sorted(samples, key=lambda sample: sample["entity_type"]), "tag_replacements": tags}
+
+
+def detected_types(cfg: RunConfig) -> list[str]:
+    """Every entity type the run's detector can find (the analyzer of anonymization, cached)."""
+    return sorted(analyzer_for(cfg.domain, cfg.privacy.spacy_model).get_supported_entities())
+
+
+def versions(spacy_model: str) -> dict[str, str]:
+    """Versions of dapt and of the detection stack (the spaCy pipeline: package version, or a folder)."""
+    found = {}
+    for name in ("dapt", "presidio-analyzer", "presidio-anonymizer", "spacy", spacy_model):
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "a local folder" if name == spacy_model else "not installed"
+    return found
 
 
 def write_pii_report(
@@ -90,7 +171,21 @@ def write_pii_report(
 def write_report(run: RunFolder, report: dict[str, Any]) -> None:
     """``privacy/pii_report.json`` and the page rendered from it."""
     write_json(run.pii_report("json"), report)
-    write_text(run.pii_report("html"), render_html("dapt.privacy", "pii_report.html.j2", r=report))
+    write_text(run.pii_report("html"), render_html("dapt.privacy", "pii_report.html.j2", r=report, chart=source_chart(report)))
+
+
+def source_chart(report: dict[str, Any]) -> dict[str, Any]:
+    """Findings per entity type as bars split by recognizer (SVG geometry), and each recognizer's
+    colour; the least frequent recognizers share the last colour."""
+    by_source = report.get("by_source", {})
+    named = list(report.get("recognizers", {}))[: len(PALETTE) - 1]
+    rows: dict[str, Counter[str]] = {}
+    for entity, sources in by_source.items():
+        rows[entity] = Counter()
+        for name, count in sources.items():
+            rows[entity][name if name in named else OTHER] += count
+    colours = dict(zip([*named, OTHER], PALETTE, strict=False))
+    return {"bars": stacked_bars(rows, colours, CHART_WIDTH), "colours": colours, "width": CHART_WIDTH}
 
 
 def read_report(run: RunFolder) -> dict[str, Any]:
@@ -110,8 +205,8 @@ def sign_report(run: RunFolder, reviewer: str, decision: str, note: str | None) 
         raise UserError("the reviewer is empty", "pass --reviewer with the name (and role) of who decides")
     report = read_report(run)
     signed = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    report |= {"schema_version": SCHEMA_VERSION, "sign_off": {"reviewed_by": reviewer.strip(), "date": signed,
-                                                              "decision": decision, "note": note}}  # fmt: skip
+    sign_off = {"reviewed_by": reviewer.strip(), "date": signed, "decision": decision, "note": note}
+    report |= {"schema_version": max(report.get("schema_version", 1), SIGNABLE_SCHEMA), "sign_off": sign_off}
     write_report(run, report)
     rehash(run, [run.pii_report("json"), run.pii_report("html")])
     return report

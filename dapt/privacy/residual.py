@@ -31,7 +31,7 @@ class ResidualResult:
 
 
 def _inside(start: int, end: int, replaced: list[list[int]]) -> bool:
-    return any(start < r_end and r_start < end for r_start, r_end in replaced)
+    return any(start < r_end and r_start < end for r_start, r_end, *_ in replaced)
 
 
 def _remember(replaced_by_row: dict[int, list[list[int]]], row: dict[str, Any]) -> Document:

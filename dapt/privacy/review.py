@@ -1,12 +1,13 @@
 """`dapt privacy review RUN`: every residual finding of a run as masked context, so a reviewer
 judges it without opening a file. The context is anonymized text; the finding, and any other
-residual finding near it, shows as ``<<TYPE>>``, each replacement as ``[surrogate]``."""
+residual finding near it, shows as ``<<TYPE>>``, each replacement as ``[TYPE]``."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from dapt.errors import UserError
 from dapt.io import read_jsonl
@@ -48,6 +49,12 @@ def masked(text: str, marks: list[Mark], around: Mark) -> str:
     return " ".join("".join(pieces).split())
 
 
+def replacement_marks(replaced: list[list[Any]]) -> list[Mark]:
+    """A row's replacements as marks: ``[PERSON]``, or ``[surrogate]`` in a row written before
+    replacements carried their type."""
+    return [Mark(start, end, f"[{rest[0] if rest else 'surrogate'}]") for start, end, *rest in replaced]
+
+
 def residual_views(run: RunFolder) -> Iterator[ResidualView]:
     """Each residual finding with its masked context, in file order."""
     if not run.residual_findings.is_file():
@@ -58,7 +65,7 @@ def residual_views(run: RunFolder) -> Iterator[ResidualView]:
     for kind in sorted({kind for kind, _ in by_row}):
         for row in read_jsonl(run.anonymized(kind)):
             findings = by_row.get((kind, row["row"]), [])
-            marks = [Mark(s, e, "[surrogate]") for s, e in row["replaced"]]
+            marks = replacement_marks(row["replaced"])
             marks += [Mark(f["start"], f["end"], f"<<{f['entity_type']}>>") for f in findings]
             for f in findings:
                 context = masked(row["text"], marks, Mark(f["start"], f["end"], ""))

@@ -7,6 +7,7 @@ import copy
 import json
 import random
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -131,10 +132,16 @@ def evaluate(cfg: RunConfig, run: RunFolder) -> dict[str, Any]:
         "int8": int8_beside_fp32(score, run, texts, gold, split.labels),
     }
     write_json(run.metrics, metrics)
-    training = json.loads(run.report("finetune").read_text(encoding="utf-8"))
-    write_text(run.eval_report, render_html("dapt.training", "eval_report.html.j2", m=metrics, run_id=run.run_id,
-                                            curves=learning_curves(training)))  # fmt: skip
+    write_eval_report(run, metrics)
     return metrics
+
+
+def write_eval_report(run: RunFolder, metrics: dict[str, Any]) -> Path:
+    """``eval/report.html``: the metrics, with the fine-tuning's learning curves from its report."""
+    training = json.loads(run.report("finetune").read_text(encoding="utf-8"))
+    curves = learning_curves(training)
+    return write_text(run.eval_report, render_html("dapt.training", "eval_report.html.j2", m=metrics, run_id=run.run_id,
+                                                   curves=curves))  # fmt: skip
 
 
 def learning_curves(training: dict[str, Any], width: int = 600, height: int = 200) -> dict[str, str]:

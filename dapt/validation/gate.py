@@ -19,11 +19,18 @@ from dapt.runs import write_json
 RESULT_FORMAT = "BOOLEAN_ONLY"
 
 
+CRITICAL = "critical"  # GX's severity of an expectation whose failure stops the run; others warn
+
+
 @dataclass(frozen=True)
 class Check:
     expectation: str
     arguments: dict[str, Any]
     success: bool
+    severity: str = CRITICAL
+
+    def __str__(self) -> str:
+        return f"{self.expectation}({', '.join(f'{k}={v}' for k, v in self.arguments.items())})"
 
 
 @dataclass(frozen=True)
@@ -34,8 +41,12 @@ class GateResult:
     checks: list[Check]
 
     def failed(self) -> list[str]:
-        """Readable names of the failed expectations (no values)."""
-        return [f"{c.expectation}({', '.join(f'{k}={v}' for k, v in c.arguments.items())})" for c in self.checks if not c.success]
+        """Readable names of the failed critical expectations (no values)."""
+        return [str(c) for c in self.checks if not c.success and c.severity == CRITICAL]
+
+    def warned(self) -> list[str]:
+        """Readable names of the failed expectations of a lower severity (warning, info)."""
+        return [str(c) for c in self.checks if not c.success and c.severity != CRITICAL]
 
 
 @cache
@@ -63,9 +74,10 @@ def run_gate(suite_name: str, frame: pd.DataFrame, expectations: list[Any], out_
             r.expectation_config.type,
             {k: v for k, v in r.expectation_config.kwargs.items() if k != "batch_id"},
             bool(r.success),
+            str(r.expectation_config.severity.value),
         )
         for r in outcome.results
     ]
-    result = GateResult(suite_name, bool(outcome.success), len(frame), checks)
+    result = GateResult(suite_name, all(c.success for c in checks if c.severity == CRITICAL), len(frame), checks)
     write_json(out_path, asdict(result))
     return result

@@ -12,13 +12,14 @@ from typing import Any
 import pandas as pd
 
 from dapt.config import RunConfig
+from dapt.domains.base import load_domain
 from dapt.errors import UserError
 from dapt.io import accept, read_documents, write_jsonl
 from dapt.records import BadRow
 from dapt.runs import RunFolder
 from dapt.splits import TaskSplit, save_task_split, split_task
 from dapt.validation.gate import GateResult, run_gate
-from dapt.validation.suites import OVERLAP_COLUMN, raw_suite, task_suite
+from dapt.validation.suites import OVERLAP_COLUMN, PROFILE_COLUMNS, declared_suite, raw_suite, task_suite
 
 WORD = re.compile(r"\w+")
 
@@ -30,7 +31,9 @@ def non_text_ratio(text: str) -> float:
 
 
 def enforce(result: GateResult, where: Path) -> GateResult:
-    """Stop the run with one line when a gate fails."""
+    """Stop the run with one line when a critical expectation fails; log the others that failed."""
+    for name in result.warned():
+        logging.getLogger("dapt").warning("%s validation: %s failed (severity below critical; see %s)", result.suite, name, where)
     if not result.success:
         raise UserError(
             f"{result.suite} validation failed: {'; '.join(result.failed())}",
@@ -44,10 +47,11 @@ def validate_raw(corpus: Path, cfg: RunConfig, run: RunFolder) -> GateResult:
     documents = accept(read_documents(corpus, cfg.input), "quarantine", list[BadRow]())
     frame = pd.DataFrame(
         [{"id": d.id, "chars": len(d.text), "non_text_ratio": non_text_ratio(d.text)} for d in documents],
-        columns=["id", "chars", "non_text_ratio"],
+        columns=list(PROFILE_COLUMNS["raw"]),
     )
     out = run.gate_result("raw")
-    return enforce(run_gate("raw_corpus", frame, raw_suite(), out), out)
+    suite = raw_suite() + declared_suite(load_domain(cfg.domain).expectations.get("raw", []))
+    return enforce(run_gate("raw_corpus", frame, suite, out), out)
 
 
 def text_fingerprint(text: str) -> str:
@@ -82,16 +86,16 @@ def validate_task(cfg: RunConfig, run: RunFolder, has_eval_file: bool) -> GateRe
     frame = pd.DataFrame(
         [{"id": row["id"], "label": row["label"], "chars": len(row["text"]), "part": part, OVERLAP_COLUMN: id(row) in shared}
          for part, rows in (("train", split.train), ("eval", split.eval)) for row in rows],
-        columns=["id", "label", "chars", "part", OVERLAP_COLUMN],
+        columns=list(PROFILE_COLUMNS["task"]),
     )  # fmt: skip
     out = run.gate_result("task")
-    result = run_gate("task", frame, task_suite(), out)
+    suite = task_suite("warning" if policy == "warn" else "critical")
+    result = run_gate("task", frame, suite + declared_suite(load_domain(cfg.domain).expectations.get("task", [])), out)
     if repeated and policy == "warn":
         logging.getLogger("dapt").warning(
             "%d evaluation text(s) repeat a training text; their scores count (validation.eval_overlap: warn)", len(repeated)
         )
-        return result
-    if repeated:
+    if repeated and policy == "fail":
         raise UserError(
             f"task validation failed: expect_column_values_to_be_in_set(column={OVERLAP_COLUMN}): {len(repeated)} "
             f"evaluation text(s) repeat a training text",

@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from wordfreq import zipf_frequency
 
@@ -41,10 +42,10 @@ class WordCounts:
     lower_documents: Counter[str] = field(default_factory=Counter)  # documents that write it in lower case
 
 
-def outside_replacements(text: str, replaced: list[list[int]]) -> str:
+def outside_replacements(text: str, replaced: list[list[Any]]) -> str:
     """``text`` without its replaced spans: surrogates (``swalsh``, ``gmail``) are not domain words."""
     kept, position = [], 0
-    for start, end in sorted(replaced):
+    for start, end, *_ in sorted(replaced):
         kept.append(text[position:start])
         position = max(position, end)
     kept.append(text[position:])

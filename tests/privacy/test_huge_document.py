@@ -257,5 +257,5 @@ def test_when_a_huge_document_is_cut_into_chunks_then_names_are_followed_to_late
 
 def _kept(row: dict) -> list[str]:
     """The stretches of an output row's text between its replacements."""
-    bounds = [0, *(offset for span in row["replaced"] for offset in span), len(row["text"])]
+    bounds = [0, *(offset for span in row["replaced"] for offset in span[:2]), len(row["text"])]
     return [row["text"][start:end] for start, end in zip(bounds[::2], bounds[1::2])]

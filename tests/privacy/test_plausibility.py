@@ -41,3 +41,24 @@ def test_when_spacy_guesses_then_only_plausible_personal_data_is_kept(entity_typ
     text = f"note: {value} ."
     result = RecognizerResult(entity_type, 6, 6 + len(value), 0.85, recognition_metadata={"recognizer_name": SPACY})
     assert is_plausible(result, text, ALLOWED) is expected
+
+
+# fmt: off
+EPONYM_CASES = [
+    ("Positive Murphy sign on exam.",       "Murphy", False),  # a sign
+    ("Positive Murphy's sign.",             "Murphy", False),
+    ("Apgar score 9 at five minutes.",      "Apgar",  False),
+    ("History of Hodgkin disease.",         "Hodgkin", False),
+    ("Dr. Murphy test results reviewed.",   "Murphy", True),   # a title: the doctor
+    ("Mr. Murphy signed the consent.",      "Murphy", True),   # "signed" is not a sign
+    ("Murphy reports less pain.",           "Murphy", True),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("text, value, expected", EPONYM_CASES)
+@pytest.mark.parametrize("recognizer", [SPACY, "GazetteerNameRecognizer"])
+def test_when_a_name_names_a_sign_or_disease_then_it_is_not_a_person(text: str, value: str, expected: bool, recognizer: str) -> None:
+    start = text.index(value)
+    result = RecognizerResult("PERSON", start, start + len(value), 0.85, recognition_metadata={"recognizer_name": recognizer})
+    assert is_plausible(result, text, ALLOWED) is expected
