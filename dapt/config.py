@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from dapt.errors import UserError, looks_like_header_name
 
@@ -40,13 +40,45 @@ class InputConfig(Section):
     )
 
 
+# The gates' own checks and their default policy: `fail` stops the run, `warn` logs and goes on.
+GATE_CHECKS = {
+    "raw.rows": "fail", "raw.unique_ids": "fail", "raw.length": "fail", "raw.non_text": "fail", "raw.duplicates": "warn",
+    "task.rows": "fail", "task.labelled": "fail", "task.classes": "fail", "task.text": "fail",
+    "task.min_per_class": "fail", "task.imbalance": "warn", "task.tokens": "warn",
+}  # fmt: skip
+
+
 class ValidationConfig(Section):
     eval_overlap: Literal["fail", "warn", "quarantine"] = Field(
         "quarantine",
-        description="An evaluation text that repeats a training text (same words, any case or punctuation): stop "
-        "the run (fail), go on with a warning (warn), or leave it out of the evaluation, listed in "
-        "validation/task/quarantine.jsonl (quarantine), so scores are not inflated.",
+        description="An evaluation text that repeats a training text (the same words in any case or punctuation, "
+        "or nearly: 80 % of its word triples shared): stop the run (fail), go on with a warning (warn), or leave "
+        "it out of the evaluation, listed in validation/task/quarantine.jsonl (quarantine), so scores are not inflated.",
     )
+    min_per_class: int = Field(
+        5, ge=1, description="Fewest training examples a class may have (check task.min_per_class; an eval label "
+        "the training part lacks fails it too)."
+    )
+    max_imbalance: float = Field(
+        20.0, ge=1, description="Largest training class over the smallest; above it check task.imbalance fails."
+    )
+    policies: dict[str, Literal["fail", "warn"]] = Field(
+        {},
+        description="Policy per gate check over its default: fail (stop the run) or warn (log and go on). Checks "
+        "and defaults: " + ", ".join(f"{name} ({policy})" for name, policy in GATE_CHECKS.items()) + ".",
+    )
+
+    @field_validator("policies")
+    @classmethod
+    def _known_checks(cls, policies: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(policies) - set(GATE_CHECKS))
+        if unknown:
+            raise ValueError(f"unknown gate check(s) {', '.join(unknown)}; known: {', '.join(GATE_CHECKS)}")
+        return policies
+
+    def policy(self, check: str) -> str:
+        """The policy of a gate check: the configured one, else its default."""
+        return self.policies.get(check, GATE_CHECKS[check])
 
 
 class PrivacyConfig(Section):

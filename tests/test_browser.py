@@ -88,7 +88,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory, tiny_config_file: Path) -> t
     folder = tmp_path_factory.mktemp("browser")
     piece = make_slice("medical", folder, corpus_docs=12, per_label=6)
     plant_markup(piece)
-    cfg = run_config("medical", tiny_config_file, {"input": {"bad_rows": "quarantine"}})
+    cfg = run_config("medical", tiny_config_file, {"input": {"bad_rows": "quarantine"}, "validation": {"min_per_class": 2}})
     run = RunFolder(folder / RUN_ID)
     ingest(piece.inputs, cfg, run)
     validate_raw(piece.inputs.corpus, cfg, run)

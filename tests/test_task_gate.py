@@ -17,7 +17,7 @@ from dapt.splits import load_task_split
 from dapt.validation import stages
 from dapt.validation.stages import validate_task
 
-TRAIN = [(f"the {word} report was filed on time", label) for word in ("first", "second", "third", "fourth")
+TRAIN = [(f"the {word} report was filed on time", label) for word in ("first", "second", "third", "fourth", "fifth")
          for label in ("a", "b")]  # fmt: skip
 EVAL = [("The FIRST report   was filed, on time!", "a"), ("a new text nobody trained on", "b"),
         ("the third report was filed on time", "b"), ("another unseen one", "a")]  # fmt: skip
@@ -79,6 +79,6 @@ def test_when_a_domain_expectation_fails_then_its_severity_decides_stop_or_warni
             gate(run, "fail")
     else:
         gate(run, "fail")
-        assert "expect_column_values_to_be_in_set(column=label" in caplog.text and "severity below critical" in caplog.text
+        assert "expect_column_values_to_be_in_set(column=label" in caplog.text and "policy warn" in caplog.text
     checks = json.loads(run.gate_result("task").read_text())["checks"]
     assert [(c["severity"], c["success"]) for c in checks if c["arguments"].get("column") == "label" and "value_set" in c["arguments"]] == [(severity, False)]

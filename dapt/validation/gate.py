@@ -28,9 +28,11 @@ class Check:
     arguments: dict[str, Any]
     success: bool
     severity: str = CRITICAL
+    check: str | None = None  # dapt's name of a built-in check (validation.policies); None for a domain's
 
     def __str__(self) -> str:
-        return f"{self.expectation}({', '.join(f'{k}={v}' for k, v in self.arguments.items())})"
+        named = f"{self.check}: " if self.check else ""
+        return f"{named}{self.expectation}({', '.join(f'{k}={v}' for k, v in self.arguments.items())})"
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ def run_gate(suite_name: str, frame: pd.DataFrame, expectations: list[Any], out_
             {k: v for k, v in r.expectation_config.kwargs.items() if k != "batch_id"},
             bool(r.success),
             str(r.expectation_config.severity.value),
+            (r.expectation_config.meta or {}).get("check"),
         )
         for r in outcome.results
     ]

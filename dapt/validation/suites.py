@@ -6,12 +6,16 @@ from typing import Any
 
 import great_expectations.expectations as gxe
 
+from dapt.config import ValidationConfig
+
 MAX_DOCUMENT_CHARS = 5_000_000
 MAX_NON_TEXT_RATIO = 0.3
+MAX_DUPLICATE_SHARE = 0.05  # raw.duplicates: most documents that may repeat another one's words
+SEVERITY = {"fail": "critical", "warn": "warning"}
 OVERLAP_COLUMN = "repeats_a_training_text"
 PROFILE_COLUMNS = {  # the columns of each gate's profile frame; a domain's expectations use these
-    "raw": ("id", "chars", "non_text_ratio"),
-    "task": ("id", "label", "chars", "part", OVERLAP_COLUMN),
+    "raw": ("id", "chars", "non_text_ratio", "fingerprint"),
+    "task": ("id", "label", "chars", "part", "class_size", "imbalance", "tokens", OVERLAP_COLUMN),
 }
 
 
@@ -26,13 +30,22 @@ def declared_suite(entries: list[dict[str, Any]]) -> list[Any]:
     ]
 
 
-def raw_suite() -> list[Any]:
-    """Raw corpus profile (id, chars, non_text_ratio): unique ids, sane sizes, text not binary."""
+def checked(expectation: type, check: str, validation: ValidationConfig, **arguments: Any) -> Any:
+    """A gate expectation named ``check`` (kept in its meta), at the severity its policy gives."""
+    return expectation(**arguments, severity=SEVERITY[validation.policy(check)], meta={"check": check})
+
+
+def raw_suite(validation: ValidationConfig) -> list[Any]:
+    """Raw corpus profile: unique ids, sane sizes, text not binary, few repeated documents."""
     return [
-        gxe.ExpectTableRowCountToBeBetween(min_value=1),
-        gxe.ExpectColumnValuesToBeUnique(column="id"),
-        gxe.ExpectColumnValuesToBeBetween(column="chars", min_value=1, max_value=MAX_DOCUMENT_CHARS),
-        gxe.ExpectColumnValuesToBeBetween(column="non_text_ratio", max_value=MAX_NON_TEXT_RATIO, mostly=0.99),
+        checked(gxe.ExpectTableRowCountToBeBetween, "raw.rows", validation, min_value=1),
+        checked(gxe.ExpectColumnValuesToBeUnique, "raw.unique_ids", validation, column="id"),
+        checked(gxe.ExpectColumnValuesToBeBetween, "raw.length", validation, column="chars", min_value=1,
+                max_value=MAX_DOCUMENT_CHARS),
+        checked(gxe.ExpectColumnValuesToBeBetween, "raw.non_text", validation, column="non_text_ratio",
+                max_value=MAX_NON_TEXT_RATIO, mostly=0.99),
+        checked(gxe.ExpectColumnValuesToBeUnique, "raw.duplicates", validation, column="fingerprint",
+                mostly=1 - MAX_DUPLICATE_SHARE),
     ]
 
 
@@ -47,14 +60,21 @@ def anonymized_suite(max_residual_doc_fraction: float) -> list[Any]:
 
 
 
-def task_suite(overlap_severity: str = "critical") -> list[Any]:
-    """Anonymized task split profile (id, label, chars, part, repeats_a_training_text): labelled,
-    two classes or more, non-empty text, no evaluation text that repeats a training one (a warning
-    only under ``validation.eval_overlap: warn``)."""
+def task_suite(validation: ValidationConfig, max_tokens: int) -> list[Any]:
+    """Anonymized task split profile: labelled, two classes or more each with enough training
+    examples and not too unbalanced, non-empty texts that fit the model, no evaluation text that
+    repeats a training one (a warning only under ``validation.eval_overlap: warn``)."""
+    overlap = "warning" if validation.eval_overlap == "warn" else "critical"
     return [
-        gxe.ExpectTableRowCountToBeBetween(min_value=2),
-        gxe.ExpectColumnValuesToNotBeNull(column="label"),
-        gxe.ExpectColumnUniqueValueCountToBeBetween(column="label", min_value=2),
-        gxe.ExpectColumnValuesToBeBetween(column="chars", min_value=1),
-        gxe.ExpectColumnValuesToBeInSet(column=OVERLAP_COLUMN, value_set=[False], severity=overlap_severity),
+        checked(gxe.ExpectTableRowCountToBeBetween, "task.rows", validation, min_value=2),
+        checked(gxe.ExpectColumnValuesToNotBeNull, "task.labelled", validation, column="label"),
+        checked(gxe.ExpectColumnUniqueValueCountToBeBetween, "task.classes", validation, column="label", min_value=2),
+        checked(gxe.ExpectColumnValuesToBeBetween, "task.text", validation, column="chars", min_value=1),
+        checked(gxe.ExpectColumnValuesToBeBetween, "task.min_per_class", validation, column="class_size",
+                min_value=validation.min_per_class),
+        checked(gxe.ExpectColumnMaxToBeBetween, "task.imbalance", validation, column="imbalance",
+                max_value=validation.max_imbalance),
+        checked(gxe.ExpectColumnValuesToBeBetween, "task.tokens", validation, column="tokens", max_value=max_tokens),
+        gxe.ExpectColumnValuesToBeInSet(column=OVERLAP_COLUMN, value_set=[False], severity=overlap,
+                                        meta={"check": "task.eval_overlap"}),
     ]
