@@ -110,7 +110,8 @@ def test_when_an_identifier_is_injected_after_anonymization_then_the_gate_names_
     write_jsonl(run.anonymized("corpus"), rows)
     cfg = staged["cfg"]
     strict = cfg.model_copy(update={"privacy": cfg.privacy.model_copy(update={"max_residual_doc_fraction": 0.0})})
-    with pytest.raises(UserError, match=r"residual-PII gate failed: expect_column_values_to_be_between\(column=residual"):
+    with pytest.raises(UserError, match=r"residual-PII gate failed: anonymized.residual: expect_column_values_to_be_between\(column=residual, "
+                       r"max_value=0.0\); anonymized.independent: expect_column_values_to_be_between\(column=independent"):
         write_pii_report(run, staged["anon"][:1], residual_scan(["corpus"], strict, run), strict, None)
     assert run.pii_report("html").is_file()
     lenient = cfg.model_copy(update={"privacy": cfg.privacy.model_copy(update={"max_residual_doc_fraction": 0.5})})

@@ -1,4 +1,8 @@
-"""Stage 4: scan the anonymized data again; whatever is found outside a replacement is residual."""
+"""Stage 4: scan the anonymized data again; whatever is found outside a replacement is residual.
+
+Two scans: dapt's own detector, and the independent detectors of ``independent.py``, which share no
+code with it, so a bug in the detector cannot hide its own misses. The gate checks each.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+from presidio_analyzer import RecognizerResult
 
 from dapt.config import RunConfig
 from dapt.domains.base import load_domain
@@ -14,11 +19,14 @@ from dapt.io import JsonlWriter, read_jsonl, write_jsonl
 from dapt.privacy.anonymize import Kind
 from dapt.privacy.detect import detect, to_finding
 from dapt.privacy.engine import analyzer_for
+from dapt.privacy.independent import Hit, independent_hits
 from dapt.progress import progress
 from dapt.records import Document
 from dapt.runs import RunFolder
 from dapt.validation.gate import GateResult, run_gate
 from dapt.validation.suites import anonymized_suite
+
+INDEPENDENT = "IndependentCheck"  # the recognizer name of the independent detectors' findings
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,11 @@ class ResidualResult:
 
 def _inside(start: int, end: int, replaced: list[list[int]]) -> bool:
     return any(start < r_end and r_start < end for r_start, r_end, *_ in replaced)
+
+
+def as_result(hit: Hit) -> RecognizerResult:
+    """An independent detector's hit as a finding of recognizer ``IndependentCheck``."""
+    return RecognizerResult(hit.entity_type, hit.start, hit.end, 1.0, recognition_metadata={"recognizer_name": INDEPENDENT})
 
 
 def _remember(replaced_by_row: dict[int, list[list[int]]], row: dict[str, Any]) -> Document:
@@ -56,13 +69,16 @@ def residual_scan(kinds: list[Kind], cfg: RunConfig, run: RunFolder) -> Residual
             for document, results in progress(pairs, f"residual scan {kind}"):
                 replaced = rows.pop(document.row)
                 residual = [r for r in results if not _inside(r.start, r.end, replaced)]
+                second = independent_hits(document.text, replaced)
+                residual += [as_result(hit) for hit in second if not _inside(hit.start, hit.end, [[r.start, r.end] for r in residual])]
                 for result in residual:
                     out.write({"kind": kind, **to_finding(document.id, document.row, result).to_json()})
                 by_entity.update(r.entity_type for r in residual)
-                profile.append({"id": f"{kind}:{document.id}", "chars": len(document.text), "residual": len(residual)})
+                profile.append({"id": f"{kind}:{document.id}", "chars": len(document.text), "residual": len(residual),
+                                "independent": len(second)})  # fmt: skip
                 if kind == "corpus":
                     corpus_residual[document.row] = len(residual)
-    frame = pd.DataFrame(profile, columns=["id", "chars", "residual"])
+    frame = pd.DataFrame(profile, columns=["id", "chars", "residual", "independent"])
     flagged = [row for row, count in corpus_residual.items() if count]
     if cfg.privacy.residual_action == "quarantine":
         reason = "a residual finding outside the replacements: kept out of training"
