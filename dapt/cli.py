@@ -8,6 +8,7 @@ import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -38,6 +39,14 @@ app.add_typer(runs_app, name="runs")
 report_app = typer.Typer(help="The PII report of a run: show it, sign it, compare two runs.", no_args_is_help=True)
 app.add_typer(report_app, name="report")
 RunArgument = Annotated[Path, typer.Argument(help="A run folder (complete or .partial).")]
+
+
+class Half(str, Enum):
+    """A half of a gold set (``dapt privacy evaluate --half``)."""
+
+    tune = "tune"
+    report = "report"
+
 err = Console(stderr=True)
 TABLE_WIDTH = 110  # the evaluation table's width when output is piped (rich would truncate to 80)
 
@@ -426,16 +435,17 @@ def evaluate_command(
     config: ConfigOption = None,
     output: Annotated[Path | None, typer.Option(help="Also write the full report (figures and masked misses) as JSON.")] = None,
     misses: Annotated[int, typer.Option(help="How many missed spans to print, each in context with every gold span masked.")] = 10,
+    half: Annotated[Half | None, typer.Option(help="Score one half of the gold set only (split by the hash of each doc_id): tune on `tune`, report on `report`, so a figure is never measured on the text it was tuned on.")] = None,
 ) -> None:
     """Score detection against gold spans: type-blind token recall/precision/F2, per-label figures,
     per-recognizer precision, and misses shown in masked context."""
     from dapt.privacy.evaluate import evaluate_file, summary_rows
 
     try:
-        evaluation = evaluate_file(gold, privacy_config(domain, config))
+        evaluation = evaluate_file(gold, privacy_config(domain, config), half.value if half else None)
     except UserError as error:
         raise fail(error) from None
-    table = Table(title=f"{gold.name}: {evaluation.documents} documents, {domain}")
+    table = Table(title=f"{gold.name}{f' ({half.value} half)' if half else ''}: {evaluation.documents} documents, {domain}")
     for column in ("slice", "recall", "precision", "F2 / spans", "tokens"):
         table.add_column(column, no_wrap=True)
     for row in summary_rows(evaluation):

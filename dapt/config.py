@@ -43,6 +43,7 @@ class InputConfig(Section):
 # The gates' own checks and their default policy: `fail` stops the run, `warn` logs and goes on.
 GATE_CHECKS = {
     "raw.rows": "fail", "raw.unique_ids": "fail", "raw.length": "fail", "raw.non_text": "fail", "raw.duplicates": "warn",
+    "raw.language": "fail",
     "task.rows": "fail", "task.labelled": "fail", "task.classes": "fail", "task.text": "fail",
     "task.min_per_class": "fail", "task.imbalance": "warn", "task.tokens": "warn",
 }  # fmt: skip

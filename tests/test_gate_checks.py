@@ -16,7 +16,8 @@ from dapt.runs import RunFolder
 from dapt.splits import load_task_split
 from dapt.validation.stages import validate_raw, validate_task
 
-WORDS = "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa".split()
+WORDS = "breathing comfortably tolerating diet walking hallway pain controlled family visited tonight morning nurse called " \
+        "resting stable".split()  # English words (raw.language reads them so)
 
 
 def sentence(number: int, length: int = 8) -> str:
@@ -100,3 +101,25 @@ def test_when_corpus_documents_repeat_then_raw_duplicates_allows_a_few_and_follo
         assert validate_raw(corpus, cfg, run).success
     [saved] = [c for c in json.loads(run.gate_result("raw").read_text())["checks"] if c["check"] == "raw.duplicates"]
     assert saved["success"] is (repeated == 1)
+
+
+GERMAN = "Der Patient wurde am Montag mit Brustschmerzen aufgenommen und erhielt Aspirin und Heparin."
+SHORTHAND = "PT TOL FEEDS, CONT ON LEVO, NEO WEANED, MAE, WILL CONT TO MONITOR"  # nursing shorthand: English
+
+
+@pytest.mark.parametrize("other, policy, stops", [(SHORTHAND, "fail", False), (GERMAN, "warn", False), (GERMAN, "fail", True)])
+def test_when_the_corpus_is_not_english_then_raw_language_follows_its_policy(
+    other: str, policy: str, stops: bool, tmp_path: Path
+) -> None:
+    texts = [sentence(i) for i in range(10)] + [f"{other} ({i})" for i in range(30)]
+    corpus = tmp_path / "corpus.jsonl"
+    write_jsonl(corpus, ({"id": str(i), "text": text} for i, text in enumerate(texts)))
+    cfg = run_config("medical", None, {"validation": {"policies": {"raw.language": policy}}})
+    run = RunFolder(tmp_path / "run")
+    if stops:
+        with pytest.raises(UserError, match=r"raw_corpus validation failed: raw.language: expect_column_values_to_be_between"):
+            validate_raw(corpus, cfg, run)
+    else:
+        assert validate_raw(corpus, cfg, run).success
+    [saved] = [c for c in json.loads(run.gate_result("raw").read_text())["checks"] if c["check"] == "raw.language"]
+    assert saved["success"] is (other == SHORTHAND)

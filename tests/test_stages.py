@@ -60,7 +60,8 @@ def test_when_raw_gate_runs_then_every_expectation_passes_and_no_value_is_kept(s
     assert staged["raw"].success and staged["raw"].rows == 60
     saved = json.loads((staged["run"] / "validation" / "raw" / "result.json").read_text())
     assert sorted(c["check"] or c["expectation"] for c in saved["checks"]) == [  # dapt's checks, the medical domain's own
-        "expect_column_median_to_be_between", "raw.duplicates", "raw.length", "raw.non_text", "raw.rows", "raw.unique_ids",
+        "expect_column_median_to_be_between", "raw.duplicates", "raw.language", "raw.length", "raw.non_text", "raw.rows",
+        "raw.unique_ids",
     ]
 
 

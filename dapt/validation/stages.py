@@ -8,10 +8,12 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from wordfreq import zipf_frequency
 
 from dapt.config import RunConfig
 from dapt.domains.base import load_domain
@@ -24,6 +26,9 @@ from dapt.validation.gate import CRITICAL, GateResult, run_gate
 from dapt.validation.suites import OVERLAP_COLUMN, PROFILE_COLUMNS, declared_suite, raw_suite, task_suite
 
 WORD = re.compile(r"\w+")
+LETTERS = re.compile(r"[^\W\d_]+")
+LANGUAGE_SAMPLE_WORDS = 60  # enough words to tell the language, few enough for a large corpus
+OTHER_LANGUAGES = ("de", "fr", "es", "it", "nl", "pt")
 NEAR_DUPLICATE = 0.8  # share of word triples two texts hold in common to count as one text
 
 
@@ -48,13 +53,28 @@ def validate_raw(corpus: Path, cfg: RunConfig, run: RunFolder) -> GateResult:
     """Profile the raw corpus (no text kept) and run the raw suite."""
     documents = accept(read_documents(corpus, cfg.input), "quarantine", list[BadRow]())
     frame = pd.DataFrame(
-        [{"id": d.id, "chars": len(d.text), "non_text_ratio": non_text_ratio(d.text), "fingerprint": text_fingerprint(d.text)}
-         for d in documents],
+        [{"id": d.id, "chars": len(d.text), "non_text_ratio": non_text_ratio(d.text), "fingerprint": text_fingerprint(d.text),
+          "english_share": english_share(d.text)} for d in documents],
         columns=list(PROFILE_COLUMNS["raw"]),
     )
     out = run.gate_result("raw")
     suite = raw_suite(cfg.validation) + declared_suite(load_domain(cfg.domain).expectations.get("raw", []))
     return enforce(run_gate("raw_corpus", frame, suite, out), out)
+
+
+def english_share(text: str) -> float:
+    """Share of a text's first ``LANGUAGE_SAMPLE_WORDS`` words that are more frequent in English than
+    in German, French, Spanish, Italian, Dutch or Portuguese (wordfreq); 1.0 for under five words."""
+    words = LETTERS.findall(text.lower())[:LANGUAGE_SAMPLE_WORDS]
+    if len(words) < 5:
+        return 1.0
+    return sum(map(reads_english, words)) / len(words)
+
+
+@cache
+def reads_english(word: str) -> bool:
+    """Whether a lower-case word is at least as frequent in English as in any of ``OTHER_LANGUAGES``."""
+    return zipf_frequency(word, "en") >= max(zipf_frequency(word, other) for other in OTHER_LANGUAGES)
 
 
 def text_fingerprint(text: str) -> str:

@@ -11,10 +11,11 @@ from dapt.config import ValidationConfig
 MAX_DOCUMENT_CHARS = 5_000_000
 MAX_NON_TEXT_RATIO = 0.3
 MAX_DUPLICATE_SHARE = 0.05  # raw.duplicates: most documents that may repeat another one's words
+MIN_ENGLISH_SHARE, MOSTLY_ENGLISH = 0.3, 0.95  # raw.language: a document's English words, documents so written
 SEVERITY = {"fail": "critical", "warn": "warning"}
 OVERLAP_COLUMN = "repeats_a_training_text"
 PROFILE_COLUMNS = {  # the columns of each gate's profile frame; a domain's expectations use these
-    "raw": ("id", "chars", "non_text_ratio", "fingerprint"),
+    "raw": ("id", "chars", "non_text_ratio", "fingerprint", "english_share"),
     "task": ("id", "label", "chars", "part", "class_size", "imbalance", "tokens", OVERLAP_COLUMN),
 }
 
@@ -36,7 +37,8 @@ def checked(expectation: type, check: str, validation: ValidationConfig, **argum
 
 
 def raw_suite(validation: ValidationConfig) -> list[Any]:
-    """Raw corpus profile: unique ids, sane sizes, text not binary, few repeated documents."""
+    """Raw corpus profile: unique ids, sane sizes, text not binary, few repeated documents, written in
+    English (the detector's spaCy model and word lists are English: names in another language go unseen)."""
     return [
         checked(gxe.ExpectTableRowCountToBeBetween, "raw.rows", validation, min_value=1),
         checked(gxe.ExpectColumnValuesToBeUnique, "raw.unique_ids", validation, column="id"),
@@ -46,6 +48,8 @@ def raw_suite(validation: ValidationConfig) -> list[Any]:
                 max_value=MAX_NON_TEXT_RATIO, mostly=0.99),
         checked(gxe.ExpectColumnValuesToBeUnique, "raw.duplicates", validation, column="fingerprint",
                 mostly=1 - MAX_DUPLICATE_SHARE),
+        checked(gxe.ExpectColumnValuesToBeBetween, "raw.language", validation, column="english_share",
+                min_value=MIN_ENGLISH_SHARE, mostly=MOSTLY_ENGLISH),
     ]
 
 

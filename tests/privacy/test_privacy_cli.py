@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from dapt.cli import app
+from dapt.privacy.evaluate import in_half
 from tests.conftest import write_rows
 
 runner = CliRunner()
@@ -115,6 +116,19 @@ def test_when_evaluated_then_figures_print_and_misses_are_masked(tmp_path: Path)
     assert report["labels"]["PHONE_NUMBER"]["token_recall"] == 1.0 and report["missed_spans"] == 1
     assert "<<PERSON>>" in printed and "[PHONE_NUMBER]" in printed
     assert "zqxwv" not in printed + json.dumps(report) and PHONE not in printed
+
+
+def test_when_evaluated_on_a_half_then_the_halves_split_the_gold_set_by_id(tmp_path: Path) -> None:
+    rows = [{"doc_id": f"g{i}", "text": f"Call {PHONE} about note {i}.", "spans": [{"start": 5, "end": 5 + len(PHONE), "label": "PHONE_NUMBER"}]}
+            for i in range(40)]  # fmt: skip
+    gold = write_rows(tmp_path / "gold.jsonl", rows)
+    counts = {}
+    for half in ("tune", "report"):
+        code, printed = _run("evaluate", "--gold", str(gold), "--domain", "medical", "--half", half, "--output", str(tmp_path / f"{half}.json"))
+        counts[half] = json.loads((tmp_path / f"{half}.json").read_text(encoding="utf-8"))["documents"]
+        assert code == 0 and f"gold.jsonl ({half} half): {counts[half]} documents" in printed
+    tune = {row["doc_id"] for row in rows if in_half(row["doc_id"], "tune")}
+    assert counts == {"tune": len(tune), "report": 40 - len(tune)} and 10 < len(tune) < 30
 
 
 # fmt: off
