@@ -30,7 +30,8 @@ class Example:
 
 @dataclass(frozen=True)
 class Span:
-    """A labelled stretch of a text: a gold annotation (Python str offsets, end exclusive)."""
+    """A labelled stretch of a text (Python str offsets, end exclusive): a gold annotation, or a
+    replacement or finding shown by its label in masked context."""
 
     start: int
     end: int

@@ -59,7 +59,7 @@ class RunRequest(BaseModel):
 def run_config(domain: str, config: Path | None, flags: dict[str, Any]) -> RunConfig:
     """Domain defaults < YAML file < CLI flags, validated as one tree."""
     plugin = load_domain(domain)
-    layers = [(f"{plugin.name} defaults", {**plugin.defaults, "domain": plugin.name})]
+    layers = [plugin.defaults_layer()]
     if config is not None:
         layers.append((str(config), read_yaml(config)))
     layers.append(("command-line flags", flags))

@@ -85,21 +85,28 @@ def test_when_an_eval_text_nearly_repeats_a_training_text_then_it_is_set_aside(t
     assert aside["row"] == 0 and "nearly the same words" in aside["reason"]
 
 
+def raw_gate(tmp_path: Path, texts: list[str], check: str, policy: str, stops: bool, expectation: str) -> dict:
+    """Run the raw gate on ``texts`` with ``check`` under ``policy``: it stops the run naming the check
+    when ``stops``, else passes; returns the check's saved result."""
+    corpus = tmp_path / "corpus.jsonl"
+    write_jsonl(corpus, ({"id": str(i), "text": text} for i, text in enumerate(texts)))
+    cfg = run_config("medical", None, {"validation": {"policies": {check: policy}}})
+    run = RunFolder(tmp_path / "run")
+    if stops:
+        with pytest.raises(UserError, match=rf"raw_corpus validation failed: {check}: {expectation}"):
+            validate_raw(corpus, cfg, run)
+    else:
+        assert validate_raw(corpus, cfg, run).success
+    [saved] = [c for c in json.loads(run.gate_result("raw").read_text())["checks"] if c["check"] == check]
+    return saved
+
+
 @pytest.mark.parametrize("repeated, policy, stops", [(1, "fail", False), (3, "warn", False), (3, "fail", True)])
 def test_when_corpus_documents_repeat_then_raw_duplicates_allows_a_few_and_follows_its_policy(
     repeated: int, policy: str, stops: bool, tmp_path: Path
 ) -> None:
     texts = [sentence(i) for i in range(40)] + [sentence(0).upper()] * repeated  # re-cased: the same words
-    corpus = tmp_path / "corpus.jsonl"
-    write_jsonl(corpus, ({"id": str(i), "text": text} for i, text in enumerate(texts)))
-    cfg = run_config("medical", None, {"validation": {"policies": {"raw.duplicates": policy}}})
-    run = RunFolder(tmp_path / "run")
-    if stops:
-        with pytest.raises(UserError, match=r"raw_corpus validation failed: raw.duplicates: expect_column_values_to_be_unique"):
-            validate_raw(corpus, cfg, run)
-    else:
-        assert validate_raw(corpus, cfg, run).success
-    [saved] = [c for c in json.loads(run.gate_result("raw").read_text())["checks"] if c["check"] == "raw.duplicates"]
+    saved = raw_gate(tmp_path, texts, "raw.duplicates", policy, stops, "expect_column_values_to_be_unique")
     assert saved["success"] is (repeated == 1)
 
 
@@ -112,14 +119,5 @@ def test_when_the_corpus_is_not_english_then_raw_language_follows_its_policy(
     other: str, policy: str, stops: bool, tmp_path: Path
 ) -> None:
     texts = [sentence(i) for i in range(10)] + [f"{other} ({i})" for i in range(30)]
-    corpus = tmp_path / "corpus.jsonl"
-    write_jsonl(corpus, ({"id": str(i), "text": text} for i, text in enumerate(texts)))
-    cfg = run_config("medical", None, {"validation": {"policies": {"raw.language": policy}}})
-    run = RunFolder(tmp_path / "run")
-    if stops:
-        with pytest.raises(UserError, match=r"raw_corpus validation failed: raw.language: expect_column_values_to_be_between"):
-            validate_raw(corpus, cfg, run)
-    else:
-        assert validate_raw(corpus, cfg, run).success
-    [saved] = [c for c in json.loads(run.gate_result("raw").read_text())["checks"] if c["check"] == "raw.language"]
+    saved = raw_gate(tmp_path, texts, "raw.language", policy, stops, "expect_column_values_to_be_between")
     assert saved["success"] is (other == SHORTHAND)

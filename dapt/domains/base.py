@@ -93,6 +93,10 @@ class DomainPlugin:
         """The domain's default run config (YAML mapping)."""
         return read_yaml(self.folder / "defaults.yaml")
 
+    def defaults_layer(self) -> tuple[str, dict[str, Any]]:
+        """The first layer of every run config of this domain: its defaults, named for errors."""
+        return f"{self.name} defaults", {**self.defaults, "domain": self.name}
+
     @cached_property
     def recognizer_specs(self) -> tuple[dict[str, Any], ...]:
         """Pattern and deny-list recognizers declared in ``recognizers.yaml``, in Presidio's format
@@ -101,10 +105,7 @@ class DomainPlugin:
 
     def build_recognizers(self) -> list[EntityRecognizer]:
         """The domain's recognizers: its Python classes, then those declared in YAML."""
-        from presidio_analyzer import PatternRecognizer
-
-        declared = [PatternRecognizer.from_dict({"supported_language": "en", **spec}) for spec in self.recognizer_specs]
-        return [*self.recognizers(), *declared]
+        return [*self.recognizers(), *map(declared_recognizer, self.recognizer_specs)]
 
     @cached_property
     def expectations(self) -> dict[str, list[dict[str, Any]]]:
@@ -134,6 +135,13 @@ class DomainPlugin:
 
     def operator_for(self, entity_type: str) -> str:
         return self.policy.get(entity_type, self.policy.get("default", "redact"))
+
+
+def declared_recognizer(spec: dict[str, Any]) -> EntityRecognizer:
+    """A recognizer of ``recognizers.yaml`` (Presidio's ``PatternRecognizer.from_dict`` format; English)."""
+    from presidio_analyzer import PatternRecognizer
+
+    return PatternRecognizer.from_dict({"supported_language": "en", **spec})
 
 
 def load_entry(entry: EntryPoint) -> object:

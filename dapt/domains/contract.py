@@ -15,7 +15,7 @@ from typing import Any
 from packaging.version import InvalidVersion, Version
 
 from dapt.config import read_yaml, resolve_config
-from dapt.domains.base import DomainPlugin
+from dapt.domains.base import DomainPlugin, declared_recognizer
 from dapt.errors import UserError
 from dapt.records import Document
 
@@ -52,17 +52,15 @@ def word_list_problems(plugin: DomainPlugin) -> Iterator[str]:
 
 def defaults_problems(plugin: DomainPlugin) -> Iterator[str]:
     try:
-        resolve_config([(f"{plugin.name} defaults.yaml", {**plugin.defaults, "domain": plugin.name})])
+        resolve_config([plugin.defaults_layer()])
     except UserError as error:
         yield str(error)
 
 
 def recognizer_spec_problems(plugin: DomainPlugin) -> Iterator[str]:
-    from presidio_analyzer import PatternRecognizer
-
     for number, spec in enumerate(plugin.recognizer_specs, start=1):
         try:
-            PatternRecognizer.from_dict({"supported_language": "en", **spec})
+            declared_recognizer(spec)
         except (TypeError, ValueError, KeyError) as error:
             yield f"recognizers.yaml: recognizer {number}: {type(error).__name__}: {error}"
 
@@ -132,7 +130,7 @@ def recognizer_case_problems(plugin: DomainPlugin) -> list[str]:
     if not plugin.recognizer_cases.is_file():
         return [f"domain {plugin.name}: recognizer_cases.yaml is missing: add a test table (docs/plugins.md)"]
     cases = read_yaml(plugin.recognizer_cases).get("cases") or []
-    settings = resolve_config([("defaults", {**plugin.defaults, "domain": plugin.name})]).privacy
+    settings = resolve_config([plugin.defaults_layer()]).privacy
     documents = [Document(f"case {number}", case["text"]) for number, case in enumerate(cases, start=1)]
     detected = detect(analyzer_for(plugin.name, settings.spacy_model), documents, plugin.allow_list, settings.score_threshold)
     problems, found_types = [], set()

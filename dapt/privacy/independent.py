@@ -49,7 +49,12 @@ def all_hits(text: str) -> Iterator[Hit]:
     yield from (Hit("PHONE_NUMBER", match.start, match.end) for match in matches)
 
 
+def overlaps(start: int, end: int, spans: list[list[Any]]) -> bool:
+    """Whether ``start``-``end`` overlaps any ``[start, end, …]`` of ``spans``."""
+    return any(start < span_end and span_start < end for span_start, span_end, *_ in spans)
+
+
 def independent_hits(text: str, replaced: list[list[Any]]) -> list[Hit]:
     """The identifiers the independent detectors find outside every replaced span, in text order."""
-    outside = [hit for hit in all_hits(text) if not any(hit.start < end and start < hit.end for start, end, *_ in replaced)]
+    outside = [hit for hit in all_hits(text) if not overlaps(hit.start, hit.end, replaced)]
     return sorted(set(outside), key=lambda hit: (hit.start, hit.end))

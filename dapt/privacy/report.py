@@ -21,7 +21,8 @@ from dapt.privacy.anonymize import AnonymizeResult
 from dapt.privacy.engine import analyzer_for
 from dapt.privacy.keys import key_id, load_key
 from dapt.privacy.residual import ResidualResult
-from dapt.privacy.review import Mark, masked, replacement_marks
+from dapt.privacy.review import masked, replacement_marks
+from dapt.records import Span
 from dapt.runs import RunFolder, rehash, write_json, write_text
 
 SCHEMA_VERSION = 3  # 3: coverage, sources, scores, samples, versions, policy hash
@@ -117,11 +118,11 @@ def masked_samples(run: RunFolder) -> dict[str, Any]:
     """Up to ``SAMPLES_PER_TYPE`` replacements of each entity type in the anonymized corpus, as
     masked context (every replacement ``[TYPE]``, every residual finding ``<<TYPE>>``), and how many
     replacements are a tag (``<TYPE>``: a redact policy) rather than a stand-in."""
-    residual: dict[int, list[Mark]] = defaultdict(list)
+    residual: dict[int, list[Span]] = defaultdict(list)
     if run.residual_findings.is_file():
         for finding in read_jsonl(run.residual_findings):
             if finding["kind"] == "corpus":
-                residual[finding["row"]].append(Mark(finding["start"], finding["end"], f"<<{finding['entity_type']}>>"))
+                residual[finding["row"]].append(Span(finding["start"], finding["end"], f"<<{finding['entity_type']}>>"))
     taken: Counter[str] = Counter()
     samples, tags = [], 0
     for row in read_jsonl(run.anonymized("corpus")):

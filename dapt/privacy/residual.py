@@ -19,7 +19,7 @@ from dapt.io import JsonlWriter, read_jsonl, write_jsonl
 from dapt.privacy.anonymize import Kind
 from dapt.privacy.detect import detect, to_finding
 from dapt.privacy.engine import analyzer_for
-from dapt.privacy.independent import Hit, independent_hits
+from dapt.privacy.independent import Hit, independent_hits, overlaps
 from dapt.progress import progress
 from dapt.records import Document
 from dapt.runs import RunFolder
@@ -36,10 +36,6 @@ class ResidualResult:
     by_entity: dict[str, int]
     gate: GateResult
     set_aside: int = 0  # corpus documents kept out of training (privacy.residual_action: quarantine)
-
-
-def _inside(start: int, end: int, replaced: list[list[int]]) -> bool:
-    return any(start < r_end and r_start < end for r_start, r_end, *_ in replaced)
 
 
 def as_result(hit: Hit) -> RecognizerResult:
@@ -68,9 +64,10 @@ def residual_scan(kinds: list[Kind], cfg: RunConfig, run: RunFolder) -> Residual
             pairs = detect(analyzer, documents, allow_list, cfg.privacy.score_threshold)
             for document, results in progress(pairs, f"residual scan {kind}"):
                 replaced = rows.pop(document.row)
-                residual = [r for r in results if not _inside(r.start, r.end, replaced)]
+                residual = [r for r in results if not overlaps(r.start, r.end, replaced)]
                 second = independent_hits(document.text, replaced)
-                residual += [as_result(hit) for hit in second if not _inside(hit.start, hit.end, [[r.start, r.end] for r in residual])]
+                found = [[r.start, r.end] for r in residual]
+                residual += [as_result(hit) for hit in second if not overlaps(hit.start, hit.end, found)]
                 for result in residual:
                     out.write({"kind": kind, **to_finding(document.id, document.row, result).to_json()})
                 by_entity.update(r.entity_type for r in residual)

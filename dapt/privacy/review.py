@@ -11,16 +11,10 @@ from typing import Any
 
 from dapt.errors import UserError
 from dapt.io import read_jsonl
+from dapt.records import Span
 from dapt.runs import RunFolder
 
 CONTEXT_CHARS = 60
-
-
-@dataclass(frozen=True)
-class Mark:
-    start: int
-    end: int
-    label: str
 
 
 @dataclass(frozen=True)
@@ -36,7 +30,7 @@ class ResidualView:
         return f"{self.kind} row {self.row + 1} · {self.entity_type} ({self.recognizer}, {self.score}): {self.context}"
 
 
-def masked(text: str, marks: list[Mark], around: Mark) -> str:
+def masked(text: str, marks: list[Span], around: Span) -> str:
     """``text`` near ``around`` with every mark that falls there replaced by its label."""
     start, end = max(0, around.start - CONTEXT_CHARS), min(len(text), around.end + CONTEXT_CHARS)
     pieces, cursor = ["…" if start else ""], start
@@ -49,10 +43,10 @@ def masked(text: str, marks: list[Mark], around: Mark) -> str:
     return " ".join("".join(pieces).split())
 
 
-def replacement_marks(replaced: list[list[Any]]) -> list[Mark]:
+def replacement_marks(replaced: list[list[Any]]) -> list[Span]:
     """A row's replacements as marks: ``[PERSON]``, or ``[surrogate]`` in a row written before
     replacements carried their type."""
-    return [Mark(start, end, f"[{rest[0] if rest else 'surrogate'}]") for start, end, *rest in replaced]
+    return [Span(start, end, f"[{rest[0] if rest else 'surrogate'}]") for start, end, *rest in replaced]
 
 
 def residual_views(run: RunFolder) -> Iterator[ResidualView]:
@@ -66,7 +60,7 @@ def residual_views(run: RunFolder) -> Iterator[ResidualView]:
         for row in read_jsonl(run.anonymized(kind)):
             findings = by_row.get((kind, row["row"]), [])
             marks = replacement_marks(row["replaced"])
-            marks += [Mark(f["start"], f["end"], f"<<{f['entity_type']}>>") for f in findings]
+            marks += [Span(f["start"], f["end"], f"<<{f['entity_type']}>>") for f in findings]
             for f in findings:
-                context = masked(row["text"], marks, Mark(f["start"], f["end"], ""))
+                context = masked(row["text"], marks, Span(f["start"], f["end"], ""))
                 yield ResidualView(kind, row["row"], f["entity_type"], f["recognizer"], f["score"], context)

@@ -42,13 +42,17 @@ class GateResult:
     rows: int
     checks: list[Check]
 
+    def failures(self, critical: bool = True) -> list[Check]:
+        """The failed expectations that are critical (or, with ``critical`` False, of a lower severity)."""
+        return [c for c in self.checks if not c.success and (c.severity == CRITICAL) == critical]
+
     def failed(self) -> list[str]:
         """Readable names of the failed critical expectations (no values)."""
-        return [str(c) for c in self.checks if not c.success and c.severity == CRITICAL]
+        return [str(c) for c in self.failures()]
 
     def warned(self) -> list[str]:
         """Readable names of the failed expectations of a lower severity (warning, info)."""
-        return [str(c) for c in self.checks if not c.success and c.severity != CRITICAL]
+        return [str(c) for c in self.failures(critical=False)]
 
 
 @cache

@@ -22,7 +22,7 @@ from dapt.io import accept, read_documents, write_jsonl
 from dapt.records import BadRow
 from dapt.runs import RunFolder
 from dapt.splits import TaskSplit, save_task_split, split_task
-from dapt.validation.gate import CRITICAL, GateResult, run_gate
+from dapt.validation.gate import GateResult, run_gate
 from dapt.validation.suites import OVERLAP_COLUMN, PROFILE_COLUMNS, declared_suite, raw_suite, task_suite
 
 WORD = re.compile(r"\w+")
@@ -43,7 +43,7 @@ def enforce(result: GateResult, where: Path) -> GateResult:
     for name in result.warned():
         logging.getLogger("dapt").warning("%s validation: %s failed (policy warn; see %s)", result.suite, name, where)
     if not result.success:
-        named = [c.check for c in result.checks if not c.success and c.severity == CRITICAL and c.check]
+        named = [c.check for c in result.failures() if c.check]
         relax = f", or set validation.policies: {{{named[0]}: warn}} to go on" if named else ""
         raise UserError(f"{result.suite} validation failed: {'; '.join(result.failed())}", f"see {where}; fix the input{relax}")
     return result
@@ -91,8 +91,8 @@ def word_triples(text: str) -> frozenset[tuple[str, ...]]:
 
 def repeats_of(train: list[dict[str, Any]], evaluation: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The evaluation rows that repeat a training text: the same words, or nearly (``NEAR_DUPLICATE``
-    of the word triples of each of the two texts shared), found through an index of triples."""
-    trained = {text_fingerprint(row["text"]) for row in train}
+    of the word triples of each of the two texts shared; the same words share all of them), found
+    through an index of triples."""
     shingles = [word_triples(row["text"]) for row in train]
     holders: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for index, triples in enumerate(shingles):
@@ -102,8 +102,7 @@ def repeats_of(train: list[dict[str, Any]], evaluation: list[dict[str, Any]]) ->
     for row in evaluation:
         triples = word_triples(row["text"])
         shared = Counter(index for triple in triples for index in holders.get(triple, ()))
-        near = any(count >= NEAR_DUPLICATE * max(len(triples), len(shingles[index])) for index, count in shared.items())
-        if near or text_fingerprint(row["text"]) in trained:
+        if any(count >= NEAR_DUPLICATE * max(len(triples), len(shingles[index])) for index, count in shared.items()):
             repeated.append(row)
     return repeated
 
