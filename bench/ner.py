@@ -51,7 +51,7 @@ from dapt.cli import run_config  # noqa: E402
 from dapt.config import FinetuneConfig  # noqa: E402
 from dapt.runs import write_json  # noqa: E402
 from dapt.training.builders import base_model_path, pick_device  # noqa: E402
-from dapt.training.finetune import new_token_ids  # noqa: E402
+from dapt.training.start import new_token_ids  # noqa: E402
 from dapt.training.tagging import encode_words, entity_scores, predict_tags, tag_set, train_tagger  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results" / "ner_sec-filings.json"

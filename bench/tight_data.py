@@ -12,6 +12,8 @@ Rows (``--rows``):
     no-pretrain, no-vocab, no-self-training, no-refit   the same with one part left out (no-refit:
                the head as trained, not refit by logistic regression on every label)
     lora       the same with LoRA instead of full fine-tuning (the domains' default)
+    adapted    the same, always fine-tuning the adapted encoder (``start_from: adapted``; the default
+               ``auto`` keeps whichever of adapted and base a frozen-encoder probe scores higher)
 
 The baselines read the raw text (a team without dapt); dapt reads its anonymized copy. The corpus
 stages do not depend on the labels: they run once per task (seed 0) and every seed's run folder
@@ -60,7 +62,7 @@ from dapt.validation.stages import validate_task  # noqa: E402
 from dapt.vocab.extend import extend_vocabulary  # noqa: E402
 
 TASKS = {"financial-phrasebank": ("finance", "ectsum"), "medical-abstracts": ("medical", "mtsamples")}
-ROWS = ["plain", "setfit", "tfidf", "dapt", "no-pretrain", "no-vocab", "no-self-training", "no-refit", "lora"]
+ROWS = ["plain", "setfit", "tfidf", "dapt", "no-pretrain", "no-vocab", "no-self-training", "no-refit", "lora", "adapted"]
 RESULTS = Path(__file__).parent / "results"
 
 # What each dapt variant changes in the domain's defaults.
@@ -71,6 +73,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "no-self-training": {"finetune": {"self_training_sentences": 0}},
     "no-refit": {"finetune": {"refit_head": False}},
     "lora": {"finetune": {"method": "lora"}},
+    "adapted": {"finetune": {"start_from": "adapted"}},
 }
 
 

@@ -140,6 +140,12 @@ class PretrainConfig(Section):
 class FinetuneConfig(Section):
     method: Literal["lora", "full"] = Field("lora", description="LoRA adapters (and the added tokens' rows), or all weights.")
     freeze_layers: int = Field(0, ge=0, description="With method=full: keep the embeddings and lowest N layers frozen.")
+    start_from: Literal["auto", "adapted", "base"] = Field(
+        "auto",
+        description="Encoder to fine-tune: the adapted one (extended tokenizer, continued pretraining), the base "
+        "model, or auto: whichever a cross-validated logistic regression on its frozen pooled texts scores "
+        "higher on the labels (adaptation kept only where it pays).",
+    )
     max_steps: int = Field(400, ge=1, description="Budget in optimizer steps; early stopping may end sooner.")
     eval_every: int = Field(0, ge=0, description="Validate every N optimizer steps (0: once per pass over the data).")
     patience: int = Field(4, ge=1, description="Stop after this many validations without a better macro-F1.")

@@ -162,6 +162,14 @@ def test_when_finetuned_with_lora_then_only_a_few_weights_train(staged) -> None:
     assert (staged["run"] / "finetune" / "merged" / "config.json").exists()
 
 
+def test_when_finetuned_then_the_report_and_card_say_which_encoder_it_started_from(staged) -> None:
+    report = json.loads(staged["folder"].report("finetune").read_text())
+    probe = report["start_probe_macro_f1"]
+    assert set(probe) == {"adapted", "base"} and probe[report["start_from"]] == max(probe.values())
+    card = (staged["run"] / "model_card.md").read_text()
+    assert f"started from the {report['start_from']} encoder" in card and f"adapted {probe['adapted']}" in card
+
+
 def test_when_the_task_is_split_then_evaluation_reads_the_split_training_saved(staged) -> None:
     saved = json.loads(staged["folder"].task_split.read_text())
     train, held_out = saved["train"]["rows"], saved["eval"]["rows"]

@@ -18,21 +18,24 @@ from peft import LoraConfig, PeftModel, get_peft_model
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from torch.nn.functional import cross_entropy
-from transformers import AutoModel, AutoTokenizer, PreTrainedTokenizerBase
+from transformers import AutoModel, PreTrainedTokenizerBase
 
 from dapt.config import FinetuneConfig, RunConfig
 from dapt.runs import RunFolder, training_corpus, write_json
 from dapt.splits import load_task_split, stratified_split
-from dapt.training.builders import Device, base_model_path, freeze_lower_layers, pick_device
+from dapt.training.builders import Device, freeze_lower_layers, pick_device
 from dapt.training.classifier import EncoderClassifier, class_probabilities, pooled_texts
 from dapt.training.data import Encoded, encode
 from dapt.training.loop import Batch, Objective, TrainingLog, body_and_head_optimizer, train_with_early_stopping
 from dapt.training.self_training import corpus_sentences, pseudo_labelled
+from dapt.training.start import choose_start
 
 
 @dataclass(frozen=True)
 class FinetuneResult:
     method: str
+    start_from: str
+    start_probe_macro_f1: dict[str, float]
     train_examples: int
     validation_examples: int
     pseudo_labelled_examples: int
@@ -49,11 +52,6 @@ class FinetuneResult:
     first_loss: float
     last_loss: float
     seconds: float
-
-
-def new_token_ids(base: PreTrainedTokenizerBase, extended: PreTrainedTokenizerBase) -> list[int]:
-    """Ids vocabulary extension added: every id past the base tokenizer's (word pieces and words alike)."""
-    return list(range(len(base), len(extended)))
 
 
 def build_classifier(
@@ -202,15 +200,15 @@ def finetune(cfg: RunConfig, run: RunFolder) -> FinetuneResult:
     device = pick_device()
     split = load_task_split(run)
     train_rows, validation_rows = stratified_split(split.train, settings.validation_fraction, settings.seed)
-    tokenizer = AutoTokenizer.from_pretrained(run.pretrained_model)
+    start = choose_start(cfg, run, split.train, split.labels, device)
+    tokenizer, new_ids = start.tokenizer, start.new_token_ids
     validation = encode(tokenizer, validation_rows, split.labels, settings.max_length)
-    new_ids = new_token_ids(AutoTokenizer.from_pretrained(base_model_path(cfg.base_model)), tokenizer)
-    fitted = fit(run.pretrained_model, tokenizer, split.labels, train_rows, validation, settings, device, new_ids)
+    fitted = fit(start.model, tokenizer, split.labels, train_rows, validation, settings, device, new_ids)
     supervised_f1, pseudo = fitted.log.best_score, 0
     if settings.self_training_sentences:
         corpus = [row["text"] for row in training_corpus(run)]
         fitted, pseudo = self_train(
-            fitted, run.pretrained_model, tokenizer, train_rows, validation, corpus, settings, device, new_ids
+            fitted, start.model, tokenizer, train_rows, validation, corpus, settings, device, new_ids
         )
     model, log = fitted.model, fitted.log
     if isinstance(model.encoder, PeftModel):
@@ -226,6 +224,8 @@ def finetune(cfg: RunConfig, run: RunFolder) -> FinetuneResult:
     window = max(1, min(5, len(log.train_loss) // 2))
     result = FinetuneResult(
         method=settings.method,
+        start_from=start.name,
+        start_probe_macro_f1=start.probe_macro_f1,
         train_examples=len(train_rows),
         validation_examples=len(validation.targets),
         pseudo_labelled_examples=pseudo if len(fitted.train.targets) > len(train_rows) else 0,

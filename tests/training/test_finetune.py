@@ -22,11 +22,11 @@ from dapt.training.evaluate import expected_calibration_error
 from dapt.training.finetune import (
     build_classifier,
     class_weights,
-    new_token_ids,
     refit_head,
     train_classifier,
     validate,
 )
+from dapt.training.start import new_token_ids
 from dapt.vocab.extend import init_new_embeddings
 
 LABELS = ["bad", "good"]
