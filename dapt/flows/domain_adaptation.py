@@ -10,9 +10,11 @@ of this flow from its annotations, also when a deployment's process loads it (sc
 import re
 from pathlib import Path
 
-from prefect import flow, task
+from prefect import Task, flow, task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import TaskRun
+from prefect.states import State
 
 from dapt.card import run_summary, write_model_card
 from dapt.config import RunConfig
@@ -32,12 +34,27 @@ from dapt.validation.report import write_validation_page
 from dapt.validation.stages import validate_raw, validate_task
 from dapt.vocab.extend import extend_vocabulary
 
+
+def retry_on_io_error(task: Task, task_run: TaskRun, state: State) -> bool:
+    """Retry a stage only when it failed reading or writing a file (an OSError: a network share
+    that dropped, a file still being copied); a bad input (UserError) or a bug fails at once."""
+    try:
+        state.result()
+    except OSError:
+        return True
+    except Exception:
+        return False
+    return False
+
+
 # Prefect persists nothing and caches nothing: the run folder is the cache (reuse.py).
 STAGE = {"persist_result": False, "cache_policy": NO_CACHE}
+# Stages that read the input files, which live outside the run folder.
+READS_OUTSIDE = {**STAGE, "retries": 2, "retry_delay_seconds": 10, "retry_condition_fn": retry_on_io_error}
 
-ingest_task = task(ingest, name="1 ingest", **STAGE)
-validate_raw_task = task(validate_raw, name="2 validate raw corpus", **STAGE)
-anonymize_task = task(anonymize, name="3 anonymize", **STAGE)
+ingest_task = task(ingest, name="1 ingest", **READS_OUTSIDE)
+validate_raw_task = task(validate_raw, name="2 validate raw corpus", **READS_OUTSIDE)
+anonymize_task = task(anonymize, name="3 anonymize", **READS_OUTSIDE)
 residual_task = task(residual_scan, name="4 residual-PII scan", **STAGE)
 report_task = task(write_pii_report, name="5 PII report", **STAGE)
 vocab_task = task(extend_vocabulary, name="6 vocabulary extension", **STAGE)
