@@ -25,6 +25,7 @@ apply_environment_defaults()  # before prefect and transformers are imported
 from dapt.config import InputConfig, RunConfig  # noqa: E402
 from dapt.domains.base import installed_domains, load_domain  # noqa: E402
 from dapt.errors import UserError  # noqa: E402
+from dapt.guard import start_guard  # noqa: E402
 from dapt.io import check_output_file  # noqa: E402
 from dapt.privacy.keys import KEY_ENV, create_key, load_key, pseudonym  # noqa: E402
 from dapt.records import BadRow  # noqa: E402
@@ -140,6 +141,7 @@ def run(
         from dapt.flows.domain_adaptation import domain_adaptation
 
         signal.signal(signal.SIGTERM, exit_on_sigterm)
+        start_guard(os.getpid())  # stops Prefect's temporary server should this process be SIGKILLed
         with user_errors_kept_off_the_console():
             run_dir = domain_adaptation(inputs, cfg, run_dir, key_file)
     except UserError as error:

@@ -30,7 +30,7 @@ DAPT = Path(sys.executable).with_name("dapt")
 @pytest.fixture
 def started(tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen]]:
     """Starts `dapt run` processes, each in its own session; kills what is left of them at the end
-    (a SIGKILLed run leaves Prefect's server behind)."""
+    (should a test fail before its run's guard has stopped Prefect's server)."""
     processes: list[subprocess.Popen] = []
 
     def start(*args: str) -> subprocess.Popen:
@@ -115,21 +115,26 @@ def test_when_a_run_is_killed_twice_then_resumed_runs_finish_it_redoing_only_the
     assert "reused" in (tmp_path / "run-2.log").read_text()
 
 
-def test_when_a_run_gets_sigterm_then_it_stops_leaving_no_process_and_no_complete_folder(
-    tmp_path: Path, tiny_model_dir: Path, started: Callable[..., subprocess.Popen]
+def assert_every_process_of_the_run_ends(run: subprocess.Popen, seconds: float) -> None:
+    """No process of the run's session (Prefect's temporary server, dapt's guard) is left."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(run.pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
+    pytest.fail("a process of the run (Prefect's temporary server) outlived it")
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_when_a_run_is_stopped_by_a_signal_then_no_process_and_no_complete_folder_is_left(
+    tmp_path: Path, tiny_model_dir: Path, started: Callable[..., subprocess.Popen], stop_signal: signal.Signals
 ) -> None:
     out = tmp_path / "runs"
     run = started("--base-model", str(tiny_model_dir), "--out", str(out))
     wait_for(lambda: any(out.glob("*.partial/data/corpus.anonymized.jsonl")), run, "anonymization")
-    os.kill(run.pid, signal.SIGTERM)
+    os.kill(run.pid, stop_signal)
     assert run.wait(timeout=60) != 0
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:  # Prefect's server is given 5 s to stop
-        try:
-            os.killpg(run.pid, 0)
-        except ProcessLookupError:
-            break
-        time.sleep(0.2)
-    else:
-        pytest.fail("a process of the run (Prefect's temporary server) outlived it")
+    assert_every_process_of_the_run_ends(run, 30)  # Prefect gives its server 5 s to stop; the guard as long
     assert [path.name.endswith(".partial") for path in out.iterdir()] == [True]
