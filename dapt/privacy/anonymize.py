@@ -208,11 +208,11 @@ class DocumentParts:
 
     def part(self, chunk: ChunkResults, replacer: Replacer, allowed: frozenset[str]) -> RowPart:
         """The next part: the text up to ``chunk``'s end, anonymized, with its findings."""
-        text = self.record.text
-        merged = [r for r in merge_results(chunk.results, text, allowed) if r.end > self.cursor]
+        text, view = self.record.text, chunk.view
+        merged = [r for r in merge_results(chunk.results, view, allowed) if r.end > self.cursor]
         cut = len(text) if chunk.last else max([chunk.end, *(r.end for r in merged)])
-        self.names |= name_words(merged, text)
-        results = every_mention(merged, text, self.names, self.cursor, cut)
+        self.names |= name_words(merged, view)
+        results = every_mention(merged, view, self.names, self.cursor, cut)
         findings = [to_finding(self.doc_id, self.record.row, result) for result in results]
         for result in results:  # to the offsets of the stretch; one begun before it keeps its rest
             result.start, result.end = max(result.start, self.cursor) - self.cursor, result.end - self.cursor

@@ -8,6 +8,10 @@ Chunks stream: spaCy holds at most ``BATCH_DOCUMENTS`` pieces (short documents o
 ``CHUNKS_AT_ONCE`` chunks' worth of text at a time, so a 20 MB document costs the memory of four
 chunks, not of all 200 (1.6 GB). Batches of ordinary documents are what they were: 32 distinct
 MTSamples notes hold at most 187,326 characters. ``on_chunk`` hears of every chunk done.
+
+Detection reads each document's case-restored view (casing.py), which has the text's offsets:
+recognizers, plausibility checks and mention following all see a note written in capitals as
+if it were written in lower case with its names capitalised.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerResult
 from dapt.config import RunConfig
 from dapt.domains.base import load_domain
 from dapt.io import JsonlWriter, accept, check_counts, read_documents, require_documents
+from dapt.privacy.casing import case_restored
 from dapt.privacy.engine import LANGUAGE, analyzer_for
 from dapt.privacy.mentions import every_mention, name_words
 from dapt.privacy.plausibility import SPACY, is_plausible, recognizer_of
@@ -52,21 +57,23 @@ def owned_range(start: int, length: int, document_length: int) -> tuple[int, int
 
 
 class Piece(NamedTuple):
-    """One chunk of a document (the whole of a short one), as spaCy gets it."""
+    """One chunk of a document's view (the whole of a short one), as spaCy gets it."""
 
     document: Document
+    view: str  # the whole document's case-restored view
     start: int
     text: str
     number: int  # 1-based
     of: int  # the document's chunks
 
 
-def _pieces(documents: Iterable[Document], chunk_chars: int) -> Iterator[Piece]:
-    """Every document's chunks in order, each cut only when it is needed."""
+def _pieces(documents: Iterable[Document], chunk_chars: int, allowed: frozenset[str]) -> Iterator[Piece]:
+    """Every document's chunks in order, each cut from its view only when it is needed."""
     for document in documents:
-        starts = chunk_starts(len(document.text), chunk_chars)
+        view = case_restored(document.text, allowed)
+        starts = chunk_starts(len(view), chunk_chars)
         for number, start in enumerate(starts, 1):
-            yield Piece(document, start, document.text[start : start + chunk_chars], number, len(starts))
+            yield Piece(document, view, start, view[start : start + chunk_chars], number, len(starts))
 
 
 def _groups(pieces: Iterable[Piece], size: int, chars: int) -> Iterator[list[Piece]]:
@@ -149,9 +156,11 @@ def _shifted(result: RecognizerResult, offset: int) -> RecognizerResult:
 
 class ChunkResults(NamedTuple):
     """The detections a chunk owns (document offsets, not yet checked or merged): those that
-    start before ``end``; ``last`` on the document's last chunk."""
+    start before ``end``; ``last`` on the document's last chunk. ``view`` is the document's
+    case-restored view, which checks and merges read instead of its text."""
 
     document: Document
+    view: str
     end: int
     results: list[RecognizerResult]
     last: bool
@@ -168,7 +177,9 @@ def detect_chunks(
     """Every chunk's own detections as soon as it is analyzed, in input order; ``on_chunk(document,
     done, chunks)`` after each. Streams: spaCy holds one group of pieces at a time (module docstring)."""
     allow = list(allow_list) or None
-    for group in _groups(_pieces(documents, chunk_chars), BATCH_DOCUMENTS, CHUNKS_AT_ONCE * chunk_chars):
+    allowed = frozenset(entry.lower() for entry in allow or ())
+    pieces = _pieces(documents, chunk_chars, allowed)
+    for group in _groups(pieces, BATCH_DOCUMENTS, CHUNKS_AT_ONCE * chunk_chars):
         parsed = analyzer.nlp_engine.process_batch(
             [piece.text for piece in group], LANGUAGE, batch_size=BATCH_DOCUMENTS
         )
@@ -179,7 +190,7 @@ def detect_chunks(
             lo, hi = owned_range(piece.start, len(chunk), len(piece.document.text))
             owned = [_shifted(r, piece.start) for r in results if lo <= r.start + piece.start < hi]
             on_chunk(piece.document, piece.number, piece.of)
-            yield ChunkResults(piece.document, hi, owned, piece.number == piece.of)
+            yield ChunkResults(piece.document, piece.view, hi, owned, piece.number == piece.of)
 
 
 def detect(
@@ -198,9 +209,8 @@ def detect(
     for chunk in detect_chunks(analyzer, documents, allow, score_threshold, chunk_chars, on_chunk):
         found.extend(chunk.results)
         if chunk.last:
-            text = chunk.document.text
-            merged = merge_results(found, text, allowed)
-            yield chunk.document, every_mention(merged, text, name_words(merged, text))
+            merged = merge_results(found, chunk.view, allowed)
+            yield chunk.document, every_mention(merged, chunk.view, name_words(merged, chunk.view))
             found = []
 
 

@@ -20,6 +20,7 @@ from dapt.privacy.recognizers.base import EVERYDAY_ZIPF, english_zipf
 from dapt.privacy.recognizers.names import (
     CredentialedNameRecognizer,
     IdentifiedNameRecognizer,
+    KinNamedRecognizer,
     LabelledNameRecognizer,
     SignOffRecognizer,
     TitledNameRecognizer,
@@ -30,7 +31,7 @@ MENTION = "EveryMention"
 CUED = frozenset(
     recognizer.__name__
     for recognizer in (TitledNameRecognizer, LabelledNameRecognizer, CredentialedNameRecognizer,
-                       IdentifiedNameRecognizer, SignOffRecognizer)
+                       IdentifiedNameRecognizer, SignOffRecognizer, KinNamedRecognizer)
 )  # fmt: skip
 
 

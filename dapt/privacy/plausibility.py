@@ -16,7 +16,8 @@ from presidio_analyzer import RecognizerResult
 
 from dapt.privacy.recognizers.base import ABBREVIATION_LETTERS, EVERYDAY_ZIPF, english_zipf
 from dapt.privacy.recognizers.gazetteer import COMMON_ZIPF, UNSEEN_ZIPF, is_name_evidence
-from dapt.privacy.recognizers.names import first_names, last_names
+from dapt.privacy.recognizers.names import first_names, is_known_name, last_names
+from dapt.privacy.vocabulary import never_names
 
 SPACY = "SpacyRecognizer"
 NAME_TYPES = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "NRP"})
@@ -29,12 +30,13 @@ UNIT = r"(?:second|sec|minute|min|hour|hr|day|night|week|wk|month|mo|year|yr)s?"
 NOT_A_DATE = re.compile(
     rf"^(?:(?:{NUMBER_WORDS})(?:\s?(?:-|to)\s?(?:{NUMBER_WORDS}))?[\s-]+{UNIT}(?:[\s-]+(?:old|ago|later|prior|earlier))?"
     r"|today|tonight|yesterday|tomorrow|overnight|daily|weekly|monthly|yearly|annually"
+    r"|(?:[01]\d|2[0-3])[0-5]\d\s?-\s?(?:[01]\d|2[0-3])[0-5]\d"  # a shift on the 24-hour clock: 0700-1900
     r"|(?:this|last|next)\s+(?:morning|evening|night|week|month|year))$",
     re.IGNORECASE,
 )
 DATE_ELEMENT = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*day\b"
-    r"|\b(?:19|20)\d{2}s?\b|\b\d{1,2}[/-]\d{1,2}\b|\b\d{1,2}\.\d{1,2}\.\d{2,4}\b|\b\d{1,2}(?:st|nd|rd|th)\b|'\d{2}\b|\b\d{1,2}:\d{2}\b"
+    r"|\b(?:19|20)\d{2}s?\b|\b(?:0?[1-9]|1[0-2])[/-](?:0?[1-9]|[12]\d|3[01])\b|\b\d{1,2}\.\d{1,2}\.\d{2,4}\b|\b\d{1,2}(?:st|nd|rd|th)\b|'\d{2}\b|\b\d{1,2}:\d{2}\b"
     r"|\b(?:christmas|easter|thanksgiving|new year)",
     re.IGNORECASE,
 )
@@ -109,6 +111,8 @@ def plausible_name(value: str, words: list[str], entity_type: str) -> bool:
         return False
     if any(is_name_evidence(word) for word in lowered):
         return True
+    if entity_type == "PERSON" and all(word in never_names() and not is_known_name(word) for word in lowered):
+        return False  # vocabulary and shorthand that names no one (``Afebrile``, ``Dilt``, ``Alert``)
     if value.islower():  # shorthand ("abd soft", "neuro") unless it reads as a lower-case name
         names = [_is_gazetteer_name(word) for word in lowered]
         return any(names) and all(n or english_zipf(w) < UNSEEN_ZIPF for n, w in zip(names, lowered, strict=True))

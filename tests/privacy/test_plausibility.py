@@ -29,6 +29,10 @@ CASES = [
     ("NRP",          "gabapentin",            False),  # a drug
     ("DATE_TIME",    "1-2 weeks",             False),  # a duration
     ("DATE_TIME",    "day 5",                 False),  # a hospital day
+    ("DATE_TIME",    "0700-1900",             False),  # a nursing shift
+    ("DATE_TIME",    "1990-1995",             True),   # years, not a clock
+    ("PERSON",       "Afebrile",              False),  # vocabulary that names no one
+    ("PERSON",       "Mary",                  True),   # a word, but a known name
     ("DATE_TIME",    "nitroglycerin 0.4",     False),  # a dose
     ("DATE_TIME",    "March 3",               True),
     ("DATE_TIME",    "1977",                  True),   # a year: kept, the date shift keeps it too

@@ -14,7 +14,9 @@ from dapt.domains.medical.recognizers import (
 from dapt.privacy.recognizers.addresses import AddressRecognizer
 from dapt.privacy.recognizers.contact import (
     CityStateRecognizer,
+    ExtensionRecognizer,
     GuardedUrlRecognizer,
+    HomeTownRecognizer,
     InternationalPhoneRecognizer,
     LongNumberRecognizer,
     NanpPhoneRecognizer,
@@ -26,6 +28,7 @@ from dapt.privacy.recognizers.gazetteer import GazetteerNameRecognizer
 from dapt.privacy.recognizers.names import (
     CredentialedNameRecognizer,
     IdentifiedNameRecognizer,
+    KinNamedRecognizer,
     LabelledNameRecognizer,
     SignOffRecognizer,
     TitledNameRecognizer,
@@ -45,12 +48,31 @@ CASES = [
     (HospitalRecognizer,   "admitted to the hospital today",   []),                 # generic, lower-case
     (AgeOver89Recognizer,  "a 92 yo woman",                     ["92"]),
     (AgeOver89Recognizer,  "a 62 yo woman",                     []),                 # under 90 is not PHI
+    (AgeOver89Recognizer,  "pt (age: 101) w/ gi bleed",         ["101"]),            # after a label
+    (AgeOver89Recognizer,  "MRS. HILL, 93F, ADMITTED",          ["93"]),             # before the sex
+    (AgeOver89Recognizer,  "tmax 99F overnight",                []),                 # a temperature
+    (AgeOver89Recognizer,  "94 yr old female",                  ["94"]),             # yr old
+    (HospitalRecognizer,   "sent to jones nursing home.",       ["jones nursing home"]),   # lower case, a surname
+    (HospitalRecognizer,   "back to holy name hospital when",   ["holy name hospital"]),   # lower case, a name word
+    (HospitalRecognizer,   "referred to cardiac rehab center",  []),                 # vocabulary only
+    (HospitalRecognizer,   "pt at OSH hospital overnight",      []),                 # the outside hospital
+    (HospitalRecognizer,   "seen at New England Medical Center", ["New England Medical Center"]),  # capitalised common word
+    (HospitalRecognizer,   "TRANSFERRED FROM ST. PIERRE'S W/",  ["ST. PIERRE'S"]),   # a saint's hospital
     (TitledNameRecognizer, "dr. kaufman aware",                 ["kaufman"]),        # lower-case name
     (TitledNameRecognizer, "Dear Dr. Bennett,",                 ["Bennett"]),
     (LabelledNameRecognizer, "Patient: Meagan Mercer  MR#",     ["Meagan Mercer"]),
     (LabelledNameRecognizer, "Customer: My email has changed",  []),                 # "My" is a name somewhere, and everyday English
     (LabelledNameRecognizer, "Patient: Stable overnight",       []),                 # not a known name
     (CredentialedNameRecognizer, "changes. michelle, rn",       ["michelle"]),
+    (CredentialedNameRecognizer, "monitor uo, lytes. h.rousseau,rn", ["h.rousseau"]),  # an initial, no space
+    (CredentialedNameRecognizer, "- J. JONES rn",                ["J. JONES"]),       # a sign-off in capitals
+    (CredentialedNameRecognizer, "notify md",                    []),                 # not a name
+    (KinNamedRecognizer,   "dylan (brother) in to visit",        ["dylan"]),          # a relation in brackets
+    (KinNamedRecognizer,   "MAY (NIECE) AND SISTER",             ["MAY"]),            # in capitals
+    (KinNamedRecognizer,   "support (family) given",             []),                 # not a known name
+    (LabelledNameRecognizer, "hcp vincent and daughter",         ["vincent"]),        # a carer
+    (LabelledNameRecognizer, "rn: y. mcgahey",                   ["y. mcgahey"]),     # an initial after a label
+    (TitledNameRecognizer, "family meeting w/ dr. m. tanner",    ["m. tanner"]),      # an initial after a title
     (CredentialedNameRecognizer, "notify md w/ changes",        []),                 # "notify" is no name
     (IdentifiedNameRecognizer, "2008 Sian Cowely (Medical record number 9129226):", ["Sian Cowely"]),  # unknown surname
     (IdentifiedNameRecognizer, "Ann Lee, MRN: 4482913",          ["Ann Lee"]),
@@ -81,9 +103,9 @@ CASES = [
     (GazetteerNameRecognizer, "will mark site, may need",      []),                 # names that are words
     (PlaceGazetteerRecognizer, "moved from Charleroi, Belgium", ["Charleroi", "Belgium"]),
     (PlaceGazetteerRecognizer, "Nice to meet you",             []),                 # a town that is a word
-    (PlaceGazetteerRecognizer, "CONT ON LEVO, PT TOL FEEDS WELL", []),              # capitals line: shorthand
     (PlaceGazetteerRecognizer, "MOVED FROM CHARLEROI, PERU LAST YEAR", ["CHARLEROI", "PERU"]),  # long town, country
-    (PlaceGazetteerRecognizer, "from Tol to Levo", ["Tol", "Levo"]),                # mixed case: towns
+    (PlaceGazetteerRecognizer, "from Tol to Levo", []),                             # towns somewhere, shorthand here
+    (PlaceGazetteerRecognizer, "moved from Charleroi to Tol", ["Charleroi"]),       # a town beside shorthand
     (CompanySuffixRecognizer, "works at Streetcred Software Inc. now", ["Streetcred Software Inc."]),
     (CompanySuffixRecognizer, "stillwater supercomputing inc. said", ["stillwater supercomputing inc."]),
     (CompanySuffixRecognizer, "the software group met",        []),                 # lower case, no legal suffix
@@ -98,7 +120,15 @@ CASES = [
     (LongNumberRecognizer, "platelets 150000 cells, 12345 mg, 3.14159", []),        # units and decimals
     (TimestampRecognizer,  "logged 2000-04-16 11:34:35 by",    ["2000-04-16 11:34:35"]),
     (TimestampRecognizer,  "ratio 2000-04 only",               []),
-    (CityStateRecognizer,  "at 5 Elm St, Port Ashley, MI 96812", ["Port Ashley"]),
+    (CityStateRecognizer,  "at 5 Elm St, Port Ashley, MI 96812", ["Port Ashley, MI"]),
+    (CityStateRecognizer,  "lives alone in Natick, ca. pt aware", ["Natick, ca"]),  # a note in capitals, restored
+    (CityStateRecognizer,  "Neuro: Stable, PA line intact", []),                    # a word before a state
+    (HomeTownRecognizer,   "pt lives w/ son in dover.", ["dover"]),                 # a town no list knows
+    (HomeTownRecognizer,   "hcp lives in PA, flying in", ["PA"]),                   # a state
+    (HomeTownRecognizer,   "lives alone in north carolina", ["north carolina"]),    # a state's name
+    (HomeTownRecognizer,   "lives in a nursing home", []),                          # not a place
+    (ExtensionRecognizer,  "covering md (x3-2549) aware", ["x3-2549"]),             # a pager extension
+    (ExtensionRecognizer,  "PIV x2, patent", []),                                   # a count
     (ZipCodeRecognizer,    "Port Ashley, MI 96812",             ["96812"]),
     (ZipCodeRecognizer,    "weight 96812 g",                    []),                 # no state, no label
     (NanpPhoneRecognizer,  "husband (001-388-252-2693)",        ["001-388-252-2693"]),
@@ -112,6 +142,10 @@ CASES = [
     (ShortDateRecognizer,  "seen 12/3 and 4/17",                ["12/3", "4/17"]),   # not shaped like a score
     (ShortDateRecognizer,  "thoracentesis on 4/5, site c/d/i",  ["4/5"]),           # shaped like a score, after "on"
     (ShortDateRecognizer,  "home in 1-2 days",                  []),                 # a range
+    (ShortDateRecognizer,  "admitted 5/1996 from osh",          ["5/1996"]),         # month and year
+    (ShortDateRecognizer,  "remains on PSV 10/5 overnight",     []),                 # ventilator settings
+    (ShortDateRecognizer,  "OOB to chair w/ 2/2 assist",        []),                 # staff to assist
+    (MonthNameDateRecognizer, "s/p craniotomy february 1995.",  ["february 1995"]),  # month and year
     (MonthNameDateRecognizer, "seen AUGUST 6  HPI",             ["AUGUST 6"]),
     (MonthNameDateRecognizer, "Date of exam: 4 Jul 2011 by",    ["4 Jul 2011"]),
     (MonthNameDateRecognizer, "she may be discharged",          []),                 # "may" the verb
@@ -123,14 +157,14 @@ CASES = [
     (GuardedUrlRecognizer, "patient portal: kelly.org",          ["kelly.org"]),                    # bare host
     (GuardedUrlRecognizer, "dose 2.5 mg at 10.30 daily",         []),                               # decimals
     (GuardedUrlRecognizer, "PLAN: WEAN AS TOL.NEO AT 1.2",       []),                               # shorthand, not .ne
+    (GuardedUrlRecognizer, "awaiting floor bed.md aware",        []),                               # a missing space
+    (GuardedUrlRecognizer, "see kowalski.de for the forms",      ["kowalski.de"]),                  # a host
     (GuardedUrlRecognizer, "at http://www.chen-kidd.biz/tags.html. Kind", ["http://www.chen-kidd.biz/tags.html"]),
     (LabelledNameRecognizer, "social: wife elaine called",      ["elaine"]),         # lower case
     (LabelledNameRecognizer, "wife called, updated",            []),                 # "called" is no name
     (LabelledNameRecognizer, "Name: Marion McLean\nUnit",       ["Marion McLean"]),  # inner capital
     (UpperCaseNameRecognizer, "note\nKELLI VALDEZ, 70-year-old", ["KELLI VALDEZ"]),
     (UpperCaseNameRecognizer, "HIGH-RESOLUTION CT CHEST - 10/4", []),                # not a first name
-    (UpperCaseNameRecognizer, "NEO WEANED TO 0.5, WILL CONT TO MONITOR", []),       # capitals line: shorthand
-    (UpperCaseNameRecognizer, "MARY SMITH IN TO VISIT, UPDATED", ["MARY SMITH"]),  # capitals line: first + surname
     (LabelledNameRecognizer, "reversed. Thanks,\nTyler\n",    ["Tyler"]),          # letter sign-off
     (LabelledNameRecognizer, "Agent Timothy: Could you",        ["Timothy"]),        # chat speaker
     (SignOffRecognizer,    "Case closed. - James\n",            ["James"]),

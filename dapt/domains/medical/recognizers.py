@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from presidio_analyzer import EntityRecognizer, Pattern
+import regex
+from presidio_analyzer import EntityRecognizer, Pattern, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import MedicalLicenseRecognizer, UsMbiRecognizer, UsNpiRecognizer
 
-from dapt.privacy.recognizers import CASE_SENSITIVE, ConstantsRecognizer
+from dapt.privacy.recognizers import ConstantsRecognizer
+from dapt.privacy.recognizers.base import ABBREVIATION_LETTERS, CodedRecognizer, english_zipf
+from dapt.privacy.vocabulary import never_names
 
 
 class MrnRecognizer(ConstantsRecognizer):
@@ -39,31 +43,77 @@ class HealthPlanIdRecognizer(ConstantsRecognizer):
         return None if any(char.isdigit() for char in pattern_text) else False
 
 
-class HospitalRecognizer(ConstantsRecognizer):
-    """Named care facilities: capitalised words ending in Hospital, Medical Center, Clinic…"""
+NAME_WORD = regex.compile(r"\p{L}[\p{L}'’-]*|(?i:st|mt)\.")
+MOST_NAME_WORDS = 5
+FUNCTION_WORD_ZIPF = 6.0  # ``to``, ``from``, ``at``, ``back`` (5.9 ``name`` is no stop: ``holy name hospital``)
+# capitalised, only these stop a name (``New England Medical Center``; ``At Mercy Hospital``)
+LINKING_WORDS = frozenset({"at", "to", "from", "in", "on", "for", "by", "with", "via", "the", "a", "an", "and", "of"})
+NAME_REACH = 80  # characters before a facility word its name can start
+
+
+class HospitalRecognizer(CodedRecognizer):
+    """Named care facilities in any case: the words before Hospital, Medical Center, Nursing Home,
+    Rehab Center… (``Holy Name Hospital``, ``golenia nursing center``), and ``St. Mary's``.
+
+    The name is the run of up to four words before the facility word, stopped by a stop word
+    (``sent to``, ``at the``: in lower case, words commoner than ``FUNCTION_WORD_ZIPF``); written in lower case it must hold a word that is no vocabulary
+    (vocabulary.py), so ``cardiac rehab center`` and ``the nursing home`` name nothing."""
 
     ENTITY = "HOSPITAL"
-    PATTERNS = [
-        Pattern(
-            "facility (medium)",
-            r"\b(?:(?:St\.|Saint|Mount|Mt\.)\s)?(?:[A-Z][a-z'’-]+\s){1,4}"
-            r"(?:Hospital|Medical Center|Medical Centre|Clinic|Health Center|Infirmary|Health System)\b",
-            0.6,
-        )
-    ]
-    FLAGS = CASE_SENSITIVE
+    FACILITY = regex.compile(
+        r"(?<=\p{L}[.'’]?\s)(?:hospital|medical cent(?:er|re)|clinic|health ?care cent(?:er|re)|health cent(?:er|re)|"
+        r"care cent(?:er|re)|infirmary|health system|nursing (?:home|cent(?:er|re)|facility)|"
+        r"nursing and rehab(?:ilitation)?(?: cent(?:er|re))?|rehab(?:ilitation)?(?: cent(?:er|re)| hospital)?|"
+        r"pavilion|family practice)(?!\p{L})",
+        regex.IGNORECASE,
+    )
+    SAINTS = regex.compile(r"\b(?:st\.?|saint)\s\p{L}+['’]s(?!\p{L})", regex.IGNORECASE)
+    SCORE = 0.6
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
+        """Every named facility and saint's hospital in ``text``."""
+        spans = [match.span() for match in self.SAINTS.finditer(text)]
+        for match in self.FACILITY.finditer(text):
+            start = facility_name_start(text, match.start())
+            if start is not None:
+                spans.append((start, match.end()))
+        return [self.result(start, end, self.SCORE) for start, end in spans]
+
+
+def facility_name_start(text: str, facility_start: int) -> int | None:
+    """Where the name before a facility word starts: the words back to a stop word or a break
+    (``sent to [jones] nursing home``); None when none of them names anything."""
+    words: list[str] = []
+    for word in reversed(text[max(0, facility_start - NAME_REACH) : facility_start].split(" ")[:-1]):
+        function_word = word.lower() in LINKING_WORDS if word[:1].isupper() else english_zipf(word) >= FUNCTION_WORD_ZIPF
+        if len(words) == MOST_NAME_WORDS or not NAME_WORD.fullmatch(word) or function_word:
+            break
+        words.insert(0, word)
+    if not words or all(word.isupper() and len(word) <= ABBREVIATION_LETTERS for word in words):
+        return None  # ``OSH hospital``: an abbreviation for the outside hospital
+    if not (words[0][:1].isupper() or any(word.lower() not in never_names() for word in words)):
+        return None
+    return facility_start - len(" ".join(words)) - 1
 
 
 class AgeOver89Recognizer(ConstantsRecognizer):
     """Ages of 90 and above, which HIPAA Safe Harbor requires to be aggregated."""
 
     ENTITY = "AGE_OVER_89"
+    AGE = r"(?:9\d|1[01]\d)"
     PATTERNS = [
         Pattern(
             "age over 89 (strong)",
-            r"\b(?:9\d|1[01]\d)(?=\s*(?:-?\s*(?:y/?o|yo|y\.o\.|years?[\s-]old|year-old))\b)",
+            rf"(?<![\d.]){AGE}(?=\s*(?:-?\s*(?:y/?o|yo|y\.o\.|yrs?\.?\s?old|years?[\s-]old|year-old))(?!\p{{L}}))",
             0.85,
-        )
+        ),
+        Pattern("age over 89 after 'age' (strong)", rf"(?<=\b(?i:age|aged)[:\s]{{1,3}}){AGE}(?!\d)", 0.85),
+        # 93F, 90M (not a temperature: 99F after tmax or temp)
+        Pattern(
+            "age over 89 before sex (medium)",
+            rf"(?<![\d.])(?<!(?i:temp|tmax|t|to|of|febrile|spiked)\s?){AGE}(?=\s?(?i:m|f|male|female)(?!\p{{L}}))",
+            0.6,
+        ),
     ]
 
 

@@ -6,7 +6,9 @@ from dapt.privacy.recognizers.addresses import AddressRecognizer
 from dapt.privacy.recognizers.base import CASE_SENSITIVE, ConstantsRecognizer
 from dapt.privacy.recognizers.contact import (
     CityStateRecognizer,
+    ExtensionRecognizer,
     GuardedUrlRecognizer,
+    HomeTownRecognizer,
     InternationalPhoneRecognizer,
     LongNumberRecognizer,
     NanpPhoneRecognizer,
@@ -18,6 +20,7 @@ from dapt.privacy.recognizers.gazetteer import GazetteerNameRecognizer
 from dapt.privacy.recognizers.names import (
     CredentialedNameRecognizer,
     IdentifiedNameRecognizer,
+    KinNamedRecognizer,
     LabelledNameRecognizer,
     SignOffRecognizer,
     TitledNameRecognizer,
@@ -33,6 +36,7 @@ def generic_recognizers() -> list[EntityRecognizer]:
         TitledNameRecognizer,
         LabelledNameRecognizer,
         CredentialedNameRecognizer,
+        KinNamedRecognizer,
         IdentifiedNameRecognizer,
         UpperCaseNameRecognizer,
         SignOffRecognizer,
@@ -42,9 +46,11 @@ def generic_recognizers() -> list[EntityRecognizer]:
         CompanySuffixRecognizer,
         PartnersRecognizer,
         CityStateRecognizer,
+        HomeTownRecognizer,
         ZipCodeRecognizer,
         NanpPhoneRecognizer,
         InternationalPhoneRecognizer,
+        ExtensionRecognizer,
         TimestampRecognizer,
         LongNumberRecognizer,
         ShortDateRecognizer,

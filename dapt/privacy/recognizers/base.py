@@ -17,20 +17,7 @@ CASE_INSENSITIVE = regex.DOTALL | regex.MULTILINE | regex.IGNORECASE
 CASE_SENSITIVE = regex.DOTALL | regex.MULTILINE
 EVERYDAY_ZIPF = 5.8  # "My", "Can", "The" are commoner: never a name alone; Johnson, David are not
 RARE_ZIPF = 3.5  # rarer than this in English: a name where the gazetteer knows it
-
-
-CAPITALS_SHARE = 0.8  # a line whose letters are at least this share capitals is written in capitals
-CAPITALS_MIN_LETTERS = 12  # fewer letters than this cannot tell (a header, a name on its own line)
 ABBREVIATION_LETTERS = 4  # up to this many capitals in a row: an abbreviation (HEENT is five)
-
-
-def in_capitals_line(text: str, position: int) -> bool:
-    """Whether the line around ``position`` is written in capitals, as a third of nursing notes
-    are: there a capitalised word is no sign of a proper noun."""
-    start = text.rfind("\n", 0, position) + 1
-    end = text.find("\n", position)
-    letters = [c for c in text[start : end if end >= 0 else len(text)] if c.isalpha()]
-    return len(letters) >= CAPITALS_MIN_LETTERS and sum(c.isupper() for c in letters) >= CAPITALS_SHARE * len(letters)
 
 
 @cache

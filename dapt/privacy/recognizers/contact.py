@@ -2,21 +2,55 @@
 
 from __future__ import annotations
 
+import regex
 from faker.providers.address.en_US import Provider as UsAddress
 from presidio_analyzer import Pattern
 from presidio_analyzer.predefined_recognizers import UrlRecognizer
 
 from dapt.privacy.recognizers.base import CASE_SENSITIVE, ConstantsRecognizer
+from dapt.privacy.recognizers.places import places
+from dapt.privacy.vocabulary import never_names
 
 STATES = "|".join(sorted(UsAddress.states_abbr, key=len, reverse=True))
+STATE_NAMES = "|".join(sorted(UsAddress.states, key=len, reverse=True))
+TOWN_PREFIX = r"(?:new|north|south|east|west|fort|port|saint|st\.|mount|mt\.|lake|glen)\s"
 
 
 class CityStateRecognizer(ConstantsRecognizer):
-    """A town written before a state abbreviation: ``Port Ashley, MI``."""
+    """A town written before a state abbreviation, the state in any case (a note in capitals reaches
+    detection in lower case): ``Port Ashley, MI``, ``Natick, ca``."""
 
     ENTITY = "LOCATION"
-    PATTERNS = [Pattern("city before state (medium)", rf"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+){{0,2}}(?=,\s(?:{STATES})\b)", 0.6)]
+    PATTERNS = [Pattern("city before state (medium)", rf"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+){{0,2}},\s(?i:{STATES})\b", 0.6)]
     FLAGS = CASE_SENSITIVE
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """A town of one word of the vocabulary is a word (``Pt, OR``, ``Stable, PA``)."""
+        town = pattern_text.split(",")[0]
+        return False if " " not in town and town.lower() in never_names() else None
+
+
+class HomeTownRecognizer(ConstantsRecognizer):
+    """Where someone lives: ``lives in dover``, ``LIVES ALONE IN NORWOOD``, ``lives w/ son in PA``."""
+
+    ENTITY = "LOCATION"
+    PATTERNS = [
+        Pattern(
+            "lives in (medium)",
+            rf"(?<=\b(?i:lives?(?:\salone)?(?:\s(?:w/|with)\s?\p{{L}}+)?\s(?:in|at))\s)(?i:{TOWN_PREFIX})?\p{{L}}[\p{{L}}'’-]+"
+            rf"(?:,\s(?i:{STATES}|{STATE_NAMES})(?!\p{{L}}))?",
+            0.6,
+        )
+    ]
+    FLAGS = CASE_SENSITIVE
+
+    def validate_result(self, pattern_text: str) -> bool:
+        """A state (``PA``, ``california``), a known town, or no word of the vocabulary (``dover``)."""
+        town = pattern_text.split(",")[0]
+        lowered = town.lower()
+        if regex.fullmatch(rf"(?i:{STATES}|{STATE_NAMES})", town) or lowered in places()[0]:
+            return True
+        return lowered.split()[-1] not in never_names()
 
 
 class TownRecognizer(ConstantsRecognizer):
@@ -72,15 +106,25 @@ class InternationalPhoneRecognizer(ConstantsRecognizer):
         Pattern("international prefix (medium)", rf"(?<![\w+])\+\d{{1,3}}[ .-]?(?:\(0\)\s?)?(?:\d{{6,12}}|{GROUPS}){END}", 0.6),
         Pattern("area code in brackets (medium)", rf"(?<![\w)])\(\d{{2,4}}\)\s?{GROUPS}{END}", 0.5),
         Pattern("labelled line (medium)", rf"(?<![\w+/.:-])(?:{GROUPS}|\d{{7,12}}){LINE_LABEL}", 0.5),
-        Pattern("digit groups (weak)", rf"(?<![\w+/.,:-]){GROUPS}(?![\w/.,:-]|\s?(?:mg|ml|mcg|units?|cc|kg|g|mm|cm|%))", 0.2),
+        # a number may end a sentence or a clause (``reached at 555-8729.``), not a decimal or a list
+        Pattern("digit groups (weak)", rf"(?<![\w+/.,:-]){GROUPS}(?![\w/:-]|[.,]\d|\s?(?:mg|ml|mcg|units?|cc|kg|g|mm|cm|%))", 0.2),
     ]
     # Presidio compares lemmas: "messages" reads as "message".
     CONTEXT = ["phone", "telephone", "tel", "call", "mobile", "cell", "fax", "desk", "office", "number", "reach",
-               "contact", "text", "message", "whatsapp", "dial"]
+               "reached", "contact", "text", "message", "whatsapp", "dial", "pager", "beeper", "page", "paged",
+               "covering"]
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """A phone number has 7 to 15 digits (ITU E.164); anything else is dropped."""
         return None if sum(char.isdigit() for char in pattern_text) in self.DIGITS else False
+
+
+class ExtensionRecognizer(ConstantsRecognizer):
+    """A hospital extension or pager as notes write it: ``x3-7561``, ``X33260``."""
+
+    ENTITY = "PHONE_NUMBER"
+    PATTERNS = [Pattern("extension (medium)", r"(?<![\w-])[xX]\d-?\d{4}(?![\w-])", 0.6)]
+    FLAGS = CASE_SENSITIVE
 
 
 class LongNumberRecognizer(ConstantsRecognizer):
@@ -112,6 +156,17 @@ class GuardedUrlRecognizer(UrlRecognizer):
     WORD_END = r"(?![a-z0-9])"  # a domain ends where its word does: ``tol.neo`` is no ``tol.ne``
     UNANCHORED = "Non schema URL"
     SCHEMA = Pattern("URL after a schema", r"(?i)\bhttps?://[^\s<>\"'|]+(?<![.,;:!?)\]'\"])", 0.6)
+
+    GENERIC_DOMAINS = frozenset({"com", "org", "net", "edu", "gov", "mil", "int", "info", "biz", "io", "co"})
+
+    def invalidate_result(self, pattern_text: str) -> bool:
+        """A bare ``word.xx`` of a vocabulary word and a country's or a new domain (``bed.md``,
+        ``afib.to``, ``protocol.skin``) is shorthand run together by a missing space, not a host."""
+        lowered = pattern_text.lower()
+        if "://" in lowered or lowered.startswith("www.") or "/" in lowered:
+            return False
+        labels = lowered.split(".")
+        return len(labels) == 2 and labels[-1] not in self.GENERIC_DOMAINS and labels[0] in never_names()
 
     def __init__(self) -> None:
         guarded = Pattern(self.UNANCHORED, "(?i)" + self.GUARD + self.BASE_URL_REGEX + self.WORD_END, 0.5)

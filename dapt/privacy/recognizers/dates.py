@@ -10,11 +10,15 @@ MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|au
 DAY = r"(?:0?[1-9]|[12]\d|3[01])"
 MONTH_NUMBER = r"(?:0?[1-9]|1[0-2])"
 # (?=\d) first: a position that holds no digit fails before the costlier lookbehinds run
-NOT_A_SCORE_BEFORE = r"(?=\d)(?<![\d/.+-])(?<!(?:pain|scale|score|strength)\s)"
+# after a ventilator mode the pair is its settings: ``PSV 10/5``, ``CPAP+PS 12/5``
+NOT_A_SCORE_BEFORE = r"(?=\d)(?<![\d/.+-])(?<!(?i:pain|scale|score|strength|psv?|peep|c?pap|bipap|ac|s?imv|vent)\s)"
 # n/4, n/5, n/6 or n/10 with n at most the scale: how notes write reflexes, strength, murmurs and pain
 # (2/4, 5/5, 1/6, 9/10); a date of that shape (April 5th as 4/5) counts only beside a date word
 SCORE_SHAPED = r"(?:[1-4]/4|[1-5]/5|[1-6]/6|(?:[1-9]|10)/10)(?![\d/])"
-NOT_A_QUANTITY_AFTER = r"(?![\d/-])(?!\s*(?:pain|scale|strength|mmhg|power|days?|weeks?|hours?|hrs?|mins?|times|mg|ml|units?)\b)"
+NOT_A_QUANTITY_AFTER = (
+    r"(?![\d/-])(?!\s*(?i:pain|scale|strength|mmhg|power|days?|weeks?|hours?|hrs?|mins?|times|mg|ml|units?|assist|l|cc)\b)"
+)
+YEAR = r"(?:19|20|21)\d{2}"
 
 
 class ShortDateRecognizer(ConstantsRecognizer):
@@ -29,8 +33,11 @@ class ShortDateRecognizer(ConstantsRecognizer):
         # below the 0.3 of other weak patterns: only a date word near it lifts it over the threshold
         Pattern("month/day shaped like a score (weak)", rf"{NOT_A_SCORE_BEFORE}{SCORE_SHAPED}{NOT_A_QUANTITY_AFTER}", 0.25),
         Pattern("m-d-y (strong)", rf"{NOT_A_SCORE_BEFORE}{MONTH_NUMBER}([/-]){DAY}\1(?:\d{{4}}|\d{{2}})(?![\d/-])", 0.7),
+        Pattern("month/year (medium)", rf"{NOT_A_SCORE_BEFORE}{MONTH_NUMBER}/{YEAR}(?![\d/-])", 0.6),
+        # a range as often as a date (``2-3L``): only a date word near it lifts it over the threshold
+        Pattern("month-day (weak)", rf"{NOT_A_SCORE_BEFORE}{MONTH_NUMBER}-{DAY}{NOT_A_QUANTITY_AFTER}", 0.25),
     ]
-    CONTEXT = ["date", "admitted", "discharged", "seen", "since", "dated", "dob", "note", "npn"]
+    CONTEXT = ["date", "admitted", "admit", "transferred", "discharged", "seen", "since", "dated", "dob", "note", "npn"]
 
 
 class MonthNameDateRecognizer(ConstantsRecognizer):
@@ -40,6 +47,7 @@ class MonthNameDateRecognizer(ConstantsRecognizer):
     PATTERNS = [
         Pattern("month day (medium)", rf"\b{MONTH}\.?\s{DAY}(?:st|nd|rd|th)?(?:,?\s\d{{4}})?\b", 0.6),
         Pattern("day month (medium)", rf"\b{DAY}(?:st|nd|rd|th)?\s(?:of\s)?{MONTH}\.?(?:,?\s\d{{4}})?\b", 0.6),
+        Pattern("month year (medium)", rf"\b{MONTH}\.?,?\s{YEAR}\b", 0.6),
     ]
 
 

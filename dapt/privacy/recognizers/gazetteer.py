@@ -14,6 +14,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from dapt.privacy.recognizers.base import RARE_ZIPF, CodedRecognizer, english_zipf
 from dapt.privacy.recognizers.names import first_names, last_names
+from dapt.privacy.vocabulary import never_names
 
 TITLE_WORD = r"\p{Lu}\p{Ll}+(?:[-'’]\p{L}+)?"
 INITIAL = r"\p{Lu}\.?"
@@ -57,7 +58,7 @@ def reads_as_name(names: list[str]) -> bool:
     if all(english_zipf(word) >= COMMON_ZIPF for word in lowered):
         return False
     if len(names) == 1:
-        return _is_first_name(names[0]) or is_name_evidence(names[0])
+        return lowered[0] not in never_names() and (_is_first_name(names[0]) or is_name_evidence(names[0]))
     first_then_rare = _is_first_name(names[0]) and english_zipf(lowered[-1]) < RARE_ZIPF
     first_and_last = lowered[0] in first_names() and lowered[-1] in last_names()
     return first_then_rare or first_and_last or any(is_name_evidence(word) for word in names)

@@ -10,8 +10,7 @@ from functools import cache
 
 import faker.providers.person as faker_person
 import regex
-from presidio_analyzer import Pattern, RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer import Pattern
 
 from dapt.privacy.recognizers.base import (
     CASE_SENSITIVE,
@@ -20,9 +19,9 @@ from dapt.privacy.recognizers.base import (
     ConstantsRecognizer,
     english_zipf,
     faker_providers,
-    in_capitals_line,
     string_values,
 )
+from dapt.privacy.vocabulary import never_names
 
 # Smith, McLean, O'Brien, Smith-Jones; atomic, so a failed match is not retried for every split
 # of the word into parts (15x faster on clinical notes, same matches)
@@ -31,6 +30,13 @@ LOWER_OR_TITLE_NAME = rf"(?:{NAME}|[a-z][a-z'’-]+)"
 CAPITALISED = rf"(?:{NAME}|[A-Z]{{2,}})"
 ANY_CASE_NAME = rf"(?:{CAPITALISED}|[a-z][a-z'’-]+)"
 FIRST_NAME_ATTRIBUTES = ("first_names", "first_names_female", "first_names_male")
+# relatives and carers a note names: ``grandson Ermes``, ``hcp vincent``, ``karen (dtr)``
+KIN = (
+    r"grandson|granddaughter|grandmother|grandfather|grandma|grandpa|niece|nephew|aunt|uncle|cousin|"
+    r"dtr|hcp|spouse|fianc[eé]e?|girlfriend|boyfriend|neighbou?r|stepson|stepdaughter|sister-in-law|"
+    r"brother-in-law|daughter-in-law|son-in-law|mother-in-law|father-in-law|guardian|proxy"
+)
+RELATIONS = rf"husband|wife|partner|son|daughter|mother|father|sister|brother|friend|{KIN}"
 LATIN_SCRIPT_LIMIT = 0x250  # a locale whose names all lie below U+0250 is written in Latin script
 
 
@@ -76,7 +82,7 @@ class TitledNameRecognizer(ConstantsRecognizer):
     PATTERNS = [
         Pattern(
             "titled name (strong)",
-            rf"(?<=\s)(?<=\b(?i:dr|mr|mrs|ms|miss|prof)\.?\s)(?:{LOWER_OR_TITLE_NAME})(?:\s{NAME}){{0,2}}\b",
+            rf"(?<=\s)(?<=\b(?i:dr|mr|mrs|ms|miss|prof)\.?\s)(?:[A-Za-z]\.\s?)?(?:{LOWER_OR_TITLE_NAME})(?:\s{NAME}){{0,2}}\b",
             0.75,
         )
     ]
@@ -88,14 +94,16 @@ class LabelledNameRecognizer(ConstantsRecognizer):
 
     ENTITY = "PERSON"
     LABELS = (
-        r"patient|pt|name|re|husband|wife|partner|son|daughter|mother|father|sister|brother|friend|"
+        rf"patient|pt|name|re|{RELATIONS}|"
+        r"rn|np|pa-c|"
         r"attending(?: physician)?|physician|referring|nurse|contact|dear|signed by|agent|customer|client|"
         r"account holder|signature|message from|regards|thanks|sincerely|cc|attn"
     )
     PATTERNS = [
         Pattern(
             "labelled name (medium)",
-            rf"(?<=\s)(?<=\b(?i:{LABELS})[:,]?\s{{1,3}})(?:{ANY_CASE_NAME},\s)?{ANY_CASE_NAME}(?:\s[A-Z]\.)?(?:\s{CAPITALISED})?\b",
+            rf"(?<=\s)(?<=\b(?i:{LABELS})[:,]?\s{{1,3}})(?:[A-Za-z]\.\s?)?(?:{ANY_CASE_NAME},\s)?{ANY_CASE_NAME}(?:\s[A-Z]\.)?"
+            rf"(?:\s{CAPITALISED})?\b",
             0.6,
         )
     ]
@@ -109,21 +117,49 @@ class LabelledNameRecognizer(ConstantsRecognizer):
 
 
 class CredentialedNameRecognizer(ConstantsRecognizer):
-    """A known name right before a credential: ``michelle, rn``, ``J. Smith MD``."""
+    """A name right before a credential: ``michelle, rn``, ``J. Smith MD``, ``h.rousseau,rn``."""
 
     ENTITY = "PERSON"
     PATTERNS = [
         Pattern(
             "name before credential (medium)",
-            rf"\b(?:{LOWER_OR_TITLE_NAME}\s)?{LOWER_OR_TITLE_NAME}(?=,?\s(?i:rn|md|np|pa-c|pa|lpn|do|cna|rrt)\b)",
+            rf"(?<![\p{{L}}.])(?:[A-Za-z]\.\s?)?(?:{ANY_CASE_NAME}\s)?{ANY_CASE_NAME}"
+            rf"(?=(?:,\s?|\s)(?i:rn|md|np|pa-c|pa|lpn|do|cna|rrt)\b)",
             0.6,
         )
     ]
     FLAGS = CASE_SENSITIVE
 
     def validate_result(self, pattern_text: str) -> bool:
-        """Every word must be a known name, so "notify md" is never a person."""
-        return all(is_known_name(word) for word in pattern_text.split())
+        """Every word but an initial is a known name, or no vocabulary after an initial (``h.rousseau``),
+        so "notify md" is never a person."""
+        initial, words = _initial_and_words(pattern_text)
+        return bool(words) and all(is_known_name(word) or (initial and not is_vocabulary(word)) for word in words)
+
+
+class KinNamedRecognizer(ConstantsRecognizer):
+    """A known name right before a relation in brackets: ``dylan (brother)``, ``MAY (NIECE)``."""
+
+    ENTITY = "PERSON"
+    PATTERNS = [Pattern("name before relation (medium)", rf"\b{ANY_CASE_NAME}(?=\s?\((?i:{RELATIONS})\))", 0.6)]
+    FLAGS = CASE_SENSITIVE
+
+    def validate_result(self, pattern_text: str) -> bool:
+        """The word must be a known name."""
+        return is_known_name(pattern_text)
+
+
+def _initial_and_words(value: str) -> tuple[bool, list[str]]:
+    """Whether ``value`` opens with an initial, and its other words."""
+    match = regex.match(r"[A-Za-z]\.\s?", value)
+    rest = value[match.end() :] if match else value
+    return match is not None, rest.split()
+
+
+def is_vocabulary(word: str) -> bool:
+    """A word of English or of clinical shorthand (philter's list), or a common English word."""
+    lowered = word.lower()
+    return lowered in never_names() or english_zipf(lowered) >= RARE_ZIPF
 
 
 class IdentifiedNameRecognizer(ConstantsRecognizer):
@@ -156,18 +192,9 @@ class UpperCaseNameRecognizer(ConstantsRecognizer):
     FLAGS = CASE_SENSITIVE
 
     def validate_result(self, pattern_text: str) -> bool:
-        """The first word must be a first name, so "CT CHEST" or "NO ACUTE" is never a person."""
+        """The first word must be a first name, so "CT CHEST" or "NO ACUTE" is never a person. (A
+        line written in capitals reaches detection case-restored: casing.py.)"""
         return pattern_text.split()[0].lower() in first_names()
-
-    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None,
-                regex_flags: int | None = None) -> list[RecognizerResult]:  # fmt: skip
-        """In a line written in capitals every run of words matches, and shorthand is full of first
-        names (``NEO WEANED``, ``WILL CONT``): there the last word must be a known surname too."""
-        return [
-            result for result in super().analyze(text, entities, nlp_artifacts, regex_flags)
-            if not in_capitals_line(text, result.start)
-            or regex.split(r"[\s-]", text[result.start : result.end])[-1].lower() in last_names()
-        ]  # fmt: skip
 
 
 class SignOffRecognizer(ConstantsRecognizer):

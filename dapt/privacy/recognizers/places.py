@@ -12,14 +12,13 @@ from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from dapt.privacy.recognizers.base import (
-    ABBREVIATION_LETTERS,
     RARE_ZIPF,
     CodedRecognizer,
     english_zipf,
     faker_providers,
-    in_capitals_line,
     string_values,
 )
+from dapt.privacy.vocabulary import never_names
 
 CITY_ATTRIBUTES = ("cities", "city_names", "towns")
 CAPITALISED_RUN = regex.compile(r"(?<![\p{L}\d])\p{Lu}[\p{L}'’-]*(?:[ -]\p{Lu}[\p{L}'’-]*){0,3}(?![\p{L}\d])")
@@ -41,10 +40,13 @@ def places() -> tuple[frozenset[str], frozenset[str]]:
 
 
 def is_place(phrase: str) -> bool:
-    """A known country, or a known town that is not an everyday English word."""
+    """A known country, or a known town that is not an everyday English word nor vocabulary
+    (``Tol``, ``Levo``: vocabulary.py)."""
     towns, countries = places()
     lowered = phrase.lower()
-    return lowered in countries or (lowered in towns and (" " in lowered or english_zipf(lowered) < RARE_ZIPF))
+    if lowered in countries:
+        return True
+    return lowered in towns and (" " in lowered or (english_zipf(lowered) < RARE_ZIPF and lowered not in never_names()))
 
 
 class PlaceGazetteerRecognizer(CodedRecognizer):
@@ -59,24 +61,13 @@ class PlaceGazetteerRecognizer(CodedRecognizer):
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
-        """The longest known place inside every capitalised run; in a line written in capitals, not
-        a lone word short enough to be an abbreviation (``TOL``, ``LEVO``)."""
+        """The longest known place inside every capitalised run (a line written in capitals
+        reaches detection case-restored: casing.py)."""
         return [
             self.result(start, end, SCORE)
             for run in CAPITALISED_RUN.finditer(text)
             for start, end in longest_places([word.span() for word in WORD.finditer(text, *run.span())], text)
-            if not shorthand_in_capitals(text, start, end)
         ]
-
-
-def shorthand_in_capitals(text: str, start: int, end: int) -> bool:
-    """A town name short enough to be an abbreviation, alone in a line written in capitals."""
-    _, countries = places()
-    return (
-        end - start <= ABBREVIATION_LETTERS
-        and text[start:end].lower() not in countries
-        and in_capitals_line(text, start)
-    )
 
 
 def longest_places(words: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
