@@ -145,6 +145,8 @@ CASES = [
     (ShortDateRecognizer,  "admitted 5/1996 from osh",          ["5/1996"]),         # month and year
     (ShortDateRecognizer,  "remains on PSV 10/5 overnight",     []),                 # ventilator settings
     (ShortDateRecognizer,  "OOB to chair w/ 2/2 assist",        []),                 # staff to assist
+    (ShortDateRecognizer,  "Reflexes: 2/2 in BUE; pupils 3/2",  []),                 # left/right pairs
+    (ShortDateRecognizer,  "measures 5/8 inch in length",       []),                 # a fraction of an inch
     (MonthNameDateRecognizer, "s/p craniotomy february 1995.",  ["february 1995"]),  # month and year
     (MonthNameDateRecognizer, "seen AUGUST 6  HPI",             ["AUGUST 6"]),
     (MonthNameDateRecognizer, "Date of exam: 4 Jul 2011 by",    ["4 Jul 2011"]),

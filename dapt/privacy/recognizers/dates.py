@@ -9,14 +9,18 @@ from dapt.privacy.recognizers.base import ConstantsRecognizer
 MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 DAY = r"(?:0?[1-9]|[12]\d|3[01])"
 MONTH_NUMBER = r"(?:0?[1-9]|1[0-2])"
-# (?=\d) first: a position that holds no digit fails before the costlier lookbehinds run
-# after a ventilator mode the pair is its settings: ``PSV 10/5``, ``CPAP+PS 12/5``
-NOT_A_SCORE_BEFORE = r"(?=\d)(?<![\d/.+-])(?<!(?i:pain|scale|score|strength|psv?|peep|c?pap|bipap|ac|s?imv|vent)\s)"
+# (?=\d) first: a position that holds no digit fails before the costlier lookbehinds run; after a
+# ventilator mode the pair is its settings (``PSV 10/5``), after reflexes or pupils a left/right pair
+# (``Reflexes: 2/2``, ``Pupils 3/2``)
+NOT_A_SCORE_BEFORE = (
+    r"(?=\d)(?<![\d/.+-])(?<!(?i:pain|scale|score|strength|psv?|peep|c?pap|bipap|ac|s?imv|vent|reflexes|pupils):?\s)"
+)
 # n/4, n/5, n/6 or n/10 with n at most the scale: how notes write reflexes, strength, murmurs and pain
 # (2/4, 5/5, 1/6, 9/10); a date of that shape (April 5th as 4/5) counts only beside a date word
 SCORE_SHAPED = r"(?:[1-4]/4|[1-5]/5|[1-6]/6|(?:[1-9]|10)/10)(?![\d/])"
 NOT_A_QUANTITY_AFTER = (
-    r"(?![\d/-])(?!\s*(?i:pain|scale|strength|mmhg|power|days?|weeks?|hours?|hrs?|mins?|times|mg|ml|units?|assist|l|cc)\b)"
+    r"(?![\d/-])(?!\s*(?i:pain|scale|strength|mmhg|power|days?|weeks?|hours?|hrs?|mins?|times|mg|ml|units?|assist|l|cc|"
+    r"inch(?:es)?)\b)"
 )
 YEAR = r"(?:19|20|21)\d{2}"
 
