@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dapt.domains.finance.recognizers import AccountNumberRecognizer, SwiftBicRecognizer
+from dapt.domains.finance.recognizers import AccountNumberRecognizer
 from dapt.domains.medical.recognizers import (
     AgeOver89Recognizer,
     HealthPlanIdRecognizer,
@@ -25,6 +25,7 @@ from dapt.privacy.recognizers.contact import (
 )
 from dapt.privacy.recognizers.dates import MonthNameDateRecognizer, ShortDateRecognizer, TimestampRecognizer
 from dapt.privacy.recognizers.gazetteer import GazetteerNameRecognizer
+from dapt.privacy.recognizers.identifiers import SwiftBicRecognizer
 from dapt.privacy.recognizers.names import (
     CredentialedNameRecognizer,
     IdentifiedNameRecognizer,

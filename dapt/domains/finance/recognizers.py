@@ -1,12 +1,13 @@
 """Banking identifiers Presidio does not ship: account and customer numbers with context,
-SWIFT/BIC, securities (CUSIP, ISIN), legal entities (LEI) and US employer numbers (EIN)."""
+securities (CUSIP, ISIN), legal entities (LEI) and US employer numbers (EIN). SWIFT/BIC and ABA
+routing numbers are every domain's (dapt/privacy/recognizers/identifiers.py)."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
 from presidio_analyzer import EntityRecognizer, Pattern
-from presidio_analyzer.predefined_recognizers import AbaRoutingRecognizer, UsItinRecognizer
+from presidio_analyzer.predefined_recognizers import UsItinRecognizer
 
 from dapt.privacy.operators.surrogate import cusip_check_digit, isin_check_digit, mod97_check_digits
 from dapt.privacy.recognizers import CASE_SENSITIVE, ConstantsRecognizer
@@ -24,15 +25,6 @@ class AccountNumberRecognizer(ConstantsRecognizer):
         ),
     ]
     CONTEXT = ["account", "acct", "a/c", "customer number"]
-
-
-class SwiftBicRecognizer(ConstantsRecognizer):
-    """SWIFT/BIC (ISO 9362): 4-letter bank, 2-letter country, 2 location, optional 3 branch chars."""
-
-    ENTITY = "SWIFT_BIC"
-    PATTERNS = [Pattern("BIC (weak)", r"\b[A-Z]{4}(?:DE|GB|FR|NL|US|CH|IT|ES|BE|IE|AT|LU)[A-Z0-9]{2}(?:[A-Z0-9]{3})?\b", 0.3)]
-    CONTEXT = ["swift", "bic", "bank code"]
-    FLAGS = CASE_SENSITIVE
 
 
 class CustomerNumberRecognizer(ConstantsRecognizer):
@@ -138,10 +130,9 @@ def recognizers() -> list[EntityRecognizer]:
     classes = [
         AccountNumberRecognizer,
         CustomerNumberRecognizer,
-        SwiftBicRecognizer,
         CusipRecognizer,
         IsinRecognizer,
         LeiRecognizer,
         EinRecognizer,
     ]
-    return [AbaRoutingRecognizer(), UsItinRecognizer(), *(cls() for cls in classes)]
+    return [UsItinRecognizer(), *(cls() for cls in classes)]

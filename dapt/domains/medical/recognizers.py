@@ -5,7 +5,7 @@ from __future__ import annotations
 import regex
 from presidio_analyzer import EntityRecognizer, Pattern, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
-from presidio_analyzer.predefined_recognizers import MedicalLicenseRecognizer, UsMbiRecognizer, UsNpiRecognizer
+from presidio_analyzer.predefined_recognizers import MedicalLicenseRecognizer
 
 from dapt.privacy.recognizers import ConstantsRecognizer
 from dapt.privacy.recognizers.base import ABBREVIATION_LETTERS, CodedRecognizer, english_zipf
@@ -120,8 +120,6 @@ class AgeOver89Recognizer(ConstantsRecognizer):
 def recognizers() -> list[EntityRecognizer]:
     """The medical domain's recognizers, Presidio's own clinical ones first."""
     return [
-        UsNpiRecognizer(),
-        UsMbiRecognizer(),
         MedicalLicenseRecognizer(),
         MrnRecognizer(),
         HealthPlanIdRecognizer(),

@@ -1,6 +1,12 @@
 """Recognizers every domain uses, beside Presidio's predefined ones."""
 
 from presidio_analyzer import EntityRecognizer
+from presidio_analyzer.predefined_recognizers import (
+    AbaRoutingRecognizer,
+    UkNinoRecognizer,
+    UsMbiRecognizer,
+    UsNpiRecognizer,
+)
 
 from dapt.privacy.recognizers.addresses import AddressRecognizer
 from dapt.privacy.recognizers.base import CASE_SENSITIVE, ConstantsRecognizer
@@ -17,6 +23,7 @@ from dapt.privacy.recognizers.contact import (
 )
 from dapt.privacy.recognizers.dates import MonthNameDateRecognizer, ShortDateRecognizer, TimestampRecognizer
 from dapt.privacy.recognizers.gazetteer import GazetteerNameRecognizer
+from dapt.privacy.recognizers.identifiers import SwiftBicRecognizer
 from dapt.privacy.recognizers.names import (
     CredentialedNameRecognizer,
     IdentifiedNameRecognizer,
@@ -57,6 +64,11 @@ def generic_recognizers() -> list[EntityRecognizer]:
         MonthNameDateRecognizer,
         TownRecognizer,
         GuardedUrlRecognizer,
+        SwiftBicRecognizer,
+        UsNpiRecognizer,
+        UsMbiRecognizer,
+        AbaRoutingRecognizer,
+        UkNinoRecognizer,
     ]
     return [cls() for cls in classes]
 

@@ -103,7 +103,11 @@ class InternationalPhoneRecognizer(ConstantsRecognizer):
     END = r"(?![\w]|-\d)"
     LINE_LABEL = r"(?=[ -]?(?i:office|fax|mobile|cell|home|work|direct)\b)"
     PATTERNS = [
-        Pattern("international prefix (medium)", rf"(?<![\w+])\+\d{{1,3}}[ .-]?(?:\(0\)\s?)?(?:\d{{6,12}}|{GROUPS}){END}", 0.6),
+        Pattern(
+            "international prefix (medium)",
+            rf"(?<![\w+])\+\d{{1,3}}[ .-]?(?:\(0?\d{{0,4}}\)\s?)?(?:\d{{6,12}}|{GROUPS}){END}",
+            0.6,
+        ),
         Pattern("area code in brackets (medium)", rf"(?<![\w)])\(\d{{2,4}}\)\s?{GROUPS}{END}", 0.5),
         Pattern("labelled line (medium)", rf"(?<![\w+/.:-])(?:{GROUPS}|\d{{7,12}}){LINE_LABEL}", 0.5),
         # a number may end a sentence or a clause (``reached at 555-8729.``), not a decimal or a list

@@ -36,6 +36,7 @@ KIN = (
     r"dtr|hcp|spouse|fianc[eé]e?|girlfriend|boyfriend|neighbou?r|stepson|stepdaughter|sister-in-law|"
     r"brother-in-law|daughter-in-law|son-in-law|mother-in-law|father-in-law|guardian|proxy"
 )
+NOT_A_VERB = r"(?!(?i:is|was|are|has|had|will|and|called|aware)\b)"  # ``name is Dan``, ``wife called``
 RELATIONS = rf"husband|wife|partner|son|daughter|mother|father|sister|brother|friend|{KIN}"
 LATIN_SCRIPT_LIMIT = 0x250  # a locale whose names all lie below U+0250 is written in Latin script
 
@@ -94,7 +95,7 @@ class LabelledNameRecognizer(ConstantsRecognizer):
 
     ENTITY = "PERSON"
     LABELS = (
-        rf"patient|pt|name|re|{RELATIONS}|"
+        rf"patient|pt|name(?: is)?|re|{RELATIONS}|"
         r"rn|np|pa-c|"
         r"attending(?: physician)?|physician|referring|nurse|contact|dear|signed by|agent|customer|client|"
         r"account holder|signature|message from|regards|thanks|sincerely|cc|attn"
@@ -102,10 +103,16 @@ class LabelledNameRecognizer(ConstantsRecognizer):
     PATTERNS = [
         Pattern(
             "labelled name (medium)",
-            rf"(?<=\s)(?<=\b(?i:{LABELS})[:,]?\s{{1,3}})(?:[A-Za-z]\.\s?)?(?:{ANY_CASE_NAME},\s)?{ANY_CASE_NAME}(?:\s[A-Z]\.)?"
-            rf"(?:\s{CAPITALISED})?\b",
+            rf"(?<=\s)(?<=\b(?i:{LABELS})[:,]?\s{{1,3}}){NOT_A_VERB}(?:[A-Za-z]\.\s?)?(?:{ANY_CASE_NAME},\s)?{ANY_CASE_NAME}"
+            rf"(?:\s[A-Z]\.)?(?:\s{CAPITALISED})?\b",
             0.6,
-        )
+        ),
+        # ``pt john doe``: the second lower-case word must be a known surname (validate_result)
+        Pattern(
+            "labelled lower-case name (medium)",
+            rf"(?<=\s)(?<=\b(?i:{LABELS})[:,]?\s{{1,3}}){NOT_A_VERB}[a-z][a-z'’-]+\s[a-z][a-z'’-]+\b",
+            0.6,
+        ),
     ]
     FLAGS = CASE_SENSITIVE
 
@@ -113,6 +120,8 @@ class LabelledNameRecognizer(ConstantsRecognizer):
         """A word must be a known first or last name ("wife elaine", not "wife called") and not
         among the commonest English words ("Customer: My email")."""
         words = [word.strip(",.") for word in pattern_text.split()]
+        if pattern_text.islower() and len(words) == 2 and len(words[0]) > 1:  # ``pt john doe``, not ``pt tol fair``
+            return words[0] in first_names() and words[0] not in never_names() and words[1] in last_names()
         return any(is_known_name(word) and english_zipf(word.lower()) < EVERYDAY_ZIPF for word in words)
 
 
