@@ -73,7 +73,8 @@ def is_plausible(result: RecognizerResult, text: str, allowed: Collection[str]) 
     words = WORD.findall(value)
     if any(word.lower() in SALUTATIONS for word in words[:1]) and len(words) == 1:
         return False
-    if value.lower() in allowed or _has_allowed_word_and_no_name(words, allowed) or is_eponym(result, text):
+    titled = recognizer_of(result) == "TitledNameRecognizer"  # ``dr. graves`` is a person, not Graves' disease
+    if not titled and (value.lower() in allowed or _has_allowed_word_and_no_name(words, allowed) or is_eponym(result, text)):
         return False
     return recognizer_of(result) != SPACY or plausible_name(value, words, result.entity_type)
 

@@ -21,6 +21,7 @@ from dapt.privacy.recognizers.contact import (
     LongNumberRecognizer,
     NanpPhoneRecognizer,
     TownRecognizer,
+    TownSuffixRecognizer,
     ZipCodeRecognizer,
 )
 from dapt.privacy.recognizers.dates import MonthNameDateRecognizer, ShortDateRecognizer, TimestampRecognizer
@@ -59,6 +60,7 @@ CASES = [
     (HospitalRecognizer,   "pt at OSH hospital overnight",      []),                 # the outside hospital
     (HospitalRecognizer,   "seen at New England Medical Center", ["New England Medical Center"]),  # capitalised common word
     (HospitalRecognizer,   "TRANSFERRED FROM ST. PIERRE'S W/",  ["ST. PIERRE'S"]),   # a saint's hospital
+    (HospitalRecognizer,   "University Hospital of Lynchton. Patient", ["University Hospital of Lynchton"]),  # named after
     (TitledNameRecognizer, "dr. kaufman aware",                 ["kaufman"]),        # lower-case name
     (TitledNameRecognizer, "Dear Dr. Bennett,",                 ["Bennett"]),
     (LabelledNameRecognizer, "Patient: Meagan Mercer  MR#",     ["Meagan Mercer"]),
@@ -130,6 +132,8 @@ CASES = [
     (HomeTownRecognizer,   "lives in a nursing home", []),                          # not a place
     (ExtensionRecognizer,  "covering md (x3-2549) aware", ["x3-2549"]),             # a pager extension
     (ExtensionRecognizer,  "PIV x2, patent", []),                                   # a count
+    (TownSuffixRecognizer, "discharge home to Gonzaleztown soon", ["Gonzaleztown"]),  # an English town ending
+    (TownSuffixRecognizer, "Button pressed, Function intact", []),                    # English words
     (ZipCodeRecognizer,    "Port Ashley, MI 96812",             ["96812"]),
     (ZipCodeRecognizer,    "weight 96812 g",                    []),                 # no state, no label
     (NanpPhoneRecognizer,  "husband (001-388-252-2693)",        ["001-388-252-2693"]),
@@ -142,6 +146,7 @@ CASES = [
     (ShortDateRecognizer,  "extensor hallucis longus +2/5.",    []),                 # a signed grade
     (ShortDateRecognizer,  "seen 12/3 and 4/17",                ["12/3", "4/17"]),   # not shaped like a score
     (ShortDateRecognizer,  "thoracentesis on 4/5, site c/d/i",  ["4/5"]),           # shaped like a score, after "on"
+    (ShortDateRecognizer,  "ED triage 1/10: Known epilepsy",    ["1/10"]),           # a header's date, before a colon
     (ShortDateRecognizer,  "home in 1-2 days",                  []),                 # a range
     (ShortDateRecognizer,  "admitted 5/1996 from osh",          ["5/1996"]),         # month and year
     (ShortDateRecognizer,  "remains on PSV 10/5 overnight",     []),                 # ventilator settings

@@ -68,16 +68,21 @@ class HospitalRecognizer(CodedRecognizer):
         regex.IGNORECASE,
     )
     SAINTS = regex.compile(r"\b(?:st\.?|saint)\s\p{L}+['’]s(?!\p{L})", regex.IGNORECASE)
+    # ``University Hospital of Watkinstown``, ``Medical Center of Central Georgia``
+    NAMED_AFTER = regex.compile(
+        r"\b(?:University\s)?(?:Hospital|Medical Cent(?:er|re)|Clinic|Infirmary)\sof\s(?:the\s)?\p{Lu}[\p{L}'’-]+(?:\s\p{Lu}[\p{L}'’-]+){0,2}"
+    )
     SCORE = 0.6
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
         """Every named facility and saint's hospital in ``text``."""
-        spans = [match.span() for match in self.SAINTS.finditer(text)]
+        spans = [match.span() for pattern in (self.SAINTS, self.NAMED_AFTER) for match in pattern.finditer(text)]
         for match in self.FACILITY.finditer(text):
             start = facility_name_start(text, match.start())
             if start is not None:
                 spans.append((start, match.end()))
-        return [self.result(start, end, self.SCORE) for start, end in spans]
+        outermost = [(s, e) for s, e in spans if not any(o <= s and e <= c and (o, c) != (s, e) for o, c in spans)]
+        return [self.result(start, end, self.SCORE) for start, end in outermost]
 
 
 def facility_name_start(text: str, facility_start: int) -> int | None:

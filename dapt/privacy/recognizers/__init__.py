@@ -19,6 +19,7 @@ from dapt.privacy.recognizers.contact import (
     LongNumberRecognizer,
     NanpPhoneRecognizer,
     TownRecognizer,
+    TownSuffixRecognizer,
     ZipCodeRecognizer,
 )
 from dapt.privacy.recognizers.dates import MonthNameDateRecognizer, ShortDateRecognizer, TimestampRecognizer
@@ -63,6 +64,7 @@ def generic_recognizers() -> list[EntityRecognizer]:
         ShortDateRecognizer,
         MonthNameDateRecognizer,
         TownRecognizer,
+        TownSuffixRecognizer,
         GuardedUrlRecognizer,
         SwiftBicRecognizer,
         UsNpiRecognizer,

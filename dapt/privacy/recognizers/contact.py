@@ -7,7 +7,7 @@ from faker.providers.address.en_US import Provider as UsAddress
 from presidio_analyzer import Pattern
 from presidio_analyzer.predefined_recognizers import UrlRecognizer
 
-from dapt.privacy.recognizers.base import CASE_SENSITIVE, ConstantsRecognizer
+from dapt.privacy.recognizers.base import CASE_SENSITIVE, RARE_ZIPF, ConstantsRecognizer, english_zipf
 from dapt.privacy.recognizers.places import places
 from dapt.privacy.vocabulary import never_names
 
@@ -60,6 +60,21 @@ class TownRecognizer(ConstantsRecognizer):
     PREFIXES = "|".join(sorted({*UsAddress.city_prefixes, "Fort", "Mount", "Glen", "Saint"}))
     PATTERNS = [Pattern("prefixed town (medium)", rf"\b(?:{PREFIXES})\s[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\b", 0.5)]
     FLAGS = CASE_SENSITIVE
+
+
+class TownSuffixRecognizer(ConstantsRecognizer):
+    """Town names built on an English place-name ending (``Brockton``, ``Gonzaleztown``,
+    ``Marlborough``): capitalised, rare in English and no word of the vocabulary."""
+
+    ENTITY = "LOCATION"
+    ENDINGS = r"town|ton|ville|burgh?|borough|bury|chester|port|mouth|haven|field|ford|wood|ham|ley"
+    PATTERNS = [Pattern("town ending (weak)", rf"\b\p{{Lu}}\p{{Ll}}+(?:{ENDINGS})\b", 0.45)]
+    FLAGS = CASE_SENSITIVE
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """Not an English word (``Button``, ``Function``) nor vocabulary."""
+        lowered = pattern_text.lower()
+        return False if english_zipf(lowered) >= RARE_ZIPF or lowered in never_names() else None
 
 
 class ZipCodeRecognizer(ConstantsRecognizer):

@@ -34,6 +34,8 @@ class ShortDateRecognizer(ConstantsRecognizer):
     PATTERNS = [
         Pattern("month/day (medium)", rf"{NOT_A_SCORE_BEFORE}(?!{SCORE_SHAPED}){MONTH_NUMBER}/{DAY}{NOT_A_QUANTITY_AFTER}", 0.5),
         Pattern("month/day shaped like a score, after 'on' (medium)", rf"(?<=\bon\s){SCORE_SHAPED}{NOT_A_QUANTITY_AFTER}", 0.5),
+        # a header's date: ``ED triage 1/10:``
+        Pattern("month/day shaped like a score, before a colon (medium)", rf"{NOT_A_SCORE_BEFORE}{SCORE_SHAPED}(?=:)", 0.5),
         # below the 0.3 of other weak patterns: only a date word near it lifts it over the threshold
         Pattern("month/day shaped like a score (weak)", rf"{NOT_A_SCORE_BEFORE}{SCORE_SHAPED}{NOT_A_QUANTITY_AFTER}", 0.25),
         Pattern("m-d-y (strong)", rf"{NOT_A_SCORE_BEFORE}{MONTH_NUMBER}([/-]){DAY}\1(?:\d{{4}}|\d{{2}})(?![\d/-])", 0.7),

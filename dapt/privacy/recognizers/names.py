@@ -27,7 +27,7 @@ from dapt.privacy.vocabulary import never_names
 # of the word into parts (15x faster on clinical notes, same matches)
 NAME = r"(?>[A-Z][a-z]*(?:['’-]?[A-Z]?[a-z]+)+)"
 LOWER_OR_TITLE_NAME = rf"(?:{NAME}|[a-z][a-z'’-]+)"
-CAPITALISED = rf"(?:{NAME}|[A-Z]{{2,}})"
+CAPITALISED = rf"(?:{NAME}|(?:[A-Z]['’])?[A-Z]{{2,}})"
 ANY_CASE_NAME = rf"(?:{CAPITALISED}|[a-z][a-z'’-]+)"
 FIRST_NAME_ATTRIBUTES = ("first_names", "first_names_female", "first_names_male")
 # relatives and carers a note names: ``grandson Ermes``, ``hcp vincent``, ``karen (dtr)``
@@ -96,7 +96,7 @@ class LabelledNameRecognizer(ConstantsRecognizer):
     ENTITY = "PERSON"
     LABELS = (
         rf"patient|pt|name(?: is)?|re|{RELATIONS}|"
-        r"rn|np|pa-c|"
+        r"rn|np|pa-c|caller|"
         r"attending(?: physician)?|physician|referring|nurse|contact|dear|signed by|agent|customer|client|"
         r"account holder|signature|message from|regards|thanks|sincerely|cc|attn"
     )
