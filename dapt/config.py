@@ -95,6 +95,14 @@ class PrivacyConfig(Section):
     max_residual_doc_fraction: float = Field(
         0.1, ge=0, le=1, description="Residual-scan gate: most documents allowed to carry a residual finding."
     )
+    workers: int = Field(
+        1, ge=1, description="Anonymize the corpus in partitions on this many local Dask worker processes (1: in "
+        "the run's own process). Output is byte-identical either way; a resumed anonymization runs in-process.",
+    )
+    dask_address: str | None = Field(
+        None, description="A running Dask scheduler (e.g. tcp://10.0.0.5:8786) to anonymize the corpus on instead "
+        "of local workers; its workers read the surrogate key themselves.",
+    )
 
 
 class VocabConfig(Section):

@@ -308,6 +308,13 @@ def anonymize(
     after the whole rows a stopped run of the same settings wrote.
 
     Writes ``data/<kind>.anonymized.jsonl`` (keyed id, row, text, [label], replaced offsets),
-    ``privacy/<kind>.findings.jsonl`` (no values) and ``data/<kind>.quarantine.jsonl``.
+    ``privacy/<kind>.findings.jsonl`` (no values) and ``data/<kind>.quarantine.jsonl``. The corpus
+    goes to Dask workers when ``privacy.workers`` > 1 or ``privacy.dask_address`` is set.
     """
-    return anonymize_source(source, kind, cfg, load_key(key_file), Outputs.in_run(run, kind), resume)
+    from dapt.privacy.scale import Cluster, anonymize_partitioned  # scale.py builds on this module
+
+    outputs = Outputs.in_run(run, kind)
+    cluster = Cluster(cfg.privacy.workers, cfg.privacy.dask_address)
+    if kind == "corpus" and cluster.scales_out and not resume:
+        return anonymize_partitioned(source, kind, cfg, key_file, outputs, cluster)
+    return anonymize_source(source, kind, cfg, load_key(key_file), outputs, resume)

@@ -61,6 +61,11 @@ class Cluster:
             raise UserError(f"--workers must be at least 1, not {self.workers}", "pass --workers 1 or more")
 
     @property
+    def scales_out(self) -> bool:
+        """Whether partitions leave this process."""
+        return self.workers > 1 or self.address is not None
+
+    @property
     def in_flight(self) -> int:
         return IN_FLIGHT_PER_WORKER * self.workers
 

@@ -13,16 +13,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from prefect import flow
 from typer.testing import CliRunner
 
 from dapt.cli import app, run_config
 from dapt.domains.base import load_domain
 from dapt.errors import UserError
+from dapt.flows.domain_adaptation import anonymize_task
 from dapt.privacy import scale
-from dapt.privacy.anonymize import Outputs, anonymize_source
+from dapt.privacy.anonymize import AnonymizeResult, Outputs, anonymize_source
 from dapt.privacy.detect import CHUNK_CHARS
 from dapt.privacy.keys import load_key
 from dapt.privacy.scale import Cluster, ahead, anonymize_partitioned
+from dapt.runs import RunFolder
 from tests.conftest import sample_rows, write_rows
 
 SCALE_DOCS = 40
@@ -115,6 +118,36 @@ def test_when_corpus_is_partitioned_over_two_workers_then_outputs_are_byte_ident
     assert result == expected
     assert (result.documents_out, result.quarantined) == (SCALE_DOCS, 1)
     assert _files(spread) == _files(alone)
+
+
+def test_when_the_flow_stage_is_set_to_two_workers_then_the_corpus_is_anonymized_on_dask_as_in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prefect_harness: None
+) -> None:
+    corpus = write_rows(tmp_path / "corpus.jsonl", sample_rows(load_domain("medical").sample.corpus, SCALE_DOCS))
+    monkeypatch.setattr(scale, "PARTITION_DOCUMENTS", SMALL_PARTITION)
+    spread_out = spy_on(monkeypatch, scale, "anonymize_partitioned")
+
+    @flow
+    def stage_in_a_flow(workers: int, run: RunFolder) -> AnonymizeResult:  # the flow's own task, as it runs there
+        return anonymize_task(corpus, "corpus", run_config("medical", None, {"privacy": {"workers": workers}}), None, run)
+
+    alone, spread = RunFolder(tmp_path / "alone"), RunFolder(tmp_path / "spread")
+    assert stage_in_a_flow(1, alone) == stage_in_a_flow(2, spread)
+    assert spread_out == [2]  # only the two-worker run left the process
+    assert _files(Outputs.in_run(spread, "corpus")) == _files(Outputs.in_run(alone, "corpus"))
+
+
+def spy_on(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[int]:
+    """The worker counts ``module.name`` is called with (it still runs)."""
+    calls: list[int] = []
+    original = getattr(module, name)
+
+    def spied(*args: Any) -> Any:
+        calls.append(args[-1].workers)
+        return original(*args)
+
+    monkeypatch.setattr(module, name, spied)
+    return calls
 
 
 def _planted_document() -> tuple[str, list[str]]:
