@@ -145,8 +145,15 @@ class PretrainConfig(Section):
     seed: int = Field(0, description="Seed of masking and batch order.")
 
 
+ADAPTER_LEARNING_RATES = {"lora": 1e-3, "dora": 1e-3, "ia3": 3e-3}  # full fine-tuning: 3e-5
+
+
 class FinetuneConfig(Section):
-    method: Literal["lora", "full"] = Field("lora", description="LoRA adapters (and the added tokens' rows), or all weights.")
+    method: Literal["lora", "dora", "ia3", "full"] = Field(
+        "lora",
+        description="LoRA adapters (and the added tokens' rows), DoRA (LoRA with weight decomposition, likewise), "
+        "IA3 (learned rescaling; the added rows keep their initialisation), or all weights.",
+    )
     freeze_layers: int = Field(0, ge=0, description="With method=full: keep the embeddings and lowest N layers frozen.")
     start_from: Literal["auto", "adapted", "base"] = Field(
         "auto",
@@ -201,7 +208,7 @@ class FinetuneConfig(Section):
 
     @property
     def encoder_learning_rate(self) -> float:
-        return self.learning_rate or (1e-3 if self.method == "lora" else 3e-5)
+        return self.learning_rate or ADAPTER_LEARNING_RATES.get(self.method, 3e-5)
 
 
 class RunConfig(Section):

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import torch
-from peft import LoraConfig, PeftModel, get_peft_model
+from peft import PeftModel, get_peft_model
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from torch.nn.functional import cross_entropy
@@ -23,6 +23,7 @@ from transformers import AutoModel, PreTrainedTokenizerBase
 from dapt.config import FinetuneConfig, RunConfig
 from dapt.runs import RunFolder, training_corpus, write_json
 from dapt.splits import load_task_split, stratified_split
+from dapt.training.adapters import adapter_config
 from dapt.training.builders import Device, freeze_lower_layers, pick_device
 from dapt.training.classifier import EncoderClassifier, class_probabilities, pooled_texts
 from dapt.training.data import Encoded, encode
@@ -57,17 +58,12 @@ class FinetuneResult:
 def build_classifier(
     source: Path, labels: list[str], cfg: FinetuneConfig, new_token_ids: list[int] | None = None
 ) -> EncoderClassifier:
-    """A mean-pooling classifier on the adapted encoder: LoRA-wrapped (with the added tokens'
-    embedding rows trainable) or with its embeddings and lowest ``freeze_layers`` layers frozen."""
+    """A mean-pooling classifier on the adapted encoder: wrapped in ``cfg.method``'s adapter
+    (adapters.py) or, for full fine-tuning, with its embeddings and lowest ``freeze_layers`` frozen."""
     encoder = AutoModel.from_pretrained(source)
-    if cfg.method == "lora":
-        lora = LoraConfig(
-            r=cfg.lora_r,
-            lora_alpha=cfg.lora_alpha,
-            lora_dropout=cfg.lora_dropout,
-            trainable_token_indices=new_token_ids or None,
-        )
-        return EncoderClassifier(get_peft_model(encoder, lora), labels)
+    adapter = adapter_config(cfg, new_token_ids)
+    if adapter is not None:
+        return EncoderClassifier(get_peft_model(encoder, adapter), labels)
     freeze_lower_layers(encoder, cfg.freeze_layers)
     return EncoderClassifier(encoder, labels)
 

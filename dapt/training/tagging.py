@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from peft import LoraConfig, PeftModel, TaskType, get_peft_model
+from peft import PeftModel, TaskType, get_peft_model
 from seqeval.metrics import classification_report, f1_score
 from transformers import AutoModelForTokenClassification, PreTrainedModel, PreTrainedTokenizerBase
 
 from dapt.config import FinetuneConfig
 from dapt.errors import UserError
+from dapt.training.adapters import adapter_config
 from dapt.training.builders import Device, freeze_lower_layers
 from dapt.training.data import IGNORED, Encoded
 from dapt.training.loop import Batch, Objective, TrainingLog, body_and_head_optimizer, train_with_early_stopping
@@ -55,15 +56,14 @@ def encode_words(
 def build_tagger(
     source: Path, tags: list[str], cfg: FinetuneConfig, new_token_ids: list[int] | None = None
 ) -> PreTrainedModel:
-    """A token-classification model on ``source``: LoRA-wrapped (the tagging layer and the added
-    tokens' embedding rows trainable) or with its embeddings and lowest ``freeze_layers`` frozen."""
+    """A token-classification model on ``source``: wrapped in ``cfg.method``'s adapter (adapters.py;
+    the tagging layer trains too) or, for full fine-tuning, with its lowest ``freeze_layers`` frozen."""
     model = AutoModelForTokenClassification.from_pretrained(
         source, num_labels=len(tags), id2label=dict(enumerate(tags)), label2id={t: i for i, t in enumerate(tags)}
     )
-    if cfg.method == "lora":
-        lora = LoraConfig(task_type=TaskType.TOKEN_CLS, r=cfg.lora_r, lora_alpha=cfg.lora_alpha,
-                          lora_dropout=cfg.lora_dropout, trainable_token_indices=new_token_ids or None)  # fmt: skip
-        return get_peft_model(model, lora)
+    adapter = adapter_config(cfg, new_token_ids, TaskType.TOKEN_CLS)
+    if adapter is not None:
+        return get_peft_model(model, adapter)
     freeze_lower_layers(model.base_model, cfg.freeze_layers)
     return model
 
