@@ -16,7 +16,7 @@ from presidio_analyzer import RecognizerResult
 
 from dapt.privacy.recognizers.base import ABBREVIATION_LETTERS, EVERYDAY_ZIPF, english_zipf
 from dapt.privacy.recognizers.gazetteer import COMMON_ZIPF, UNSEEN_ZIPF, is_name_evidence
-from dapt.privacy.recognizers.names import first_names, is_known_name, last_names
+from dapt.privacy.recognizers.names import TitledNameRecognizer, first_names, is_known_name, last_names
 from dapt.privacy.vocabulary import never_names
 
 SPACY = "SpacyRecognizer"
@@ -73,7 +73,7 @@ def is_plausible(result: RecognizerResult, text: str, allowed: Collection[str]) 
     words = WORD.findall(value)
     if any(word.lower() in SALUTATIONS for word in words[:1]) and len(words) == 1:
         return False
-    titled = recognizer_of(result) == "TitledNameRecognizer"  # ``dr. graves`` is a person, not Graves' disease
+    titled = recognizer_of(result) == TitledNameRecognizer.__name__  # ``dr. graves`` is a person, not Graves' disease
     if not titled and (value.lower() in allowed or _has_allowed_word_and_no_name(words, allowed) or is_eponym(result, text)):
         return False
     return recognizer_of(result) != SPACY or plausible_name(value, words, result.entity_type)
@@ -112,9 +112,10 @@ def plausible_name(value: str, words: list[str], entity_type: str) -> bool:
         return False
     if any(is_name_evidence(word) for word in lowered):
         return True
+    # vocabulary and shorthand that names no one (``Afebrile``, ``Dilt``, ``Alert``); organisations and places
+    # made of vocabulary (``General Electric``) stay: dropping them cost presidio-synth 5 points of their recall
     if entity_type == "PERSON" and all(word in never_names() and not is_known_name(word) for word in lowered):
-        return False  # vocabulary and shorthand that names no one (``Afebrile``, ``Dilt``, ``Alert``); organisations
-        # and places made of vocabulary (``General Electric``) stay: on presidio-synth that cost 5 points of their recall
+        return False
     if value.islower():  # shorthand ("abd soft", "neuro") unless it reads as a lower-case name
         names = [_is_gazetteer_name(word) for word in lowered]
         return any(names) and all(n or english_zipf(w) < UNSEEN_ZIPF for n, w in zip(names, lowered, strict=True))

@@ -55,8 +55,9 @@ class HospitalRecognizer(CodedRecognizer):
     """Named care facilities in any case: the words before Hospital, Medical Center, Nursing Home,
     Rehab Center… (``Holy Name Hospital``, ``golenia nursing center``), and ``St. Mary's``.
 
-    The name is the run of up to four words before the facility word, stopped by a stop word
-    (``sent to``, ``at the``: in lower case, words commoner than ``FUNCTION_WORD_ZIPF``); written in lower case it must hold a word that is no vocabulary
+    The name is the run of up to ``MOST_NAME_WORDS`` words before the facility word, stopped by a
+    function word (``sent to``, ``at the``: in lower case, words commoner than ``FUNCTION_WORD_ZIPF``;
+    capitalised, ``LINKING_WORDS``); written in lower case it must hold a word that is no vocabulary
     (vocabulary.py), so ``cardiac rehab center`` and ``the nursing home`` name nothing."""
 
     ENTITY = "HOSPITAL"

@@ -13,6 +13,7 @@ from dapt.privacy.vocabulary import never_names
 
 STATES = "|".join(sorted(UsAddress.states_abbr, key=len, reverse=True))
 STATE_NAMES = "|".join(sorted(UsAddress.states, key=len, reverse=True))
+STATE = regex.compile(rf"(?i:{STATES}|{STATE_NAMES})")
 TOWN_PREFIX = r"(?:new|north|south|east|west|fort|port|saint|st\.|mount|mt\.|lake|glen)\s"
 
 
@@ -48,7 +49,7 @@ class HomeTownRecognizer(ConstantsRecognizer):
         """A state (``PA``, ``california``), a known town, or no word of the vocabulary (``dover``)."""
         town = pattern_text.split(",")[0]
         lowered = town.lower()
-        if regex.fullmatch(rf"(?i:{STATES}|{STATE_NAMES})", town) or lowered in places()[0]:
+        if STATE.fullmatch(town) or lowered in places()[0]:
             return True
         return lowered.split()[-1] not in never_names()
 

@@ -36,6 +36,7 @@ KIN = (
     r"dtr|hcp|spouse|fianc[eé]e?|girlfriend|boyfriend|neighbou?r|stepson|stepdaughter|sister-in-law|"
     r"brother-in-law|daughter-in-law|son-in-law|mother-in-law|father-in-law|guardian|proxy"
 )
+INITIAL = r"[A-Za-z]\.\s?"  # ``m. tanner``, ``h.rousseau``
 NOT_A_VERB = r"(?!(?i:is|was|are|has|had|will|and|called|aware)\b)"  # ``name is Dan``, ``wife called``
 RELATIONS = rf"husband|wife|partner|son|daughter|mother|father|sister|brother|friend|{KIN}"
 LATIN_SCRIPT_LIMIT = 0x250  # a locale whose names all lie below U+0250 is written in Latin script
@@ -83,7 +84,7 @@ class TitledNameRecognizer(ConstantsRecognizer):
     PATTERNS = [
         Pattern(
             "titled name (strong)",
-            rf"(?<=\s)(?<=\b(?i:dr|mr|mrs|ms|miss|prof)\.?\s)(?:[A-Za-z]\.\s?)?(?:{LOWER_OR_TITLE_NAME})(?:\s{NAME}){{0,2}}\b",
+            rf"(?<=\s)(?<=\b(?i:dr|mr|mrs|ms|miss|prof)\.?\s)(?:{INITIAL})?(?:{LOWER_OR_TITLE_NAME})(?:\s{NAME}){{0,2}}\b",
             0.75,
         )
     ]
@@ -100,17 +101,18 @@ class LabelledNameRecognizer(ConstantsRecognizer):
         r"attending(?: physician)?|physician|referring|nurse|contact|dear|signed by|agent|customer|client|"
         r"account holder|signature|message from|regards|thanks|sincerely|cc|attn"
     )
+    AFTER_LABEL = rf"(?<=\s)(?<=\b(?i:{LABELS})[:,]?\s{{1,3}}){NOT_A_VERB}"
     PATTERNS = [
         Pattern(
             "labelled name (medium)",
-            rf"(?<=\s)(?<=\b(?i:{LABELS})[:,]?\s{{1,3}}){NOT_A_VERB}(?:[A-Za-z]\.\s?)?(?:{ANY_CASE_NAME},\s)?{ANY_CASE_NAME}"
+            rf"{AFTER_LABEL}(?:{INITIAL})?(?:{ANY_CASE_NAME},\s)?{ANY_CASE_NAME}"
             rf"(?:\s[A-Z]\.)?(?:\s{CAPITALISED})?\b",
             0.6,
         ),
         # ``pt john doe``: the second lower-case word must be a known surname (validate_result)
         Pattern(
             "labelled lower-case name (medium)",
-            rf"(?<=\s)(?<=\b(?i:{LABELS})[:,]?\s{{1,3}}){NOT_A_VERB}[a-z][a-z'’-]+\s[a-z][a-z'’-]+\b",
+            rf"{AFTER_LABEL}[a-z][a-z'’-]+\s[a-z][a-z'’-]+\b",
             0.6,
         ),
     ]
@@ -132,7 +134,7 @@ class CredentialedNameRecognizer(ConstantsRecognizer):
     PATTERNS = [
         Pattern(
             "name before credential (medium)",
-            rf"(?<![\p{{L}}.])(?:[A-Za-z]\.\s?)?(?:{ANY_CASE_NAME}\s)?{ANY_CASE_NAME}"
+            rf"(?<![\p{{L}}.])(?:{INITIAL})?(?:{ANY_CASE_NAME}\s)?{ANY_CASE_NAME}"
             rf"(?=(?:,\s?|\s)(?i:rn|md|np|pa-c|pa|lpn|do|cna|rrt)\b)",
             0.6,
         )
@@ -160,7 +162,7 @@ class KinNamedRecognizer(ConstantsRecognizer):
 
 def _initial_and_words(value: str) -> tuple[bool, list[str]]:
     """Whether ``value`` opens with an initial, and its other words."""
-    match = regex.match(r"[A-Za-z]\.\s?", value)
+    match = regex.match(INITIAL, value)
     rest = value[match.end() :] if match else value
     return match is not None, rest.split()
 
