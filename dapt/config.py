@@ -125,6 +125,33 @@ class VocabConfig(Section):
     )
 
 
+CANARY_DIGIT, CANARY_LETTER = "#", "@"  # placeholders of a canary format
+
+
+class CanaryConfig(Section):
+    formats: dict[str, str] = Field(
+        {"PHONE_NUMBER": "Call back on ###-###-####", "ACCOUNT": "Account number ########"},
+        description="Canary shapes by name: text, then the secret (# a random digit, @ a random capital letter); "
+        "each domain sets its identifiers' shapes.",
+    )
+    repeats: list[int] = Field(
+        [0, 1, 10, 100], description="Copies of one canary per format planted in the pretraining stream; 0 is a "
+        "control never trained on. An empty list turns the memorisation audit off.",
+    )
+    candidates: int = Field(1000, ge=10, description="Random secrets of each shape each canary is ranked against.")
+    max_exposure_bits: float | None = Field(
+        None, gt=0, description="Stop the run when a planted canary's exposure exceeds this (bits; none: report only).",
+    )
+
+    @field_validator("formats")
+    @classmethod
+    def _have_placeholders(cls, formats: dict[str, str]) -> dict[str, str]:
+        blank = sorted(kind for kind, shape in formats.items() if not {CANARY_DIGIT, CANARY_LETTER} & set(shape))
+        if blank:
+            raise ValueError(f"canary format(s) {', '.join(blank)} have no {CANARY_DIGIT} or {CANARY_LETTER} placeholder")
+        return formats
+
+
 class PretrainConfig(Section):
     steps: int = Field(150, ge=0, description="Optimizer steps of masked-LM continued pretraining.")
     head_warmup_steps: int = Field(
@@ -143,6 +170,7 @@ class PretrainConfig(Section):
         50, ge=0, description="Save the training state every N steps, so a stopped run resumes from it (0: never)."
     )
     seed: int = Field(0, description="Seed of masking and batch order.")
+    canaries: CanaryConfig = CanaryConfig()
 
 
 ADAPTER_LEARNING_RATES = {"lora": 1e-3, "dora": 1e-3, "ia3": 3e-3}  # full fine-tuning: 3e-5

@@ -170,6 +170,19 @@ def test_when_finetuned_then_the_report_and_card_say_which_encoder_it_started_fr
     assert f"started from the {report['start_from']} encoder" in card and f"adapted {probe['adapted']}" in card
 
 
+def test_when_pretrained_then_the_card_shows_each_planted_canarys_exposure(staged) -> None:
+    audit = json.loads(staged["folder"].report("pretrain").read_text())["memorisation"]
+    shapes = staged["cfg"].pretrain.canaries
+    assert [(row["kind"], row["repeats"]) for row in audit["canaries"]] == [
+        (kind, repeats) for kind in sorted(shapes.formats) for repeats in shapes.repeats
+    ]
+    assert audit["passed"] and audit["candidates"] == 100
+    card = (staged["run"] / "model_card.md").read_text()
+    assert "## Memorisation audit" in card
+    for row in audit["canaries"]:
+        assert f"| {row['kind']} | {row['repeats']} | {row['expected_sightings']} | {row['exposure_bits']} |" in card
+
+
 def test_when_the_task_is_split_then_evaluation_reads_the_split_training_saved(staged) -> None:
     saved = json.loads(staged["folder"].task_split.read_text())
     train, held_out = saved["train"]["rows"], saved["eval"]["rows"]

@@ -1,4 +1,5 @@
-"""Stage 7: masked-LM continued pretraining on the anonymized corpus.
+"""Stage 7: masked-LM continued pretraining on the anonymized corpus, with random canaries planted
+in it and their exposure measured afterwards (canaries.py: the memorisation audit).
 
 The packaged MiniLM ships without an MLM head, so the first ``head_warmup_steps`` train only the
 head (body frozen) before the whole model trains. Logits are computed at masked positions only,
@@ -23,13 +24,16 @@ from transformers import (
     BertModel,
     DataCollatorForLanguageModeling,
     PreTrainedModel,
+    PreTrainedTokenizerBase,
 )
 from transformers.models.bert.modeling_bert import BertLayer
 
-from dapt.config import RunConfig
+from dapt.config import PretrainConfig, RunConfig
+from dapt.errors import UserError
 from dapt.progress import step_progress
 from dapt.runs import RunFolder, training_corpus, write_json
 from dapt.training.builders import Device, adamw, base_model_path, pick_device, warmup_then_decay
+from dapt.training.canaries import Canary, audit, audit_report, make_canaries, plant
 from dapt.vocab.extend import init_new_embeddings
 
 HELDOUT_MASK_SEED = 1234
@@ -46,6 +50,8 @@ class PretrainResult:
     heldout_documents: int
     heldout_loss_after_head_warmup: float | None
     heldout_loss_after_pretraining: float | None
+    canaries_planted: int
+    highest_canary_exposure_bits: float | None
     first_loss: float
     last_loss: float
     seconds: float
@@ -245,6 +251,16 @@ def resumed(checkpoint: Path, model: PreTrainedModel) -> tuple[Progress, dict[st
     return Progress(**saved["progress"]), saved
 
 
+def memorisation_audit(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, canaries: list[Canary],
+                       settings: PretrainConfig, steps_per_block: float) -> dict[str, Any] | None:  # fmt: skip
+    """The exposure table of the planted canaries (None when the audit is off)."""
+    if not canaries:
+        return None
+    started = time.monotonic()
+    rows = audit(model, tokenizer, canaries, settings.canaries, settings.seed)
+    return audit_report(rows, settings.canaries, steps_per_block * settings.batch_size, time.monotonic() - started)
+
+
 def pretrain(cfg: RunConfig, run: RunFolder, resume: bool = False) -> PretrainResult:
     """Continue pretraining on ``data/corpus.anonymized.jsonl``; save model, tokenizer and report.
     A checkpoint is saved every ``pretrain.checkpoint_every`` steps; with ``resume``, a stopped
@@ -262,10 +278,11 @@ def pretrain(cfg: RunConfig, run: RunFolder, resume: bool = False) -> PretrainRe
     model.to(device.torch_device)
     texts = [row["text"] for row in training_corpus(run)]
     held_out = min(settings.heldout_documents, len(texts) // 10)
+    canaries = make_canaries(settings.canaries, settings.seed)
     blocks, heldout_blocks = (
         pack_sequences(tokenizer(part, add_special_tokens=False)["input_ids"], settings.max_length,
                        tokenizer.cls_token_id, tokenizer.sep_token_id)
-        for part in (texts[: len(texts) - held_out], texts[len(texts) - held_out :])
+        for part in (plant(texts[: len(texts) - held_out], canaries, settings.seed), texts[len(texts) - held_out :])
     )  # fmt: skip
     collator = DataCollatorForLanguageModeling(tokenizer, mlm_probability=settings.mlm_probability, return_tensors="pt")
     heldout_batches = fixed_masks(heldout_blocks[:HELDOUT_BLOCKS], collator, settings.batch_size)
@@ -291,6 +308,7 @@ def pretrain(cfg: RunConfig, run: RunFolder, resume: bool = False) -> PretrainRe
     model.save_pretrained(run.pretrained_model)
     tokenizer.save_pretrained(run.pretrained_model)
     checkpoint.unlink(missing_ok=True)  # the model is saved: nothing left to resume
+    memorisation = memorisation_audit(model, tokenizer, canaries, settings, len(losses) / max(1, len(blocks)))
     window = max(1, min(10, len(losses) // 2))
     result = PretrainResult(
         steps=len(losses),
@@ -301,6 +319,8 @@ def pretrain(cfg: RunConfig, run: RunFolder, resume: bool = False) -> PretrainRe
         heldout_documents=held_out,
         heldout_loss_after_head_warmup=heldout.get("after_head_warmup"),
         heldout_loss_after_pretraining=heldout.get("after_pretraining"),
+        canaries_planted=sum(canary.repeats for canary in canaries),
+        highest_canary_exposure_bits=memorisation["highest_planted_exposure_bits"] if memorisation else None,
         first_loss=round(sum(losses[:window]) / window, 4) if losses else float("nan"),
         last_loss=round(sum(losses[-window:]) / window, 4) if losses else float("nan"),
         seconds=round(progress.seconds + time.monotonic() - started, 1),
@@ -315,7 +335,14 @@ def pretrain(cfg: RunConfig, run: RunFolder, resume: bool = False) -> PretrainRe
             f"lr {settings.head_learning_rate}); then all weights (lr {settings.learning_rate})",
             "heldout_loss": "masked-LM loss on the last documents of the corpus, never trained on, with fixed "
             "masks: after the head warm-up (the encoder as it came) and after pretraining (the encoder adapted)",
+            "memorisation": memorisation,
             "loss_per_step": losses,
         },
     )
+    if memorisation and not memorisation["passed"]:
+        raise UserError(
+            f"memorisation audit failed: a planted canary's exposure is {memorisation['highest_planted_exposure_bits']} "
+            f"bits, above pretrain.canaries.max_exposure_bits {settings.canaries.max_exposure_bits}",
+            f"read the exposure table in {run.report('pretrain')}; train fewer steps or raise the ceiling",
+        )
     return result
