@@ -136,8 +136,8 @@ def main(argv: list[str]) -> None:
     settings = run_config("finance", None, {}).pretrain
     tokenizer = AutoTokenizer.from_pretrained(base_model_path(None))
     texts = [row["text"] for _, row in zip(range(DOCUMENTS), read_jsonl(data_dir() / "ectsum" / "corpus.jsonl"))]
-    blocks = pack_sequences(tokenizer(texts, add_special_tokens=False)["input_ids"], settings.max_length,
-                            tokenizer.cls_token_id, tokenizer.sep_token_id)  # fmt: skip
+    blocks = pack_sequences(tokenizer(texts, add_special_tokens=False)["input_ids"], settings.max_length, tokenizer.sep_token_id,
+                            [tokenizer.cls_token_id], [tokenizer.sep_token_id])  # fmt: skip
     collator = DataCollatorForLanguageModeling(tokenizer, mlm_probability=settings.mlm_probability, return_tensors="pt")
     batch, length = settings.batch_size, settings.max_length
     times: dict[str, list[float]] = {"hf_trainer": [], "dapt": []}

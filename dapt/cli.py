@@ -116,6 +116,7 @@ def run(
     eval: Annotated[Path | None, typer.Option("--eval", help="Optional held-out labelled file scored at the end. Default: a hold-out of the task (the bundled eval file when the sample is used).")] = None,
     config: RunConfigOption = None,
     base_model: BaseModelOption = None,
+    objective: Annotated[str | None, typer.Option(help="Continued pretraining: mlm (encoders), clm (decoders: give a causal-LM --base-model) or auto (default: by the base model's architecture).")] = None,
     out: Annotated[Path, typer.Option(help="Parent folder of run folders; the run goes to OUT/<run-id>.")] = Path("runs"),
     key_file: KeyFileOption = None,
     text_field: Annotated[str | None, typer.Option(help="Column holding the text (default: text).")] = None,
@@ -130,8 +131,8 @@ def run(
     from dapt.request import RunRequest, prepare
 
     request = RunRequest(domain=domain, corpus=corpus, task=task, eval=eval, config=config, base_model=base_model,
-                         out=out, key_file=key_file, text_field=text_field, label_field=label_field, id_field=id_field,
-                         group_field=group_field)  # fmt: skip
+                         objective=objective, out=out, key_file=key_file, text_field=text_field,
+                         label_field=label_field, id_field=id_field, group_field=group_field)  # fmt: skip
     try:
         plugin = load_domain(domain)
         if task is None and corpus is not None:

@@ -152,14 +152,32 @@ class CanaryConfig(Section):
         return formats
 
 
-class PretrainConfig(Section):
-    steps: int = Field(150, ge=0, description="Optimizer steps of masked-LM continued pretraining.")
+class LoraFields(Section):
+    """LoRA's shape, shared by continued pretraining and fine-tuning."""
+
+    lora_r: int = Field(16, ge=1, description="LoRA rank.")
+    lora_alpha: int = Field(32, ge=1, description="LoRA scaling numerator (updates are scaled by alpha / r).")
+    lora_dropout: float = Field(0.05, ge=0, lt=1, description="Dropout on the LoRA branch.")
+
+
+class PretrainConfig(LoraFields):
+    objective: Literal["auto", "mlm", "clm"] = Field(
+        "auto", description="Masked-LM (encoders) or causal-LM (decoders); auto: causal when the base model's "
+        "config names a *ForCausalLM architecture.",
+    )
+    method: Literal["auto", "full", "lora"] = Field(
+        "auto", description="Train all weights, or LoRA adapters (merged after training) plus the added tokens' "
+        "rows; auto: LoRA for causal-LM, all weights for masked-LM.",
+    )
+    steps: int = Field(150, ge=0, description="Optimizer steps of continued pretraining.")
     head_warmup_steps: int = Field(
-        30, ge=0, description="First steps train only the MLM head (the packaged encoder ships without one)."
+        30, ge=0, description="Masked-LM: first steps train only the MLM head (the packaged encoder ships without one)."
     )
     batch_size: int = Field(8, ge=1, description="Sequences per optimizer step.")
     max_length: int = Field(128, ge=16, description="Tokens per training sequence.")
-    learning_rate: float = Field(1e-4, gt=0, description="Learning rate once all weights train (after the head warm-up).")
+    learning_rate: float | None = Field(
+        None, gt=0, description="Learning rate after the head warm-up; default 1e-4 for all weights, 1e-3 for LoRA."
+    )
     head_learning_rate: float = Field(1e-3, gt=0, description="Learning rate during head warm-up.")
     mlm_probability: float = Field(0.15, gt=0, lt=1, description="Share of tokens masked for the masked-LM loss.")
     heldout_documents: int = Field(
@@ -176,7 +194,7 @@ class PretrainConfig(Section):
 ADAPTER_LEARNING_RATES = {"lora": 1e-3, "dora": 1e-3, "ia3": 3e-3}  # full fine-tuning: 3e-5
 
 
-class FinetuneConfig(Section):
+class FinetuneConfig(LoraFields):
     method: Literal["lora", "dora", "ia3", "full"] = Field(
         "lora",
         description="LoRA adapters (and the added tokens' rows), DoRA (LoRA with weight decomposition, likewise), "
@@ -226,9 +244,6 @@ class FinetuneConfig(Section):
     self_training_min_confidence: float = Field(
         0.9, ge=0, le=1, description="Least class probability for a sentence to be pseudo-labelled."
     )
-    lora_r: int = Field(16, ge=1, description="LoRA rank.")
-    lora_alpha: int = Field(32, ge=1, description="LoRA scaling numerator (updates are scaled by alpha / r).")
-    lora_dropout: float = Field(0.05, ge=0, lt=1, description="Dropout on the LoRA branch.")
     eval_fraction: float = Field(
         0.2, gt=0, lt=1, description="Share of the task held out for evaluation when no --eval file is given."
     )

@@ -25,6 +25,7 @@ class RunRequest(BaseModel):
     eval: Path | None = Field(None, description="Held-out labelled file scored at the end; default: a hold-out of the task.")
     config: Path | None = Field(None, description="YAML file over the domain defaults.")
     base_model: str | None = Field(None, description="Local model folder to adapt; default: the packaged MiniLM.")
+    objective: str | None = Field(None, description="Continued pretraining: mlm, clm or auto (by the base model).")
     out: Path = Field(Path("runs"), description="Parent folder of run folders.")
     key_file: Path | None = Field(None, description="File holding the surrogate key; default: $DAPT_KEY.")
     text_field: str | None = None
@@ -37,6 +38,8 @@ class RunRequest(BaseModel):
         fields = {"text_field": self.text_field, "label_field": self.label_field, "id_field": self.id_field,
                   "group_field": self.group_field}  # fmt: skip
         flags: dict[str, Any] = {"input": {key: value for key, value in fields.items() if value is not None}}
+        if self.objective is not None:
+            flags["pretrain"] = {"objective": self.objective}
         return flags | ({"base_model": self.base_model} if self.base_model is not None else {})
 
     def inputs(self) -> Inputs:
@@ -70,11 +73,11 @@ def prepare(request: RunRequest) -> tuple[Inputs, RunConfig]:
     """The request's inputs and resolved config, every input, the key and the base model checked
     (a UserError on the first problem, in seconds, before Prefect starts)."""
     from dapt.ingest import check_inputs
-    from dapt.training.builders import base_model_path  # torch: only once a run is really asked for
+    from dapt.training.pretrain import objective_of  # torch: only once a run is really asked for
 
     cfg = run_config(request.domain, request.config, request.flags())
     inputs = request.inputs()
     load_key(request.key_file)
-    base_model_path(cfg.base_model)
+    objective_of(cfg)  # the base model is a model folder, of an architecture the objective can train
     check_inputs(inputs, cfg)
     return inputs, cfg

@@ -24,8 +24,15 @@ from dapt.env import apply_environment_defaults  # noqa: E402
 apply_environment_defaults()
 
 import pytest  # noqa: E402
-from tokenizers import BertWordPieceTokenizer  # noqa: E402
-from transformers import BertConfig, BertForMaskedLM, BertTokenizerFast  # noqa: E402
+from tokenizers import BertWordPieceTokenizer, ByteLevelBPETokenizer  # noqa: E402
+from transformers import (  # noqa: E402
+    BertConfig,
+    BertForMaskedLM,
+    BertTokenizerFast,
+    LlamaConfig,
+    LlamaForCausalLM,
+    PreTrainedTokenizerFast,
+)
 
 from dapt.domains.base import load_domain  # noqa: E402
 
@@ -61,6 +68,24 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         intermediate_size=64, max_position_embeddings=128,
     )
     BertForMaskedLM(config).save_pretrained(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def tiny_causal_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 2-layer Llama with a byte-level BPE vocabulary trained here on both samples (no download)."""
+    folder = tmp_path_factory.mktemp("tiny-llama")
+    texts = [row["text"] for name in ("medical", "finance") for row in sample_rows(load_domain(name).sample.corpus, 200)]
+    bpe = ByteLevelBPETokenizer()
+    bpe.train_from_iterator(texts, vocab_size=600, min_frequency=2, special_tokens=["<s>", "</s>", "<pad>"])
+    tokenizer = PreTrainedTokenizerFast(tokenizer_object=bpe, bos_token="<s>", eos_token="</s>", pad_token="<pad>")
+    tokenizer.save_pretrained(folder)
+    config = LlamaConfig(
+        vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2,
+        num_key_value_heads=2, max_position_embeddings=256, bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id,
+    )
+    LlamaForCausalLM(config).save_pretrained(folder)
     return folder
 
 

@@ -66,6 +66,8 @@ def _bad_inputs(tmp: Path) -> dict[str, tuple[list[str], str]]:
             "task.csv: no column 'label'",
         ),
         "base model that is not a model": (["--base-model", str(tmp)], f"{tmp}: not a model folder (no config.json)"),
+        "causal-LM objective of an encoder": (["--objective", "clm"], "pretrain.objective clm needs a causal-LM base model; this one is BertModel"),
+        "unknown objective": (["--objective", "gan"], "command-line flags: key 'pretrain.objective'"),
         "unknown config key": (["--config", str(_yaml(tmp / "bad.yaml", "pretrain:\n  stepz: 3\n"))], "unknown key 'pretrain.stepz'"),
         "bad config value": (["--config", str(_yaml(tmp / "neg.yaml", "pretrain:\n  steps: -1\n"))], "key 'pretrain.steps'"),
         "config key that is data": (

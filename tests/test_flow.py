@@ -55,6 +55,25 @@ def test_when_flow_runs_then_every_artifact_exists_and_no_planted_value_leaks(
     assert [artifact.data for artifact in pages if page in artifact.data] == [f"[validation/report.html]({page})"]
 
 
+def test_when_the_base_model_is_a_decoder_then_the_flow_pretrains_it_causally_and_completes(
+    tmp_path: Path, tiny_causal_dir: Path, tiny_config_file: Path, prefect_harness: None
+) -> None:
+    piece = make_slice("medical", tmp_path)
+    cfg = run_config("medical", tiny_config_file, {"base_model": str(tiny_causal_dir)})
+    run_dir = domain_adaptation(piece.inputs, cfg, tmp_path / "run.partial")
+    assert [name for name in EXPECTED if not (run_dir / name).is_file()] == []
+    run = RunFolder(run_dir)
+    vocab, pretrain = (json.loads(run.report(stage).read_text()) for stage in ("vocab", "pretrain"))
+    assert vocab["added"] == 0 and vocab["skipped"] == "the base tokenizer is BPE; dapt mines WordPiece units only"
+    assert (pretrain["objective"], pretrain["method"]) == ("clm", "lora") and pretrain["heldout_perplexity"]["after"] > 0
+    card = (run_dir / "model_card.md").read_text()
+    assert pretrain["memorisation"]["canaries"] and "## Memorisation audit" in card
+    assert "Continued pretraining (causal-LM, LoRA merged into the weights)" in card
+    assert f"perplexity {pretrain['heldout_perplexity']['before']} → {pretrain['heldout_perplexity']['after']}" in card
+    assert json.loads((run_dir / "pretrain" / "model" / "config.json").read_text())["architectures"] == ["LlamaForCausalLM"]
+    assert leaks(run_dir, piece.planted) == []
+
+
 def stage_records(run_dir: Path) -> dict[str, int]:
     """Each stage record's modification time: a reused stage's record is not written again."""
     return {path.stem: path.stat().st_mtime_ns for path in sorted((run_dir / "stages").glob("*.json"))}

@@ -11,18 +11,18 @@ from __future__ import annotations
 
 from peft import IA3Config, LoraConfig, PeftConfig, TaskType
 
-from dapt.config import FinetuneConfig
+from dapt.config import LoraFields
 
 
 def adapter_config(
-    cfg: FinetuneConfig, new_token_ids: list[int] | None, task_type: TaskType | None = None
+    method: str, cfg: LoraFields, new_token_ids: list[int] | None, task_type: TaskType | None = None
 ) -> PeftConfig | None:
-    """peft's config for ``cfg.method``; None for full fine-tuning."""
-    if cfg.method in ("lora", "dora"):
+    """peft's config for ``method`` (lora, dora, ia3) shaped by ``cfg``; None for full training."""
+    if method in ("lora", "dora"):
         return LoraConfig(
             task_type=task_type, r=cfg.lora_r, lora_alpha=cfg.lora_alpha, lora_dropout=cfg.lora_dropout,
-            use_dora=cfg.method == "dora", trainable_token_indices=new_token_ids or None,
+            use_dora=method == "dora", trainable_token_indices=new_token_ids or None,
         )  # fmt: skip
-    if cfg.method == "ia3":
+    if method == "ia3":
         return IA3Config(task_type=task_type)
     return None

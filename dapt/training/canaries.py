@@ -94,8 +94,9 @@ def extrapolated_exposure(canary_score: float, candidate_scores: list[float], bi
 
 
 def secret_tokens(tokenizer: PreTrainedTokenizerBase, prefix: str, secrets: list[str]) -> tuple[dict, torch.Tensor]:
-    """The texts ``prefix + secret`` tokenized and padded, and which tokens belong to the secret."""
-    encoded = tokenizer([prefix + s for s in secrets], return_offsets_mapping=True, padding=True, return_tensors="pt")
+    """The texts ``prefix + secret`` tokenized and padded on the right, and which tokens belong to the secret."""
+    encoded = tokenizer([prefix + s for s in secrets], return_offsets_mapping=True, padding=True,
+                        padding_side="right", return_tensors="pt")  # fmt: skip
     offsets = encoded.pop("offset_mapping")
     return dict(encoded), (offsets[..., 0] >= len(prefix)) & (offsets[..., 1] > offsets[..., 0])
 
@@ -136,6 +137,36 @@ def extracted(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, prefix
     return bool((guesses == encoded["input_ids"][0, columns]).all())
 
 
+@torch.no_grad()
+def causal_secret_scores(
+    model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, prefix: str, secrets: list[str]
+) -> list[float]:
+    """For each secret after ``prefix``, its negative log-likelihood under a causal LM (each secret
+    token predicted from everything before it)."""
+    encoded, secret = secret_tokens(tokenizer, prefix, secrets)
+    device = next(model.parameters()).device
+    scores = []
+    for start in range(0, len(secrets), SCORING_BATCH // 4):
+        ids = encoded["input_ids"][start : start + SCORING_BATCH // 4]
+        mask = encoded["attention_mask"][start : start + SCORING_BATCH // 4]
+        logits = model(input_ids=ids.to(device), attention_mask=mask.to(device)).logits[:, :-1].float().cpu()
+        log_p = logits.log_softmax(-1).gather(-1, ids[:, 1:, None]).squeeze(-1)
+        scores += (-(log_p * secret[start : start + SCORING_BATCH // 4, 1:])).sum(dim=1).tolist()
+    return scores
+
+
+@torch.no_grad()
+def causal_extracted(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, prefix: str, secret: str) -> bool:
+    """Whether greedy decoding from the prefix writes the secret's tokens."""
+    encoded, is_secret = secret_tokens(tokenizer, prefix, [secret])
+    context = encoded["input_ids"][:, : int(is_secret[0].nonzero()[0])]
+    wanted = encoded["input_ids"][0, is_secret[0]]
+    device = next(model.parameters()).device
+    written = model.generate(context.to(device), attention_mask=torch.ones_like(context).to(device),
+                             max_new_tokens=len(wanted), do_sample=False, pad_token_id=tokenizer.pad_token_id)  # fmt: skip
+    return written[0, context.shape[1] :].cpu().tolist() == wanted.tolist()
+
+
 @dataclass(frozen=True)
 class CanaryExposure:
     kind: str
@@ -148,21 +179,24 @@ class CanaryExposure:
 
 
 def audit(
-    model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, canaries: list[Canary], cfg: CanaryConfig, seed: int
+    model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, canaries: list[Canary], cfg: CanaryConfig, seed: int,
+    causal: bool = False,
 ) -> list[CanaryExposure]:
-    """Each canary's exposure against ``cfg.candidates`` random secrets of its shape."""
+    """Each canary's exposure against ``cfg.candidates`` random secrets of its shape (``causal``: a
+    causal LM, scored by likelihood and probed by greedy decoding from the canary's context)."""
     model.eval()
+    score, extracted_by = (causal_secret_scores, causal_extracted) if causal else (masked_secret_scores, extracted)
     formats = {kind: split_format(shape)[1] for kind, shape in cfg.formats.items()}
     rng = random.Random(f"candidates-{seed}")
     rows = []
     for canary in canaries:
         candidates = [fill(formats[canary.kind], rng) for _ in range(cfg.candidates)]
-        scores = masked_secret_scores(model, tokenizer, canary.prefix, [canary.secret, *candidates])
+        scores = score(model, tokenizer, canary.prefix, [canary.secret, *candidates])
         bits = space_bits(formats[canary.kind])
         rows.append(CanaryExposure(
             canary.kind, canary.repeats, round(exposure(scores[0], scores[1:]), 2),
             round(extrapolated_exposure(scores[0], scores[1:], bits), 2), round(math.log2(len(candidates) + 1), 2),
-            round(bits, 1), extracted(model, tokenizer, canary.prefix, canary.secret),
+            round(bits, 1), extracted_by(model, tokenizer, canary.prefix, canary.secret),
         ))  # fmt: skip
     return rows
 

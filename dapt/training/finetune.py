@@ -61,7 +61,7 @@ def build_classifier(
     """A mean-pooling classifier on the adapted encoder: wrapped in ``cfg.method``'s adapter
     (adapters.py) or, for full fine-tuning, with its embeddings and lowest ``freeze_layers`` frozen."""
     encoder = AutoModel.from_pretrained(source)
-    adapter = adapter_config(cfg, new_token_ids)
+    adapter = adapter_config(cfg.method, cfg, new_token_ids)
     if adapter is not None:
         return EncoderClassifier(get_peft_model(encoder, adapter), labels)
     freeze_lower_layers(encoder, cfg.freeze_layers)

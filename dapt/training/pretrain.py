@@ -1,9 +1,11 @@
-"""Stage 7: masked-LM continued pretraining on the anonymized corpus, with random canaries planted
-in it and their exposure measured afterwards (canaries.py: the memorisation audit).
+"""Stage 7: continued pretraining on the anonymized corpus — masked-LM for encoders, causal-LM for
+decoders — with random canaries planted in it and their exposure measured afterwards (canaries.py:
+the memorisation audit).
 
-The packaged MiniLM ships without an MLM head, so the first ``head_warmup_steps`` train only the
-head (body frozen) before the whole model trains. Logits are computed at masked positions only,
-which on a 30k vocabulary is most of the saving on CPU.
+Masked-LM: the packaged MiniLM ships without an MLM head, so the first ``head_warmup_steps`` train
+only the head (body frozen) before the whole model trains. Logits are computed at masked positions
+only, which on a 30k vocabulary is most of the saving on CPU. Causal-LM: LoRA adapters (by default)
+and the added tokens' rows train on packed documents, and are merged into the saved model.
 """
 
 from __future__ import annotations
@@ -11,14 +13,17 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import torch
+from peft import PeftModel, TaskType, get_peft_model
 from torch.nn.functional import cross_entropy, scaled_dot_product_attention
 from transformers import (
+    AutoConfig,
+    AutoModelForCausalLM,
     AutoModelForMaskedLM,
     AutoTokenizer,
     BertModel,
@@ -28,10 +33,11 @@ from transformers import (
 )
 from transformers.models.bert.modeling_bert import BertLayer
 
-from dapt.config import PretrainConfig, RunConfig
+from dapt.config import ADAPTER_LEARNING_RATES, PretrainConfig, RunConfig
 from dapt.errors import UserError
 from dapt.progress import step_progress
-from dapt.runs import RunFolder, training_corpus, write_json
+from dapt.runs import RunFolder, read_json, training_corpus, write_json
+from dapt.training.adapters import adapter_config
 from dapt.training.builders import Device, adamw, base_model_path, pick_device, warmup_then_decay
 from dapt.training.canaries import Canary, audit, audit_report, make_canaries, plant
 from dapt.vocab.extend import init_new_embeddings
@@ -42,6 +48,8 @@ HELDOUT_BLOCKS = 256  # enough for a stable mean; a few seconds on CPU
 
 @dataclass(frozen=True)
 class PretrainResult:
+    objective: str  # mlm or clm
+    method: str  # full or lora
     steps: int
     resumed_after_step: int  # steps a stopped run had saved (0: trained from the start)
     head_warmup_steps: int
@@ -57,11 +65,59 @@ class PretrainResult:
     seconds: float
 
 
-def pack_sequences(token_lists: list[list[int]], length: int, cls_id: int, sep_id: int) -> list[list[int]]:
-    """Concatenate documents and cut them into ``[CLS] … [SEP]`` blocks of exactly ``length``."""
-    stream = [token for tokens in token_lists for token in [*tokens, sep_id]]
-    body = length - 2
-    return [[cls_id, *stream[i : i + body], sep_id] for i in range(0, len(stream) - body + 1, body)]
+def pack_sequences(
+    token_lists: list[list[int]], length: int, separator: int, start: Sequence[int] = (), end: Sequence[int] = ()
+) -> list[list[int]]:
+    """Concatenate documents, each followed by ``separator``, and cut the stream into blocks of
+    exactly ``length``: ``start``, a piece of the stream, ``end`` (masked-LM: ``[CLS] … [SEP]``)."""
+    stream = [token for tokens in token_lists for token in [*tokens, separator]]
+    body = length - len(start) - len(end)
+    return [[*start, *stream[i : i + body], *end] for i in range(0, len(stream) - body + 1, body)]
+
+
+@dataclass(frozen=True)
+class LanguageModelling:
+    """What differs between the objectives: the batches, the loss and how documents are packed."""
+
+    name: str  # "mlm" or "clm"
+    collator: DataCollatorForLanguageModeling
+    separator: int
+    start: list[int]
+    end: list[int]
+
+    @property
+    def loss(self) -> BatchLoss:
+        return clm_batch_loss if self.name == "clm" else mlm_batch_loss
+
+    def pack(self, tokenizer: PreTrainedTokenizerBase, texts: list[str], length: int) -> list[list[int]]:
+        ids = tokenizer(texts, add_special_tokens=False)["input_ids"]
+        return pack_sequences(ids, length, self.separator, self.start, self.end)
+
+
+def language_modelling(name: str, tokenizer: PreTrainedTokenizerBase, mlm_probability: float) -> LanguageModelling:
+    """The objective ``name`` for ``tokenizer``: causal documents end in EOS (and begin a block with
+    BOS where the model has one); masked ones are ``[CLS] … [SEP]`` blocks."""
+    if name == "clm":
+        collator = DataCollatorForLanguageModeling(tokenizer, mlm=False, return_tensors="pt")
+        start = [tokenizer.bos_token_id] if tokenizer.bos_token_id is not None else []
+        return LanguageModelling(name, collator, tokenizer.eos_token_id, start, [])
+    collator = DataCollatorForLanguageModeling(tokenizer, mlm_probability=mlm_probability, return_tensors="pt")
+    return LanguageModelling(name, collator, tokenizer.sep_token_id, [tokenizer.cls_token_id], [tokenizer.sep_token_id])
+
+
+def objective_of(cfg: RunConfig) -> str:
+    """``pretrain.objective``, with auto resolved from the base model's architectures (causal-LM
+    asked of a model without a causal-LM head is a UserError)."""
+    architectures = AutoConfig.from_pretrained(base_model_path(cfg.base_model)).architectures or []
+    causal = any(name.endswith("ForCausalLM") for name in architectures)
+    if cfg.pretrain.objective == "clm" and not causal:
+        raise UserError(
+            f"pretrain.objective clm needs a causal-LM base model; this one is {', '.join(architectures) or 'unnamed'}",
+            "pass --base-model with a folder holding a *ForCausalLM model, or use --objective mlm",
+        )
+    if cfg.pretrain.objective != "auto":
+        return cfg.pretrain.objective
+    return "clm" if causal else "mlm"
 
 
 def masked_lm_loss(model: PreTrainedModel, input_ids: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
@@ -82,6 +138,18 @@ def masked_lm_loss(model: PreTrainedModel, input_ids: torch.Tensor, labels: torc
     kept = torch.arange(width, device=labels.device)[None, :] < counts[:, None]
     outputs = last_layer_at(last, hidden, positions)
     return cross_entropy(model.cls(outputs[kept]).float(), labels.gather(1, positions)[kept])
+
+
+BatchLoss = Callable[[PreTrainedModel, dict[str, torch.Tensor]], torch.Tensor]
+
+
+def mlm_batch_loss(model: PreTrainedModel, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+    return masked_lm_loss(model, batch["input_ids"], batch["labels"])
+
+
+def clm_batch_loss(model: PreTrainedModel, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+    """Next-token cross-entropy (the model shifts the labels)."""
+    return model(input_ids=batch["input_ids"], labels=batch["labels"]).loss
 
 
 def last_layer_at(layer: BertLayer, hidden: torch.Tensor, positions: torch.Tensor) -> torch.Tensor:
@@ -108,12 +176,20 @@ def head_parameters(model: PreTrainedModel) -> list[torch.nn.Parameter]:
     return [p for p in model.cls.parameters() if p is not tied]
 
 
-def load_adaptable_model(cfg: RunConfig, run: RunFolder) -> tuple[PreTrainedModel, list[str]]:
-    """The base model with the extended vocabulary; also the weights the package did not ship."""
+def load_adaptable_model(cfg: RunConfig, run: RunFolder, objective: str = "mlm") -> tuple[PreTrainedModel, list[str]]:
+    """The base model with the extended vocabulary and the objective's head; also the weights the
+    package did not ship."""
     base = base_model_path(cfg.base_model)
-    model, info = AutoModelForMaskedLM.from_pretrained(base, output_loading_info=True)
+    auto = AutoModelForCausalLM if objective == "clm" else AutoModelForMaskedLM
+    model, info = auto.from_pretrained(base, output_loading_info=True)
     init_new_embeddings(model, AutoTokenizer.from_pretrained(base), AutoTokenizer.from_pretrained(run.tokenizer))
     return model, sorted(info["missing_keys"])
+
+
+def with_adapter(model: PreTrainedModel, settings: PretrainConfig, method: str, new_ids: list[int]) -> PreTrainedModel:
+    """``model`` wrapped in LoRA (its added tokens' rows trainable) when ``method`` is lora."""
+    adapter = adapter_config(method, settings, new_ids, TaskType.CAUSAL_LM)
+    return model if adapter is None else get_peft_model(model, adapter)
 
 
 @dataclass(frozen=True)
@@ -165,10 +241,13 @@ def train_phase(
     deadline: float,
     checkpoints: Checkpoints | None = None,
     saved: dict[str, Any] | None = None,
+    loss_of: BatchLoss = mlm_batch_loss,
 ) -> list[float]:
     """Train ``parameters`` (all others frozen) for ``phase.steps`` steps or until ``deadline``
     (``time.monotonic()``); returns the loss of each step. Each step's loss goes to
     ``checkpoints.progress`` too; ``saved`` is a checkpoint taken in this phase, to go on from."""
+    if not phase.steps:
+        return []
     for p in model.parameters():
         p.requires_grad = False
     for p in parameters:
@@ -185,9 +264,7 @@ def train_phase(
             break
         batch = next(batches)
         with device.autocast():
-            loss = masked_lm_loss(
-                model, batch["input_ids"].to(device.torch_device), batch["labels"].to(device.torch_device)
-            )
+            loss = loss_of(model, on_device(batch, device))
         loss.backward()
         torch.nn.utils.clip_grad_norm_(parameters, 1.0)
         optimizer.step()
@@ -213,21 +290,23 @@ def endless_batches(
 
 
 @torch.no_grad()
-def heldout_loss(model: PreTrainedModel, batches: list[dict[str, torch.Tensor]], device: Device) -> float | None:
-    """Mean masked-LM loss on held-out documents (the same masks every time it is measured)."""
+def heldout_loss(
+    model: PreTrainedModel, batches: list[dict[str, torch.Tensor]], device: Device, loss_of: BatchLoss = mlm_batch_loss
+) -> float | None:
+    """Mean loss on held-out documents (masked-LM: the same masks every time it is measured)."""
     if not batches:
         return None
     model.eval()
     losses = []
     for batch in batches:
         with device.autocast():
-            losses.append(
-                masked_lm_loss(
-                    model, batch["input_ids"].to(device.torch_device), batch["labels"].to(device.torch_device)
-                ).item()
-            )
+            losses.append(loss_of(model, on_device(batch, device)).item())
     model.train()
     return round(sum(losses) / len(losses), 4)
+
+
+def on_device(batch: dict[str, torch.Tensor], device: Device) -> dict[str, torch.Tensor]:
+    return {name: tensor.to(device.torch_device) for name, tensor in batch.items()}
 
 
 def fixed_masks(
@@ -252,13 +331,35 @@ def resumed(checkpoint: Path, model: PreTrainedModel) -> tuple[Progress, dict[st
 
 
 def memorisation_audit(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, canaries: list[Canary],
-                       settings: PretrainConfig, steps_per_block: float) -> dict[str, Any] | None:  # fmt: skip
+                       settings: PretrainConfig, objective: str, steps_per_block: float) -> dict[str, Any] | None:  # fmt: skip
     """The exposure table of the planted canaries (None when the audit is off)."""
     if not canaries:
         return None
     started = time.monotonic()
-    rows = audit(model, tokenizer, canaries, settings.canaries, settings.seed)
+    rows = audit(model, tokenizer, canaries, settings.canaries, settings.seed, causal=objective == "clm")
     return audit_report(rows, settings.canaries, steps_per_block * settings.batch_size, time.monotonic() - started)
+
+
+def training_method(settings: PretrainConfig, objective: str) -> str:
+    """``pretrain.method`` with auto resolved: LoRA for causal-LM, all weights for masked-LM."""
+    if settings.method == "lora" and objective == "mlm":
+        raise UserError("pretrain.method lora is for causal-LM pretraining", "set pretrain.method: full (or auto)")
+    return settings.method if settings.method != "auto" else "lora" if objective == "clm" else "full"
+
+
+def training_phases(
+    model: PreTrainedModel, settings: PretrainConfig, objective: str, method: str
+) -> list[tuple[Phase, list[torch.nn.Parameter], str]]:
+    """The phases in order, with the weights each trains and the held-out measure taken after it:
+    masked-LM warms its new head up first; causal-LM has no such phase (its first measure is the
+    model as it came)."""
+    head_steps = min(settings.head_warmup_steps, settings.steps) if objective == "mlm" else 0
+    head = head_parameters(model) if objective == "mlm" else []
+    body = [p for p in model.parameters() if p.requires_grad] if method == "lora" else list(model.parameters())
+    rate = settings.learning_rate or ADAPTER_LEARNING_RATES.get(method, 1e-4)
+    return [(Phase("head", head_steps, settings.head_learning_rate), head, "after_head_warmup"),
+            (Phase("adapters" if method == "lora" else "all weights", settings.steps - head_steps, rate), body,
+             "after_pretraining")]  # fmt: skip
 
 
 def pretrain(cfg: RunConfig, run: RunFolder, resume: bool = False) -> PretrainResult:
@@ -270,7 +371,11 @@ def pretrain(cfg: RunConfig, run: RunFolder, resume: bool = False) -> PretrainRe
     torch.manual_seed(settings.seed)
     device = pick_device()
     tokenizer = AutoTokenizer.from_pretrained(run.tokenizer)
-    model, missing = load_adaptable_model(cfg, run)
+    name = objective_of(cfg)
+    method = training_method(settings, name)
+    objective = language_modelling(name, tokenizer, settings.mlm_probability)
+    model, missing = load_adaptable_model(cfg, run, name)
+    model = with_adapter(model, settings, method, (read_json(run.report("vocab")) or {}).get("new_token_ids", []))
     checkpoint = run.pretrain_checkpoint
     progress, saved = resumed(checkpoint, model) if resume else (Progress(), None)
     resumed_after = len(progress.losses)
@@ -279,19 +384,12 @@ def pretrain(cfg: RunConfig, run: RunFolder, resume: bool = False) -> PretrainRe
     texts = [row["text"] for row in training_corpus(run)]
     held_out = min(settings.heldout_documents, len(texts) // 10)
     canaries = make_canaries(settings.canaries, settings.seed)
-    blocks, heldout_blocks = (
-        pack_sequences(tokenizer(part, add_special_tokens=False)["input_ids"], settings.max_length,
-                       tokenizer.cls_token_id, tokenizer.sep_token_id)
-        for part in (plant(texts[: len(texts) - held_out], canaries, settings.seed), texts[len(texts) - held_out :])
-    )  # fmt: skip
-    collator = DataCollatorForLanguageModeling(tokenizer, mlm_probability=settings.mlm_probability, return_tensors="pt")
-    heldout_batches = fixed_masks(heldout_blocks[:HELDOUT_BLOCKS], collator, settings.batch_size)
-    head_steps = min(settings.head_warmup_steps, settings.steps)
-    phases = [(Phase("head", head_steps, settings.head_learning_rate), head_parameters(model), "after_head_warmup"),
-              (Phase("all weights", settings.steps - head_steps, settings.learning_rate), list(model.parameters()),
-               "after_pretraining")]  # fmt: skip
+    blocks = objective.pack(tokenizer, plant(texts[: len(texts) - held_out], canaries, settings.seed), settings.max_length)
+    heldout_blocks = objective.pack(tokenizer, texts[len(texts) - held_out :], settings.max_length)
+    heldout_batches = fixed_masks(heldout_blocks[:HELDOUT_BLOCKS], objective.collator, settings.batch_size)
+    phases = training_phases(model, settings, name, method)
     if blocks:
-        batches = endless_batches(blocks, collator, settings.batch_size, settings.seed)
+        batches = endless_batches(blocks, objective.collator, settings.batch_size, settings.seed)
         if saved is not None:  # the same batches and masks as an unbroken run
             for _ in progress.losses:
                 next(batches)
@@ -301,19 +399,24 @@ def pretrain(cfg: RunConfig, run: RunFolder, resume: bool = False) -> PretrainRe
             for index, (phase, parameters, measured) in enumerate(phases[progress.phase :], start=progress.phase):
                 progress.phase = index
                 train_phase(model, parameters, phase, batches, device, report, len(progress.losses), deadline,
-                            checkpoints, saved if saved and saved["progress"]["phase"] == index else None)  # fmt: skip
-                progress.heldout[measured] = heldout_loss(model, heldout_batches, device)
+                            checkpoints, saved if saved and saved["progress"]["phase"] == index else None,
+                            objective.loss)  # fmt: skip
+                progress.heldout[measured] = heldout_loss(model, heldout_batches, device, objective.loss)
                 progress.phase = index + 1
     losses, heldout = progress.losses, progress.heldout
+    if isinstance(model, PeftModel):
+        model = model.merge_and_unload()
     model.save_pretrained(run.pretrained_model)
     tokenizer.save_pretrained(run.pretrained_model)
     checkpoint.unlink(missing_ok=True)  # the model is saved: nothing left to resume
-    memorisation = memorisation_audit(model, tokenizer, canaries, settings, len(losses) / max(1, len(blocks)))
+    memorisation = memorisation_audit(model, tokenizer, canaries, settings, name, len(losses) / max(1, len(blocks)))
     window = max(1, min(10, len(losses) // 2))
     result = PretrainResult(
+        objective=name,
+        method=method,
         steps=len(losses),
         resumed_after_step=resumed_after,
-        head_warmup_steps=min(settings.head_warmup_steps, settings.steps),
+        head_warmup_steps=phases[0][0].steps,
         tokens_per_step=settings.batch_size * settings.max_length,
         sequences=len(blocks),
         heldout_documents=held_out,
@@ -325,20 +428,10 @@ def pretrain(cfg: RunConfig, run: RunFolder, resume: bool = False) -> PretrainRe
         last_loss=round(sum(losses[-window:]) / window, 4) if losses else float("nan"),
         seconds=round(progress.seconds + time.monotonic() - started, 1),
     )
-    write_json(
-        run.report("pretrain"),
-        {
-            **asdict(result),
-            "device": str(device.torch_device),
-            "weights_not_in_base_model": missing,
-            "head_warmup": f"steps 1-{result.head_warmup_steps}: only the MLM head trains (body frozen, "
-            f"lr {settings.head_learning_rate}); then all weights (lr {settings.learning_rate})",
-            "heldout_loss": "masked-LM loss on the last documents of the corpus, never trained on, with fixed "
-            "masks: after the head warm-up (the encoder as it came) and after pretraining (the encoder adapted)",
-            "memorisation": memorisation,
-            "loss_per_step": losses,
-        },
-    )
+    write_json(run.report("pretrain"), {
+        **asdict(result), "device": str(device.torch_device), "weights_not_in_base_model": missing,
+        **described_phases(result, phases), "memorisation": memorisation, "loss_per_step": losses,
+    })  # fmt: skip
     if memorisation and not memorisation["passed"]:
         raise UserError(
             f"memorisation audit failed: a planted canary's exposure is {memorisation['highest_planted_exposure_bits']} "
@@ -346,3 +439,23 @@ def pretrain(cfg: RunConfig, run: RunFolder, resume: bool = False) -> PretrainRe
             f"read the exposure table in {run.report('pretrain')}; train fewer steps or raise the ceiling",
         )
     return result
+
+
+def described_phases(result: PretrainResult, phases: list[tuple[Phase, list[torch.nn.Parameter], str]]) -> dict[str, Any]:
+    """The report's words on what trained and what the held-out figures measure (causal-LM: with perplexities)."""
+    head, body = phases[0][0], phases[1][0]
+    if result.objective == "mlm":
+        return {
+            "head_warmup": f"steps 1-{head.steps}: only the MLM head trains (body frozen, lr {head.learning_rate}); "
+            f"then {body.name} (lr {body.learning_rate})",
+            "heldout_loss": "masked-LM loss on the last documents of the corpus, never trained on, with fixed "
+            "masks: after the head warm-up (the encoder as it came) and after pretraining (the encoder adapted)",
+        }
+    before, after = result.heldout_loss_after_head_warmup, result.heldout_loss_after_pretraining
+    return {
+        "head_warmup": f"no head warm-up (the model has its LM head); {body.name} train (lr {body.learning_rate})",
+        "heldout_loss": "next-token loss on the last documents of the corpus, never trained on: before "
+        "pretraining (the model as it came, in heldout_loss_after_head_warmup) and after it",
+        "heldout_perplexity": {"before": round(math.exp(before), 2) if before is not None else None,
+                               "after": round(math.exp(after), 2) if after is not None else None},
+    }

@@ -61,7 +61,7 @@ def build_tagger(
     model = AutoModelForTokenClassification.from_pretrained(
         source, num_labels=len(tags), id2label=dict(enumerate(tags)), label2id={t: i for i, t in enumerate(tags)}
     )
-    adapter = adapter_config(cfg, new_token_ids, TaskType.TOKEN_CLS)
+    adapter = adapter_config(cfg.method, cfg, new_token_ids, TaskType.TOKEN_CLS)
     if adapter is not None:
         return get_peft_model(model, adapter)
     freeze_lower_layers(model.base_model, cfg.freeze_layers)

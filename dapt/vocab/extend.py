@@ -83,11 +83,6 @@ def save_with_units(tokenizer: PreTrainedTokenizerBase, units: list[str], folder
         return {}
     path = folder / TOKENIZER_FILE
     saved = json.loads(path.read_text(encoding="utf-8"))
-    if saved["model"]["type"] != "WordPiece":
-        raise UserError(
-            f"vocabulary extension adds WordPiece units, but the base tokenizer is {saved['model']['type']}",
-            "use a BERT-family base model, or set vocab.max_new_tokens: 0 and vocab.min_new_tokens: 0",
-        )
     ordered = sorted(units, key=lambda unit: unit.startswith(PREFIX))  # a stable sort
     ids = {unit: len(tokenizer) + i for i, unit in enumerate(ordered)}
     saved["model"]["vocab"].update(ids)
@@ -104,8 +99,9 @@ def extend_vocabulary(cfg: RunConfig, run: RunFolder) -> VocabResult:
     base = AutoTokenizer.from_pretrained(base_model_path(cfg.base_model))
     seeds = load_domain(cfg.domain).vocab_seeds
     counts = count_words(outside_replacements(row["text"], row["replaced"]) for row in mined_rows)
-    units = mine_units(domain_words(counts, cfg.vocab, seeds), base.get_vocab(), cfg.vocab, seeds)
-    if len(units) < cfg.vocab.min_new_tokens:
+    kind = tokenizer_model(base)
+    units = mine_units(domain_words(counts, cfg.vocab, seeds), base.get_vocab(), cfg.vocab, seeds) if kind == "WordPiece" else []
+    if kind == "WordPiece" and len(units) < cfg.vocab.min_new_tokens:
         raise UserError(
             f"vocabulary mining found {len(units)} units, fewer than vocab.min_new_tokens={cfg.vocab.min_new_tokens}",
             "give a larger corpus or lower vocab.min_frequency / vocab.min_documents / vocab.min_new_tokens",
@@ -120,8 +116,15 @@ def extend_vocabulary(cfg: RunConfig, run: RunFolder) -> VocabResult:
         in_sample=token_count(base, extended, [row["text"] for row in mined_rows]),
         heldout=token_count(base, extended, [row["text"] for row in heldout_rows]) if heldout_rows else None,
     )
-    write_json(run.report("vocab"), vocab_report(result, units, ids))
+    skipped = None if kind == "WordPiece" else f"the base tokenizer is {kind}; dapt mines WordPiece units only"
+    write_json(run.report("vocab"), {**vocab_report(result, units, ids), "skipped": skipped})
     return result
+
+
+def tokenizer_model(tokenizer: PreTrainedTokenizerBase) -> str:
+    """The tokenization model of a fast tokenizer (WordPiece, BPE, Unigram), else the class's name."""
+    backend = getattr(tokenizer, "backend_tokenizer", None)
+    return type(backend.model).__name__ if backend is not None else type(tokenizer).__name__
 
 
 def vocab_report(result: VocabResult, units: list[MinedUnit], ids: dict[str, int]) -> dict[str, Any]:

@@ -16,8 +16,7 @@ from dapt.training.pretrain import masked_lm_loss, pack_sequences
 def masked_batch(tiny_model_dir: Path) -> dict[str, torch.Tensor]:
     tokenizer = AutoTokenizer.from_pretrained(tiny_model_dir)
     texts = ["the patient was seen today and notes say the pain is better"] * 12
-    blocks = pack_sequences(tokenizer(texts, add_special_tokens=False)["input_ids"], 24, tokenizer.cls_token_id,
-                            tokenizer.sep_token_id)  # fmt: skip
+    blocks = pack_sequences(tokenizer(texts, add_special_tokens=False)["input_ids"], 24, tokenizer.sep_token_id, [tokenizer.cls_token_id], [tokenizer.sep_token_id])  # fmt: skip
     torch.manual_seed(0)
     collator = DataCollatorForLanguageModeling(tokenizer, mlm_probability=0.3, return_tensors="pt")
     return collator([{"input_ids": block} for block in blocks[:4]])
