@@ -4,8 +4,8 @@ control never trained on); after training, each canary's exposure says how much 
 finds its secret than other values of the same shape.
 
 Exposure is ``log2(candidates + 1) - log2(rank)``, the canary's rank among sampled candidates by
-the model's negative log-likelihood of the secret (masked-LM: pseudo-log-likelihood, each secret
-token masked in turn), so it is at most ``log2(candidates + 1)`` bits; the skew-normal fit of the
+the model's negative log-likelihood of the secret (causal-LM: each secret token given all before
+it; masked-LM: pseudo-log-likelihood, each secret token masked in turn), so it is at most ``log2(candidates + 1)`` bits; the skew-normal fit of the
 candidates' scores extrapolates past that bound, as the paper does. Canaries are random values, not
 data; reports name their kind only (``make_canaries`` with the run's seed gives them back).
 """
@@ -207,7 +207,8 @@ def audit_report(rows: list[CanaryExposure], cfg: CanaryConfig, passes: float, s
     worst = max((row.exposure_bits for row in planted), default=0.0)
     return {
         "method": "exposure (Carlini et al. 2019): log2(candidates + 1) - log2(rank of the canary's secret among "
-        "random secrets of its shape by the model's pseudo negative log-likelihood); extrapolated: skew-normal fit",
+        "random secrets of its shape by the model's negative log-likelihood, pseudo for a masked LM); extrapolated: "
+        "skew-normal fit; extracted: the secret comes back by greedy decoding (causal) or filling its masks",
         "candidates": cfg.candidates,
         "passes_over_training_stream": round(passes, 3),
         "seconds": round(seconds, 1),
