@@ -138,9 +138,13 @@ class CanaryConfig(Section):
         [0, 1, 10, 100], description="Copies of one canary per format planted in the pretraining stream; 0 is a "
         "control never trained on. An empty list turns the memorisation audit off.",
     )
-    candidates: int = Field(1000, ge=10, description="Random secrets of each shape each canary is ranked against.")
+    candidates: int = Field(
+        250, ge=10, description="Random secrets of each shape each canary is ranked against (the audit's time grows "
+        "with it: 1,000 took 4-8 min on 2 cores for MiniLM and 12 canaries).",
+    )
     max_exposure_bits: float | None = Field(
-        None, gt=0, description="Stop the run when a planted canary's exposure exceeds this (bits; none: report only).",
+        None, gt=0, description="Stop the run when a planted canary's exposure, rank-based or extrapolated, exceeds "
+        "this (bits; none: report only).",
     )
 
     @field_validator("formats")

@@ -204,7 +204,7 @@ def audit(
 def audit_report(rows: list[CanaryExposure], cfg: CanaryConfig, passes: float, seconds: float) -> dict[str, Any]:
     """The exposure table with what it means and whether the ceiling held."""
     planted = [row for row in rows if row.repeats]
-    worst = max((row.exposure_bits for row in planted), default=0.0)
+    worst = max((max(row.exposure_bits, row.extrapolated_exposure_bits) for row in planted), default=0.0)
     return {
         "method": "exposure (Carlini et al. 2019): log2(candidates + 1) - log2(rank of the canary's secret among "
         "random secrets of its shape by the model's negative log-likelihood, pseudo for a masked LM); extrapolated: "
