@@ -483,6 +483,31 @@ def predict(
                f"to {max_length} tokens -> {output}", err=True)
 
 
+@app.command()
+def generate(
+    model: Annotated[Path, typer.Option(help="A run folder made with a decoder (its pretrain/model) or a causal-LM folder.")],
+    input_path: InputOption,
+    output: Annotated[Path, typer.Option(help="JSONL written: row (0-based record number) and generated (the text written after the prompt) per record.")],
+    text_field: TextFieldOption = None,
+    bad_rows: Annotated[str, typer.Option(help="A row without usable text: 'quarantine' (skip it; counted) or 'error'.")] = "error",
+    max_new_tokens: Annotated[int, typer.Option(min=1, help="Tokens written after each prompt.")] = 64,
+    max_length: Annotated[int, typer.Option(min=1, help="Prompt tokens kept (the end of a longer prompt); truncations are counted.")] = 512,
+    temperature: Annotated[float, typer.Option(min=0.0, help="0: greedy (the same output every time); above 0: sampled.")] = 0.0,
+    seed: Annotated[int, typer.Option(help="Seed of sampling.")] = 0,
+) -> None:
+    """Continue every prompt of a file with a causal LM (batch generation on CPU or GPU)."""
+    from dapt.training.generate import generate_file
+
+    try:
+        check_output_file(output)
+        cfg = InputConfig(**({"text_field": text_field} if text_field else {}), bad_rows=bad_rows)
+        result = generate_file(model, input_path, output, cfg, max_new_tokens, max_length, temperature, seed)
+    except UserError as error:
+        raise fail(error) from None
+    typer.echo(f"{result.documents} generated, {result.quarantined} rows set aside, {result.truncated} prompts "
+               f"cut to their last {max_length} tokens -> {output}", err=True)
+
+
 def main() -> None:  # pragma: no cover - console entry for `python -m dapt.cli`
     app(prog_name="dapt")
 

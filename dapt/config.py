@@ -156,6 +156,15 @@ class CanaryConfig(Section):
         return formats
 
 
+class DPConfig(Section):
+    target_epsilon: float | None = Field(
+        None, gt=0, description="Causal-LM pretraining with DP-SGD (Opacus) to this ε over the whole step budget; "
+        "none: off. The noise is the least that keeps it.",
+    )
+    delta: float | None = Field(None, gt=0, lt=1, description="δ of the guarantee; default 1 / (10 × training blocks).")
+    max_grad_norm: float = Field(1.0, gt=0, description="Each training block's gradient is clipped to this norm.")
+
+
 class LoraFields(Section):
     """LoRA's shape, shared by continued pretraining and fine-tuning."""
 
@@ -193,6 +202,7 @@ class PretrainConfig(LoraFields):
     )
     seed: int = Field(0, description="Seed of masking and batch order.")
     canaries: CanaryConfig = CanaryConfig()
+    dp: DPConfig = DPConfig()
 
 
 ADAPTER_LEARNING_RATES = {"lora": 1e-3, "dora": 1e-3, "ia3": 3e-3}  # full fine-tuning: 3e-5

@@ -40,6 +40,7 @@ from dapt.runs import RunFolder, read_json, training_corpus, write_json
 from dapt.training.adapters import adapter_config
 from dapt.training.builders import Device, adamw, base_model_path, pick_device, warmup_then_decay
 from dapt.training.canaries import Canary, audit, audit_report, make_canaries, plant
+from dapt.training.private import train_private
 from dapt.vocab.extend import init_new_embeddings
 
 HELDOUT_MASK_SEED = 1234
@@ -58,6 +59,8 @@ class PretrainResult:
     heldout_documents: int
     heldout_loss_after_head_warmup: float | None
     heldout_loss_after_pretraining: float | None
+    dp_epsilon: float | None  # the (ε, δ) DP-SGD spent; None: trained without it
+    dp_delta: float | None
     canaries_planted: int
     highest_canary_exposure_bits: float | None
     first_loss: float
@@ -345,6 +348,8 @@ def training_method(settings: PretrainConfig, objective: str) -> str:
     """``pretrain.method`` with auto resolved: LoRA for causal-LM, all weights for masked-LM."""
     if settings.method == "lora" and objective == "mlm":
         raise UserError("pretrain.method lora is for causal-LM pretraining", "set pretrain.method: full (or auto)")
+    if settings.dp.target_epsilon and objective == "mlm":
+        raise UserError("pretrain.dp is for causal-LM pretraining", "remove pretrain.dp.target_epsilon, or adapt a decoder")
     return settings.method if settings.method != "auto" else "lora" if objective == "clm" else "full"
 
 
@@ -376,7 +381,8 @@ def pretrain(cfg: RunConfig, run: RunFolder, resume: bool = False) -> PretrainRe
     method = training_method(settings, name)
     objective = language_modelling(name, tokenizer, settings.mlm_probability)
     model, missing = load_adaptable_model(cfg, run, name)
-    model = with_adapter(model, settings, method, (read_json(run.report("vocab")) or {}).get("new_token_ids", []))
+    new_ids = [] if settings.dp.target_epsilon else (read_json(run.report("vocab")) or {}).get("new_token_ids", [])
+    model = with_adapter(model, settings, method, new_ids)  # under DP-SGD added rows keep their mean initialisation
     checkpoint = run.pretrain_checkpoint
     progress, saved = resumed(checkpoint, model) if resume else (Progress(), None)
     resumed_after = len(progress.losses)
@@ -389,7 +395,15 @@ def pretrain(cfg: RunConfig, run: RunFolder, resume: bool = False) -> PretrainRe
     heldout_blocks = objective.pack(tokenizer, texts[len(texts) - held_out :], settings.max_length)
     heldout_batches = fixed_masks(heldout_blocks[:HELDOUT_BLOCKS], objective.collator, settings.batch_size)
     phases = training_phases(model, settings, name, method)
-    if blocks:
+    private = None
+    if blocks and settings.dp.target_epsilon:
+        progress.heldout["after_head_warmup"] = heldout_loss(model, heldout_batches, device, objective.loss)
+        with step_progress("continued pretraining (DP-SGD)", settings.steps) as report:
+            progress.losses, private = train_private(model, blocks, settings.steps, settings.batch_size,
+                                                     phases[1][0].learning_rate, settings.dp, device, report, deadline,
+                                                     settings.seed)  # fmt: skip
+        progress.heldout["after_pretraining"] = heldout_loss(model, heldout_batches, device, objective.loss)
+    elif blocks:
         batches = endless_batches(blocks, objective.collator, settings.batch_size, settings.seed)
         if saved is not None:  # the same batches and masks as an unbroken run
             for _ in progress.losses:
@@ -423,6 +437,8 @@ def pretrain(cfg: RunConfig, run: RunFolder, resume: bool = False) -> PretrainRe
         heldout_documents=held_out,
         heldout_loss_after_head_warmup=heldout.get("after_head_warmup"),
         heldout_loss_after_pretraining=heldout.get("after_pretraining"),
+        dp_epsilon=private.epsilon if private else None,
+        dp_delta=private.delta if private else None,
         canaries_planted=sum(canary.repeats for canary in canaries),
         highest_canary_exposure_bits=memorisation["highest_planted_exposure_bits"] if memorisation else None,
         first_loss=round(sum(losses[:window]) / window, 4) if losses else float("nan"),
@@ -431,7 +447,8 @@ def pretrain(cfg: RunConfig, run: RunFolder, resume: bool = False) -> PretrainRe
     )
     write_json(run.report("pretrain"), {
         **asdict(result), "device": str(device.torch_device), "weights_not_in_base_model": missing,
-        **described_phases(result, phases), "memorisation": memorisation, "loss_per_step": losses,
+        **described_phases(result, phases), "differential_privacy": asdict(private) if private else None,
+        "memorisation": memorisation, "loss_per_step": losses,
     })  # fmt: skip
     if memorisation and not memorisation["passed"]:
         raise UserError(
