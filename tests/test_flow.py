@@ -55,11 +55,12 @@ def test_when_flow_runs_then_every_artifact_exists_and_no_planted_value_leaks(
     assert [artifact.data for artifact in pages if page in artifact.data] == [f"[validation/report.html]({page})"]
 
 
-def test_when_the_base_model_is_a_decoder_then_the_flow_pretrains_it_causally_and_completes(
+def test_when_the_base_model_is_a_decoder_then_the_flow_pretrains_it_causally_under_dp_and_completes(
     tmp_path: Path, tiny_causal_dir: Path, tiny_config_file: Path, prefect_harness: None
 ) -> None:
     piece = make_slice("medical", tmp_path)
-    cfg = run_config("medical", tiny_config_file, {"base_model": str(tiny_causal_dir)})
+    dp = {"pretrain": {"dp": {"target_epsilon": 8.0}}}
+    cfg = run_config("medical", tiny_config_file, {"base_model": str(tiny_causal_dir), **dp})
     run_dir = domain_adaptation(piece.inputs, cfg, tmp_path / "run.partial")
     assert [name for name in EXPECTED if not (run_dir / name).is_file()] == []
     run = RunFolder(run_dir)
@@ -70,6 +71,7 @@ def test_when_the_base_model_is_a_decoder_then_the_flow_pretrains_it_causally_an
     assert pretrain["memorisation"]["canaries"] and "## Memorisation audit" in card
     assert "Continued pretraining (causal-LM, LoRA merged into the weights)" in card
     assert f"perplexity {pretrain['heldout_perplexity']['before']} → {pretrain['heldout_perplexity']['after']}" in card
+    assert f"DP-SGD (Opacus, rdp accountant):\n  (ε, δ) = ({pretrain['dp_epsilon']}, " in card and pretrain["dp_epsilon"] <= 8.08
     assert json.loads((run_dir / "pretrain" / "model" / "config.json").read_text())["architectures"] == ["LlamaForCausalLM"]
     assert leaks(run_dir, piece.planted) == []
 
