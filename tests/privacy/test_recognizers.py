@@ -33,6 +33,7 @@ from dapt.privacy.recognizers.names import (
     KinNamedRecognizer,
     LabelledNameRecognizer,
     SignOffRecognizer,
+    SurnameCueRecognizer,
     TitledNameRecognizer,
     UpperCaseNameRecognizer,
 )
@@ -66,6 +67,12 @@ CASES = [
     (LabelledNameRecognizer, "Patient: Meagan Mercer  MR#",     ["Meagan Mercer"]),
     (LabelledNameRecognizer, "Customer: My email has changed",  []),                 # "My" is a name somewhere, and everyday English
     (LabelledNameRecognizer, "Patient: Stable overnight",       []),                 # not a known name
+    (SurnameCueRecognizer, "my surname on the account changed to Brewer. Please", ["Brewer"]),  # a name change
+    (SurnameCueRecognizer, "Her maiden name is Kowalski.",       ["Kowalski"]),       # in no gazetteer
+    (SurnameCueRecognizer, "last name: o'neil, first",           ["o'neil"]),         # lower case
+    (SurnameCueRecognizer, "Surname: Garcia-Lopez",              ["Garcia-Lopez"]),   # double-barrelled
+    (SurnameCueRecognizer, "the surname field is blank",         []),                 # no cue verb
+    (SurnameCueRecognizer, "last name is missing from the form", []),                 # vocabulary
     (CredentialedNameRecognizer, "changes. michelle, rn",       ["michelle"]),
     (CredentialedNameRecognizer, "monitor uo, lytes. h.rousseau,rn", ["h.rousseau"]),  # an initial, no space
     (CredentialedNameRecognizer, "- J. JONES rn",                ["J. JONES"]),       # a sign-off in capitals

@@ -19,8 +19,7 @@ from tests.slices import MIN_CHECKED_LENGTH, appears
 KEY = b"sample-leak-test-key"
 
 
-# finance: one surname after "changed to" with no cue (``Brewer``, as common in English as a name) survives
-@pytest.mark.parametrize("domain", ["medical"])
+@pytest.mark.parametrize("domain", ["medical", "finance"])
 def test_when_the_whole_sample_is_anonymized_then_no_planted_value_survives(domain: str) -> None:
     gold = list(read_gold(load_domain(domain).sample.pii_gold))
     texts = anonymized_texts(gold, domain)

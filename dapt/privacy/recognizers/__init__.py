@@ -31,6 +31,7 @@ from dapt.privacy.recognizers.names import (
     KinNamedRecognizer,
     LabelledNameRecognizer,
     SignOffRecognizer,
+    SurnameCueRecognizer,
     TitledNameRecognizer,
     UpperCaseNameRecognizer,
 )
@@ -43,6 +44,7 @@ def generic_recognizers() -> list[EntityRecognizer]:
     classes = [
         TitledNameRecognizer,
         LabelledNameRecognizer,
+        SurnameCueRecognizer,
         CredentialedNameRecognizer,
         KinNamedRecognizer,
         IdentifiedNameRecognizer,

@@ -127,6 +127,23 @@ class LabelledNameRecognizer(ConstantsRecognizer):
         return any(is_known_name(word) and english_zipf(word.lower()) < EVERYDAY_ZIPF for word in words)
 
 
+class SurnameCueRecognizer(ConstantsRecognizer):
+    """A name a cue gives as someone's surname: ``maiden name is Kowalski``, ``surname on the
+    account changed to Brewer``, ``last name: o'neil``. The cue says it is a name, so any word that
+    is not vocabulary counts, known to a gazetteer or not."""
+
+    ENTITY = "PERSON"
+    CUE = (
+        r"(?:sur|last\s|maiden\s|family\s)name(?:\son\s(?:the|my|her|his|your)\s(?:account|file|card|record))?"
+        r"(?:\s(?:is|was|changed\sto|to|now)|:)"
+    )
+    PATTERNS = [Pattern("surname cue (medium)", rf"(?<=\b(?i:{CUE})\s{{1,3}}){ANY_CASE_NAME}(?:-{ANY_CASE_NAME})?\b", 0.6)]
+    FLAGS = CASE_SENSITIVE
+
+    def validate_result(self, pattern_text: str) -> bool:
+        return pattern_text.lower() not in never_names()
+
+
 class CredentialedNameRecognizer(ConstantsRecognizer):
     """A name right before a credential: ``michelle, rn``, ``J. Smith MD``, ``h.rousseau,rn``."""
 
