@@ -460,13 +460,22 @@ def evaluate_command(
         write_json(output, evaluation.to_json())
 
 
+BadRowsOption = Annotated[str, typer.Option(help="A row without usable text: 'quarantine' (skip it; counted) or 'error'.")]
+
+
+def batch_input(output: Path, text_field: str | None, bad_rows: str) -> InputConfig:
+    """How a batch command reads its input file, once its output file is known to be writable."""
+    check_output_file(output)
+    return InputConfig(**({"text_field": text_field} if text_field else {}), bad_rows=bad_rows)
+
+
 @app.command()
 def predict(
     model: Annotated[Path, typer.Option(help="A run folder (its finetune/merged classifier, or finetune/int8 with --int8) or a classifier folder.")],
     input_path: InputOption,
     output: Annotated[Path, typer.Option(help="JSONL written: row (0-based record number), label and confidence per record; no text, no ids.")],
     text_field: TextFieldOption = None,
-    bad_rows: Annotated[str, typer.Option(help="A row without usable text: 'quarantine' (skip it; counted) or 'error'.")] = "error",
+    bad_rows: BadRowsOption = "error",
     max_length: Annotated[int, typer.Option(help="Tokens per text; longer texts are truncated and counted.")] = 128,
     int8: Annotated[bool, typer.Option("--int8", help="Use the run's int8 copy (finetune/int8; CPU, smaller and faster).")] = False,
 ) -> None:
@@ -474,9 +483,7 @@ def predict(
     from dapt.training.predict import predict_file
 
     try:
-        check_output_file(output)
-        cfg = InputConfig(**({"text_field": text_field} if text_field else {}), bad_rows=bad_rows)
-        result = predict_file(model, input_path, output, cfg, max_length, int8)
+        result = predict_file(model, input_path, output, batch_input(output, text_field, bad_rows), max_length, int8)
     except UserError as error:
         raise fail(error) from None
     typer.echo(f"{result.documents} predicted, {result.quarantined} rows set aside, {result.truncated} truncated "
@@ -489,7 +496,7 @@ def generate(
     input_path: InputOption,
     output: Annotated[Path, typer.Option(help="JSONL written: row (0-based record number) and generated (the text written after the prompt) per record.")],
     text_field: TextFieldOption = None,
-    bad_rows: Annotated[str, typer.Option(help="A row without usable text: 'quarantine' (skip it; counted) or 'error'.")] = "error",
+    bad_rows: BadRowsOption = "error",
     max_new_tokens: Annotated[int, typer.Option(min=1, help="Tokens written after each prompt.")] = 64,
     max_length: Annotated[int, typer.Option(min=1, help="Prompt tokens kept (the end of a longer prompt); truncations are counted.")] = 512,
     temperature: Annotated[float, typer.Option(min=0.0, help="0: greedy (the same output every time); above 0: sampled.")] = 0.0,
@@ -499,8 +506,7 @@ def generate(
     from dapt.training.generate import generate_file
 
     try:
-        check_output_file(output)
-        cfg = InputConfig(**({"text_field": text_field} if text_field else {}), bad_rows=bad_rows)
+        cfg = batch_input(output, text_field, bad_rows)
         result = generate_file(model, input_path, output, cfg, max_new_tokens, max_length, temperature, seed)
     except UserError as error:
         raise fail(error) from None
