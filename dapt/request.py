@@ -73,7 +73,7 @@ def prepare(request: RunRequest) -> tuple[Inputs, RunConfig]:
     """The request's inputs and resolved config, every input, the key and the base model checked
     (a UserError on the first problem, in seconds, before Prefect starts)."""
     from dapt.ingest import check_inputs
-    from dapt.training.pretrain import objective_of  # torch: only once a run is really asked for
+    from dapt.training.builders import objective_of  # torch: only once a run is really asked for
 
     cfg = run_config(request.domain, request.config, request.flags())
     inputs = request.inputs()

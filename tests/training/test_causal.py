@@ -18,7 +18,8 @@ from dapt.errors import UserError
 from dapt.io import write_jsonl
 from dapt.request import run_config
 from dapt.runs import RunFolder, write_json
-from dapt.training.pretrain import language_modelling, objective_of, pretrain
+from dapt.training.builders import objective_of
+from dapt.training.pretrain import language_modelling, pretrain
 from tests.conftest import sample_rows
 from tests.slices import make_slice
 

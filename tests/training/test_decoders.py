@@ -12,8 +12,7 @@ import pytest
 from dapt.errors import UserError
 from dapt.request import run_config
 from dapt.training import decoders
-from dapt.training.builders import base_model_path
-from dapt.training.pretrain import objective_of
+from dapt.training.builders import base_model_path, objective_of
 
 
 def test_when_the_packaged_decoder_is_missing_then_one_line_says_how_to_install_it(
