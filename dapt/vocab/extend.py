@@ -97,15 +97,8 @@ def extend_vocabulary(cfg: RunConfig, run: RunFolder) -> VocabResult:
     rows = list(training_corpus(run))
     mined_rows, heldout_rows = split_heldout(rows, cfg.vocab.heldout_fraction)
     base = AutoTokenizer.from_pretrained(base_model_path(cfg.base_model))
-    seeds = load_domain(cfg.domain).vocab_seeds
-    counts = count_words(outside_replacements(row["text"], row["replaced"]) for row in mined_rows)
     kind = tokenizer_model(base)
-    units = mine_units(domain_words(counts, cfg.vocab, seeds), base.get_vocab(), cfg.vocab, seeds) if kind == "WordPiece" else []
-    if kind == "WordPiece" and len(units) < cfg.vocab.min_new_tokens:
-        raise UserError(
-            f"vocabulary mining found {len(units)} units, fewer than vocab.min_new_tokens={cfg.vocab.min_new_tokens}",
-            "give a larger corpus or lower vocab.min_frequency / vocab.min_documents / vocab.min_new_tokens",
-        )
+    units = wordpiece_units(cfg, mined_rows, base) if kind == "WordPiece" else []
     ids = save_with_units(base, [unit.piece for unit in units], run.tokenizer)
     extended = AutoTokenizer.from_pretrained(run.tokenizer)
     whole = token_count(base, extended, [row["text"] for row in rows])
@@ -119,6 +112,19 @@ def extend_vocabulary(cfg: RunConfig, run: RunFolder) -> VocabResult:
     skipped = None if kind == "WordPiece" else f"the base tokenizer is {kind}; dapt mines WordPiece units only"
     write_json(run.report("vocab"), {**vocab_report(result, units, ids), "skipped": skipped})
     return result
+
+
+def wordpiece_units(cfg: RunConfig, rows: list[dict[str, Any]], base: PreTrainedTokenizerBase) -> list[MinedUnit]:
+    """The units mined from ``rows`` for a WordPiece ``base``; fewer than ``vocab.min_new_tokens`` is a UserError."""
+    seeds = load_domain(cfg.domain).vocab_seeds
+    counts = count_words(outside_replacements(row["text"], row["replaced"]) for row in rows)
+    units = mine_units(domain_words(counts, cfg.vocab, seeds), base.get_vocab(), cfg.vocab, seeds)
+    if len(units) < cfg.vocab.min_new_tokens:
+        raise UserError(
+            f"vocabulary mining found {len(units)} units, fewer than vocab.min_new_tokens={cfg.vocab.min_new_tokens}",
+            "give a larger corpus or lower vocab.min_frequency / vocab.min_documents / vocab.min_new_tokens",
+        )
+    return units
 
 
 def tokenizer_model(tokenizer: PreTrainedTokenizerBase) -> str:
