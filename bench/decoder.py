@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -23,17 +22,16 @@ from dapt.env import apply_environment_defaults
 apply_environment_defaults()
 
 from anonymize import data_dir, machine  # noqa: E402  # bench/anonymize.py, beside this
-from tight_data import TASKS, WORK, config, corpus_run, read_rows  # noqa: E402
+from tight_data import CORPORA, config, corpus_copy, read_rows  # noqa: E402
 from transformers import AutoModelForCausalLM, AutoTokenizer  # noqa: E402
 
-from dapt.runs import RunFolder, read_json, write_json  # noqa: E402
+from dapt.runs import read_json, write_json  # noqa: E402
 from dapt.training.builders import base_model_path, pick_device  # noqa: E402
 from dapt.training.decoders import PACKAGED_DECODER  # noqa: E402
 from dapt.training.pretrain import HELDOUT_BLOCKS, fixed_masks, heldout_loss, language_modelling, pretrain  # noqa: E402
 from dapt.vocab.extend import extend_vocabulary  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results"
-CORPORA = dict(TASKS.values())
 OFF_DOMAIN = {"medical": "financial-phrasebank", "finance": "medical-abstracts"}
 
 
@@ -55,11 +53,7 @@ def main(argv: list[str]) -> None:
     args = parser.parse_args(argv)
     settings = {"steps": args.steps, "batch_size": args.batch_size, "max_length": args.max_length}
     cfg = config(args.domain, {"base_model": PACKAGED_DECODER, "pretrain": settings})
-    source = RunFolder(corpus_run(args.domain, CORPORA[args.domain], {}))
-    run = RunFolder(WORK / f"decoder-{args.domain}-{args.steps}")
-    shutil.rmtree(run.root, ignore_errors=True)
-    run.anonymized("corpus").parent.mkdir(parents=True)
-    shutil.copy(source.anonymized("corpus"), run.anonymized("corpus"))
+    run = corpus_copy(args.domain, f"decoder-{args.domain}-{args.steps}")
     extend_vocabulary(cfg, run)  # keeps SmolLM2's BPE tokenizer, as a run does
     started = time.monotonic()
     pretrain(cfg, run)

@@ -21,23 +21,18 @@ from dapt.env import apply_environment_defaults
 apply_environment_defaults()
 
 from anonymize import machine  # noqa: E402  # bench/anonymize.py, beside this
-from tight_data import TASKS, WORK, config, corpus_run  # noqa: E402
+from tight_data import CORPORA, config, corpus_copy, corpus_run  # noqa: E402
 
 from dapt.runs import RunFolder, read_json, write_json  # noqa: E402
 from dapt.training.pretrain import pretrain  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results"
-CORPORA = dict(TASKS.values())  # domain → its corpus folder
 
 
 def audited_pretraining(domain: str, steps: int) -> dict:
     """Pretrain a copy of the cached corpus stages for ``steps`` steps; the stage's report."""
-    source = RunFolder(corpus_run(domain, CORPORA[domain], {}))
-    run = RunFolder(WORK / f"memorisation-{domain}-{steps}")
-    shutil.rmtree(run.root, ignore_errors=True)
-    run.anonymized("corpus").parent.mkdir(parents=True)
-    shutil.copy(source.anonymized("corpus"), run.anonymized("corpus"))
-    shutil.copytree(source.tokenizer, run.tokenizer)
+    run = corpus_copy(domain, f"memorisation-{domain}-{steps}")
+    shutil.copytree(RunFolder(corpus_run(domain, CORPORA[domain], {})).tokenizer, run.tokenizer)
     started = time.monotonic()
     pretrain(config(domain, {"pretrain": {"steps": steps}}), run)
     return {**read_json(run.report("pretrain")), "wall_seconds": round(time.monotonic() - started, 1)}

@@ -154,6 +154,19 @@ def corpus_run(domain: str, corpus: str, variant: dict[str, Any]) -> Path:
     return folder
 
 
+CORPORA = dict(TASKS.values())  # domain → its corpus folder
+
+
+def corpus_copy(domain: str, name: str) -> RunFolder:
+    """A fresh run folder ``WORK/name`` holding the domain corpus as the cached default stages anonymized it."""
+    source = RunFolder(corpus_run(domain, CORPORA[domain], {}))
+    run = RunFolder(WORK / name)
+    shutil.rmtree(run.root, ignore_errors=True)
+    run.anonymized("corpus").parent.mkdir(parents=True)
+    shutil.copy(source.anonymized("corpus"), run.anonymized("corpus"))
+    return run
+
+
 def config(domain: str, variant: dict[str, Any]) -> RunConfig:
     """The domain's defaults with the variant's changes; every row scores the same dev examples
     (an overlap with the labels is warned about, not set aside as `dapt run` does by default)."""

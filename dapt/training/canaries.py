@@ -128,7 +128,7 @@ def masked_secret_scores(
 
 
 @torch.no_grad()
-def extracted(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, prefix: str, secret: str) -> bool:
+def masked_extracted(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, prefix: str, secret: str) -> bool:
     """Whether masking every token of the secret and taking the model's first choice at each gives it back."""
     encoded, is_secret = secret_tokens(tokenizer, prefix, [secret])
     columns = is_secret[0].nonzero(as_tuple=True)[0]
@@ -185,7 +185,7 @@ def audit(
     """Each canary's exposure against ``cfg.candidates`` random secrets of its shape (``causal``: a
     causal LM, scored by likelihood and probed by greedy decoding from the canary's context)."""
     model.eval()
-    score, extracted_by = (causal_secret_scores, causal_extracted) if causal else (masked_secret_scores, extracted)
+    score, extracted_by = (causal_secret_scores, causal_extracted) if causal else (masked_secret_scores, masked_extracted)
     formats = {kind: split_format(shape)[1] for kind, shape in cfg.formats.items()}
     rng = random.Random(f"candidates-{seed}")
     rows = []
