@@ -39,10 +39,11 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--task", default="medical-abstracts")
     parser.add_argument("--sizes", type=int, nargs="+", default=[200, 400, 800, 1600, 0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--base-model", default=None, help="model folder (default: the packaged MiniLM)")
     args = parser.parse_args(argv)
     pool, dev = read_rows(data_dir() / args.task / "train.jsonl"), read_rows(data_dir() / args.task / "dev.jsonl")
     labels = sorted({row["label"] for row in pool})
-    base, device = base_model_path(None), pick_device()
+    base, device = base_model_path(args.base_model), pick_device()
     tokenizer, encoder = AutoTokenizer.from_pretrained(base), EncoderClassifier(AutoModel.from_pretrained(base), labels)
     texts = sorted({row["text"] for row in pool + dev})
     vectors = dict(zip(texts, pooled_texts(encoder.to(device.torch_device), encode(tokenizer, [{"text": t} for t in texts],
@@ -59,8 +60,9 @@ def main(argv: list[str]) -> None:
         curve[str(size or len(pool))] = {"scores": scores, "mean": round(statistics.mean(scores), 2),
                                          "std": round(statistics.stdev(scores), 2) if len(scores) > 1 else 0.0}  # fmt: skip
         print(f"{args.task}, {size or len(pool)} labels: {curve[str(size or len(pool))]}", flush=True)
-    write_json(RESULTS / f"label_curve_{args.task}.json",
-               {"task": args.task, "regularisation_C": PROBE_C, "max_length": MAX_LENGTH, "curve": curve, "machine": machine()})  # fmt: skip
+    suffix = f"_{Path(args.base_model).name}" if args.base_model else ""
+    write_json(RESULTS / f"label_curve_{args.task}{suffix}.json",
+               {"task": args.task, "base_model": Path(base).name, "regularisation_C": PROBE_C, "max_length": MAX_LENGTH, "curve": curve, "machine": machine()})  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -62,7 +62,7 @@ from dapt.validation.stages import validate_task  # noqa: E402
 from dapt.vocab.extend import extend_vocabulary  # noqa: E402
 
 TASKS = {"financial-phrasebank": ("finance", "ectsum"), "medical-abstracts": ("medical", "mtsamples")}
-ROWS = ["plain", "setfit", "tfidf", "dapt", "no-pretrain", "no-vocab", "no-self-training", "no-refit", "lora", "adapted"]
+ROWS = ["plain", "setfit", "tfidf", "dapt", "no-pretrain", "no-vocab", "no-self-training", "no-refit", "lora", "adapted", "mpnet"]
 RESULTS = Path(__file__).parent / "results"
 
 # What each dapt variant changes in the domain's defaults.
@@ -74,6 +74,8 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "no-refit": {"finetune": {"refit_head": False}},
     "lora": {"finetune": {"method": "lora"}},
     "adapted": {"finetune": {"start_from": "adapted"}},
+    "mpnet": {"base_model": "/tmp/mpnet/model/all-mpnet-base-v2", "pretrain": {"steps": 0},
+              "vocab": {"max_new_tokens": 0, "min_new_tokens": 0}, "finetune": {"start_from": "base"}},
 }
 
 

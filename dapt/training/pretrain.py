@@ -373,7 +373,7 @@ def pretrain(cfg: RunConfig, run: RunFolder, resume: bool = False) -> PretrainRe
     model.to(device.torch_device)
     texts = [row["text"] for row in training_corpus(run)]
     held_out = min(settings.heldout_documents, len(texts) // 10)
-    canaries = make_canaries(settings.canaries, settings.seed)
+    canaries = make_canaries(settings.canaries, settings.seed) if settings.steps else []  # nothing trained: nothing to audit
     blocks = objective.pack(tokenizer, plant(texts[: len(texts) - held_out], canaries, settings.seed), settings.max_length)
     heldout_blocks = objective.pack(tokenizer, texts[len(texts) - held_out :], settings.max_length)
     heldout_batches = fixed_masks(heldout_blocks[:HELDOUT_BLOCKS], objective.collator, settings.batch_size)

@@ -112,3 +112,13 @@ def test_pretraining_exposes_a_canary_planted_often_and_a_ceiling_below_it_stops
 
 def test_a_canary_is_its_context_then_its_secret() -> None:
     assert Canary("MRN", "MRN ", "1234", 10).text == "MRN 1234"
+
+
+def test_with_no_pretraining_steps_no_canary_is_planted_or_audited(tmp_path: Path, tiny_model_dir: Path) -> None:
+    run = RunFolder(tmp_path / "run")
+    shutil.copytree(tiny_model_dir, run.tokenizer)
+    write_jsonl(run.anonymized("corpus"), ({"text": f"Patient {i} seen in clinic today."} for i in range(30)))
+    cfg = run_config("medical", None, {"base_model": str(tiny_model_dir), "pretrain": {"steps": 0, "max_length": 32}})
+    pretrain(cfg, run)
+    report = json.loads(run.report("pretrain").read_text(encoding="utf-8"))
+    assert report["steps"] == 0 and report["canaries_planted"] == 0 and report["memorisation"] is None
