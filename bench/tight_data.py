@@ -74,7 +74,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "no-refit": {"finetune": {"refit_head": False}},
     "lora": {"finetune": {"method": "lora"}},
     "adapted": {"finetune": {"start_from": "adapted"}},
-    "mpnet": {"base_model": "/tmp/mpnet/model/all-mpnet-base-v2", "pretrain": {"steps": 0},
+    "mpnet": {"base_model": "mpnet", "pretrain": {"steps": 0},
               "vocab": {"max_new_tokens": 0, "min_new_tokens": 0}, "finetune": {"start_from": "base"}},
 }
 

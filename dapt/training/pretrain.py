@@ -37,7 +37,15 @@ from dapt.errors import UserError
 from dapt.progress import step_progress
 from dapt.runs import RunFolder, read_json, training_corpus, write_json
 from dapt.training.adapters import adapter_config
-from dapt.training.builders import Device, adamw, base_model_path, objective_of, pick_device, warmup_then_decay
+from dapt.training.builders import (
+    Device,
+    adamw,
+    base_model_path,
+    mlm_head,
+    objective_of,
+    pick_device,
+    warmup_then_decay,
+)
 from dapt.training.canaries import Canary, audit, audit_report, make_canaries, plant
 from dapt.training.private import train_private
 from dapt.vocab.extend import init_new_embeddings
@@ -114,7 +122,7 @@ def masked_lm_loss(model: PreTrainedModel, input_ids: torch.Tensor, labels: torc
     masked = labels != -100
     body = model.base_model
     if not isinstance(body, BertModel):
-        return cross_entropy(model.cls(body(input_ids=input_ids).last_hidden_state[masked]).float(), labels[masked])
+        return cross_entropy(mlm_head(model)(body(input_ids=input_ids).last_hidden_state[masked]).float(), labels[masked])
     *lower, last = body.encoder.layer
     hidden = body.embeddings(input_ids=input_ids)
     for layer in lower:
@@ -124,7 +132,7 @@ def masked_lm_loss(model: PreTrainedModel, input_ids: torch.Tensor, labels: torc
     positions = torch.argsort((~masked).to(torch.int8), dim=1, stable=True)[:, :width]  # masked ones first
     kept = torch.arange(width, device=labels.device)[None, :] < counts[:, None]
     outputs = last_layer_at(last, hidden, positions)
-    return cross_entropy(model.cls(outputs[kept]).float(), labels.gather(1, positions)[kept])
+    return cross_entropy(mlm_head(model)(outputs[kept]).float(), labels.gather(1, positions)[kept])
 
 
 BatchLoss = Callable[[PreTrainedModel, dict[str, torch.Tensor]], torch.Tensor]
@@ -160,7 +168,7 @@ def last_layer_at(layer: BertLayer, hidden: torch.Tensor, positions: torch.Tenso
 def head_parameters(model: PreTrainedModel) -> list[torch.nn.Parameter]:
     """The MLM head's own weights (the decoder is tied to the word embeddings and excluded)."""
     tied = model.get_input_embeddings().weight
-    return [p for p in model.cls.parameters() if p is not tied]
+    return [p for p in mlm_head(model).parameters() if p is not tied]
 
 
 def load_adaptable_model(cfg: RunConfig, run: RunFolder, objective: str = "mlm") -> tuple[PreTrainedModel, list[str]]:
