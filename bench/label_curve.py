@@ -39,7 +39,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--task", default="medical-abstracts")
     parser.add_argument("--sizes", type=int, nargs="+", default=[200, 400, 800, 1600, 0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--base-model", default=None, help="model folder (default: the packaged MiniLM)")
+    parser.add_argument("--base-model", default=None, help="model folder or packaged name (default: the packaged MiniLM)")
     args = parser.parse_args(argv)
     pool, dev = read_rows(data_dir() / args.task / "train.jsonl"), read_rows(data_dir() / args.task / "dev.jsonl")
     labels = sorted({row["label"] for row in pool})
@@ -60,7 +60,7 @@ def main(argv: list[str]) -> None:
         curve[str(size or len(pool))] = {"scores": scores, "mean": round(statistics.mean(scores), 2),
                                          "std": round(statistics.stdev(scores), 2) if len(scores) > 1 else 0.0}  # fmt: skip
         print(f"{args.task}, {size or len(pool)} labels: {curve[str(size or len(pool))]}", flush=True)
-    suffix = f"_{Path(args.base_model).name}" if args.base_model else ""
+    suffix = f"_{Path(base).name}" if args.base_model else ""
     write_json(RESULTS / f"label_curve_{args.task}{suffix}.json",
                {"task": args.task, "base_model": Path(base).name, "regularisation_C": PROBE_C, "max_length": MAX_LENGTH, "curve": curve, "machine": machine()})  # fmt: skip
 

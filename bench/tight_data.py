@@ -1,5 +1,6 @@
 """Tight-data classification: dapt's default recipe against what a team gets without dapt, in one
-process, on the same base model (the packaged MiniLM), the same labels and the same dev split.
+process, on the same base model (the packaged MiniLM, or ``--base-model mpnet``), the same labels
+and the same dev split.
 
 Rows (``--rows``):
     plain      HF ``Trainer``, ``AutoModelForSequenceClassification``, lr 5e-5, 10 epochs, batch 16
@@ -22,9 +23,10 @@ links to them. Each seed draws its own stratified label sample (``--labels 200``
 
     .venv/bin/pip install -c constraints.txt -e '.[bench]'     # the setfit package, for its row
     .venv/bin/python bench/tight_data.py --task financial-phrasebank --labels 200 --seeds 0 1 2 \\
-        [--rows plain,setfit,tfidf,dapt] [--work /tmp/dapt-bench]
+        [--rows plain,setfit,tfidf,dapt] [--base-model mpnet] [--work /tmp/dapt-bench]
 
-Writes bench/results/tight_data_<task>_<labels>.json (per-seed figures, mean ± std, wall times).
+Writes bench/results/tight_data_<task>_<labels>[_<base model>].json (per-seed figures, mean ± std,
+wall times).
 """
 
 from __future__ import annotations
@@ -110,7 +112,7 @@ def plain_finetuning(train: list[dict], dev: list[dict], seed: int) -> list[str]
     from transformers import AutoModelForSequenceClassification, AutoTokenizer, Trainer, TrainingArguments
 
     labels = sorted({row["label"] for row in train})
-    base = base_model_path(None)
+    base = base_model_path(BASE)
     tokenizer = AutoTokenizer.from_pretrained(base)
     model = AutoModelForSequenceClassification.from_pretrained(base, num_labels=len(labels))
 
@@ -132,7 +134,7 @@ def setfit_baseline(train: list[dict], dev: list[dict], seed: int) -> list[str]:
     from datasets import Dataset
     from setfit import SetFitModel, Trainer, TrainingArguments
 
-    model = SetFitModel.from_pretrained(base_model_path(None))
+    model = SetFitModel.from_pretrained(base_model_path(BASE))
     args = TrainingArguments(output_dir=str(WORK / "setfit"), batch_size=16, max_steps=200, seed=seed, report_to="none")
     Trainer(model=model, args=args, train_dataset=Dataset.from_list(train)).train()
     return list(model.predict([row["text"] for row in dev]))
@@ -141,7 +143,7 @@ def setfit_baseline(train: list[dict], dev: list[dict], seed: int) -> list[str]:
 def corpus_run(domain: str, corpus: str, variant: dict[str, Any]) -> Path:
     """Anonymized corpus, tokenizer and pretrained model for one variant, made once and cached."""
     name = "-".join(f"{k}" for k in variant) or "default"
-    folder = WORK / f"corpus-{domain}-{name}"
+    folder = WORK / f"corpus-{domain}-{name}{BASE and '-' + BASE or ''}"
     cfg = config(domain, variant)
     run = RunFolder(folder)
     if not (run.pretrained_model / "config.json").is_file():
@@ -172,7 +174,9 @@ def corpus_copy(domain: str, name: str) -> RunFolder:
 def config(domain: str, variant: dict[str, Any]) -> RunConfig:
     """The domain's defaults with the variant's changes; every row scores the same dev examples
     (an overlap with the labels is warned about, not set aside as `dapt run` does by default)."""
-    return run_config(domain, None, {"input": {"id_field": "doc_id"}, "validation": {"eval_overlap": "warn"}, **variant})
+    chosen = {"base_model": BASE} if BASE else {}
+    return run_config(domain, None, {"input": {"id_field": "doc_id"}, "validation": {"eval_overlap": "warn"}, **chosen,
+                                     **variant})  # fmt: skip
 
 
 def dapt_recipe(domain: str, corpus: str, variant_name: str, train: list[dict], dev: list[dict], seed: int) -> float:
@@ -180,7 +184,7 @@ def dapt_recipe(domain: str, corpus: str, variant_name: str, train: list[dict], 
     variant = VARIANTS[variant_name]
     source = RunFolder(corpus_run(domain, corpus, {k: v for k, v in variant.items() if k != "finetune"}))
     cfg = config(domain, {**variant, "finetune": {**variant.get("finetune", {}), "seed": seed}})
-    run = RunFolder(WORK / f"run-{domain}-{variant_name}-{seed}")
+    run = RunFolder(WORK / f"run-{domain}-{variant_name}-{seed}{BASE and '-' + BASE or ''}")
     shutil.rmtree(run.root, ignore_errors=True)
     for path in (source.anonymized("corpus"), source.tokenizer, source.pretrained_model):
         target = run.root / path.relative_to(source.root)
@@ -199,7 +203,7 @@ def timed(work: Callable[[], float]) -> tuple[float, float]:
 
 
 def main(argv: list[str]) -> None:
-    global WORK
+    global WORK, BASE
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--task", choices=sorted(TASKS), default="financial-phrasebank")
     parser.add_argument("--labels", type=int, default=200)
@@ -207,14 +211,15 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--rows", default=",".join(ROWS), help=f"comma-separated, of {', '.join(ROWS)}")
     parser.add_argument("--work", type=Path, default=Path("/tmp/dapt-bench"), help="cache of corpus stages and runs")
+    parser.add_argument("--base-model", default=None, help="base of every row (default: the packaged MiniLM)")
     args = parser.parse_args(argv)
-    WORK = args.work
+    WORK, BASE = args.work, args.base_model
     domain, corpus = TASKS[args.task]
     rows = [r for r in args.rows.split(",") if r]
     pool, dev = read_rows(data_dir() / args.task / "train.jsonl"), read_rows(data_dir() / args.task / "dev.jsonl")
     gold = [row["label"] for row in dev]
     size = f"{args.per_class}-per-class" if args.per_class else str(args.labels)
-    out = RESULTS / f"tight_data_{args.task}_{size}.json"
+    out = RESULTS / f"tight_data_{args.task}_{size}{BASE and '_' + Path(BASE).name or ''}.json"
     saved = json.loads(out.read_text(encoding="utf-8")) if out.is_file() else {}
     results: dict[str, Any] = saved.get("rows", {})
     for seed in args.seeds:
@@ -230,7 +235,7 @@ def main(argv: list[str]) -> None:
             results.setdefault(row, {})[str(seed)] = {"macro_f1": score, "seconds": seconds}
             print(f"{args.task} {size} seed {seed} {row}: macro-F1 {score} ({seconds} s)", flush=True)
             write_json(out, {"task": args.task, "labels": size, "dev_examples": len(dev), "rows": summarise(results),
-                             "machine": machine()})  # fmt: skip
+                             "base_model": Path(base_model_path(BASE)).name, "machine": machine()})  # fmt: skip
     print_table(summarise(results))
 
 
@@ -252,6 +257,7 @@ def print_table(results: dict[str, Any]) -> None:
 
 
 WORK = Path(os.environ.get("TMPDIR", "/tmp")) / "dapt-bench"
+BASE: str | None = None
 
 if __name__ == "__main__":
     main(sys.argv[1:])
