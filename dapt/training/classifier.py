@@ -82,34 +82,40 @@ def classifier_shaped_as(encoder: PreTrainedModel, folder: Path) -> EncoderClass
 
 
 @torch.no_grad()
-def per_batch(
+def per_text(
     model: EncoderClassifier,
     encoded: Encoded,
     device: Device,
     compute: Callable[[dict[str, torch.Tensor]], torch.Tensor],
-) -> list[torch.Tensor]:
-    """``compute`` of each batch of ``encoded``, in order, as float32 on the CPU (dropout off; the
-    model's mode is restored afterwards)."""
+    width: int,
+) -> torch.Tensor:
+    """``compute``'s row (``width`` wide) for each text of ``encoded``, in its order, as float32 on
+    the CPU. Batches hold texts of similar length, so little of them is padding; dropout is off and
+    the model's mode is restored afterwards."""
+    order = encoded.by_length()
+    rows = torch.zeros((len(order), width))
     training = model.training
     model.eval()
-    chunks = []
-    for batch in encoded.batches(BATCH, device.torch_device):
+    done = 0
+    for batch in encoded.batches_of(order, BATCH, device.torch_device):
         with device.autocast():
-            chunks.append(compute(batch).float().cpu())
+            computed = compute(batch).float().cpu()
+        rows[order[done : done + len(computed)]] = computed
+        done += len(computed)
     model.train(training)
-    return chunks
+    return rows
 
 
 def class_probabilities(model: EncoderClassifier, encoded: Encoded, device: Device) -> torch.Tensor:
     """Softmax over the classes for each encoded text, in order."""
-    chunks = per_batch(model, encoded, device, lambda batch: torch.softmax(model(**batch).float(), dim=-1))
-    return torch.cat(chunks) if chunks else torch.zeros((0, len(model.labels)))
+    return per_text(model, encoded, device, lambda batch: torch.softmax(model(**batch).float(), dim=-1), len(model.labels))
 
 
 def pooled_texts(model: EncoderClassifier, encoded: Encoded, device: Device) -> np.ndarray:
     """The L2-normalised pooled vector of each encoded text, in order."""
-    chunks = per_batch(model, encoded, device, lambda batch: model.embed(batch["input_ids"], batch["attention_mask"]))
-    return torch.nn.functional.normalize(torch.cat(chunks), dim=-1).numpy()
+    pooled = per_text(model, encoded, device, lambda batch: model.embed(batch["input_ids"], batch["attention_mask"]),
+                      model.head.in_features)  # fmt: skip
+    return torch.nn.functional.normalize(pooled, dim=-1).numpy()
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,15 @@ class Encoded:
         for start in range(0, len(self.input_ids), size):
             yield self._batch(list(range(start, min(start + size, len(self.input_ids)))), device)
 
+    def by_length(self) -> list[int]:
+        """Indices from the shortest text to the longest: batches of neighbours carry little padding."""
+        return sorted(range(len(self.input_ids)), key=lambda i: len(self.input_ids[i]))
+
+    def batches_of(self, order: list[int], size: int, device: torch.device) -> Iterator[dict[str, torch.Tensor]]:
+        """The texts at ``order`` in batches of ``size``, each padded to its longest text."""
+        for start in range(0, len(order), size):
+            yield self._batch(order[start : start + size], device)
+
     def shuffled_batches(
         self, size: int, device: torch.device, rng: random.Random
     ) -> Iterator[dict[str, torch.Tensor]]:

@@ -25,7 +25,7 @@ from dapt.runs import RunFolder, training_corpus, write_json
 from dapt.splits import load_task_split, stratified_split
 from dapt.training.adapters import adapter_config
 from dapt.training.builders import Device, freeze_lower_layers, pick_device
-from dapt.training.classifier import EncoderClassifier, class_probabilities, pooled_texts
+from dapt.training.classifier import EncoderClassifier, class_probabilities, per_text, pooled_texts
 from dapt.training.data import Encoded, encode
 from dapt.training.loop import Batch, Objective, TrainingLog, body_and_head_optimizer, train_with_early_stopping
 from dapt.training.self_training import corpus_sentences, pseudo_labelled
@@ -107,13 +107,10 @@ def classification_loss(
     )
 
 
-@torch.no_grad()
-def validate(model: EncoderClassifier, data: Encoded, device: Device, batch_size: int) -> tuple[float, float]:
+def validate(model: EncoderClassifier, data: Encoded, device: Device) -> tuple[float, float]:
     """Macro-F1 and mean loss on ``data``."""
-    model.eval()
-    logits = torch.cat([model(**batch).float() for batch in data.batches(batch_size, device.torch_device)])
-    model.train()
-    targets = torch.tensor(data.targets, device=logits.device)
+    logits = per_text(model, data, device, lambda batch: model(**batch), len(model.labels))
+    targets = torch.tensor(data.targets)
     f1 = f1_score(data.targets, logits.argmax(dim=-1).tolist(), average="macro", labels=range(len(model.labels)))
     return float(f1), float(cross_entropy(logits, targets))
 
@@ -131,7 +128,7 @@ def train_classifier(
         embeddings = model.embed(batch["input_ids"], batch["attention_mask"])
         return classification_loss(model.head(model.dropout(embeddings)), embeddings, batch["labels"], weights, cfg)
 
-    objective = Objective("macro_f1", loss, lambda: validate(model, validation, device, cfg.batch_size * 4))
+    objective = Objective("macro_f1", loss, lambda: validate(model, validation, device))
     batches = train.shuffled_batches(cfg.batch_size, device.torch_device, random.Random(cfg.seed))
     return train_with_early_stopping(model, optimizer, batches, len(train.targets), objective, cfg, device)
 

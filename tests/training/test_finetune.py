@@ -144,7 +144,7 @@ def test_when_validation_stops_improving_then_training_stops_early_with_the_best
     model, _, _, validation, log = train_tiny(tiny_model_dir, cfg, rows(32), noise, tiny_model_dir)
     assert log.stopped_early and len(log.train_loss) < cfg.max_steps
     assert len(log.validations) - [v["step"] for v in log.validations].index(log.best_step) - 1 == cfg.patience + 1
-    f1, _ = validate(model, validation, pick_device(), 8)
+    f1, _ = validate(model, validation, pick_device())
     assert f1 == pytest.approx(log.best_score)
 
 
@@ -230,3 +230,18 @@ def test_gender_swap_of_a_first_name_draws_one_of_the_other_gender() -> None:
     name = sorted(female)[0].capitalize()
     swapped = swap_gender(f"{name} was admitted.", random.Random(0)).split()[0]
     assert swapped.lower() in male and swapped[0].isupper()
+
+
+def test_texts_scored_in_batches_of_similar_length_come_back_in_their_own_order(tiny_model_dir: Path) -> None:
+    tokenizer = AutoTokenizer.from_pretrained(tiny_model_dir)
+    torch.manual_seed(0)
+    model = EncoderClassifier(AutoModel.from_pretrained(tiny_model_dir), ["a", "b"])
+    texts = [" ".join(["patient seen today with pain"] * (i % 7 + 1)) + f" note {i}" for i in range(150)]
+    encoded = encode(tokenizer, [{"text": text} for text in texts], model.labels, 64)
+    assert encoded.by_length() != list(range(len(texts)))  # the batches really are reordered
+    device = pick_device()
+    together, probabilities = pooled_texts(model, encoded, device), class_probabilities(model, encoded, device)
+    for index in (0, 1, 6, 77, 149):
+        alone = encode(tokenizer, [{"text": texts[index]}], model.labels, 64)
+        assert np.allclose(together[index], pooled_texts(model, alone, device)[0], atol=1e-5)
+        assert torch.allclose(probabilities[index], class_probabilities(model, alone, device)[0], atol=1e-5)
