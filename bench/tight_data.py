@@ -15,6 +15,8 @@ Rows (``--rows``):
     lora       the same with LoRA instead of full fine-tuning (the domains' default)
     adapted    the same, always fine-tuning the adapted encoder (``start_from: adapted``; the default
                ``auto`` keeps whichever of adapted and base a frozen-encoder probe scores higher)
+    mpnet      dapt's fine-tuning on the packaged mpnet encoder with no vocabulary and no pretraining
+               (``make encoder``; for every row on mpnet use ``--base-model mpnet``)
 
 The baselines read the raw text (a team without dapt); dapt reads its anonymized copy. The corpus
 stages do not depend on the labels: they run once per task (seed 0) and every seed's run folder
