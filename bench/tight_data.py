@@ -145,7 +145,7 @@ def setfit_baseline(train: list[dict], dev: list[dict], seed: int) -> list[str]:
 def corpus_run(domain: str, corpus: str, variant: dict[str, Any]) -> Path:
     """Anonymized corpus, tokenizer and pretrained model for one variant, made once and cached."""
     name = "-".join(f"{k}" for k in variant) or "default"
-    folder = WORK / f"corpus-{domain}-{name}{BASE and '-' + BASE or ''}"
+    folder = WORK / f"corpus-{domain}-{name}{base_suffix('-')}"
     cfg = config(domain, variant)
     run = RunFolder(folder)
     if not (run.pretrained_model / "config.json").is_file():
@@ -173,6 +173,11 @@ def corpus_copy(domain: str, name: str) -> RunFolder:
     return run
 
 
+def base_suffix(separator: str) -> str:
+    """What names the chosen base model in folder and result names (nothing for the default)."""
+    return f"{separator}{Path(BASE).name}" if BASE else ""
+
+
 def config(domain: str, variant: dict[str, Any]) -> RunConfig:
     """The domain's defaults with the variant's changes; every row scores the same dev examples
     (an overlap with the labels is warned about, not set aside as `dapt run` does by default)."""
@@ -186,7 +191,7 @@ def dapt_recipe(domain: str, corpus: str, variant_name: str, train: list[dict], 
     variant = VARIANTS[variant_name]
     source = RunFolder(corpus_run(domain, corpus, {k: v for k, v in variant.items() if k != "finetune"}))
     cfg = config(domain, {**variant, "finetune": {**variant.get("finetune", {}), "seed": seed}})
-    run = RunFolder(WORK / f"run-{domain}-{variant_name}-{seed}{BASE and '-' + BASE or ''}")
+    run = RunFolder(WORK / f"run-{domain}-{variant_name}-{seed}{base_suffix('-')}")
     shutil.rmtree(run.root, ignore_errors=True)
     for path in (source.anonymized("corpus"), source.tokenizer, source.pretrained_model):
         target = run.root / path.relative_to(source.root)
@@ -221,7 +226,7 @@ def main(argv: list[str]) -> None:
     pool, dev = read_rows(data_dir() / args.task / "train.jsonl"), read_rows(data_dir() / args.task / "dev.jsonl")
     gold = [row["label"] for row in dev]
     size = f"{args.per_class}-per-class" if args.per_class else str(args.labels)
-    out = RESULTS / f"tight_data_{args.task}_{size}{BASE and '_' + Path(BASE).name or ''}.json"
+    out = RESULTS / f"tight_data_{args.task}_{size}{base_suffix('_')}.json"
     saved = json.loads(out.read_text(encoding="utf-8")) if out.is_file() else {}
     results: dict[str, Any] = saved.get("rows", {})
     for seed in args.seeds:

