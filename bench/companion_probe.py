@@ -22,19 +22,15 @@ from dapt.env import apply_environment_defaults
 apply_environment_defaults()
 
 from anonymize import machine  # noqa: E402  # bench/anonymize.py, beside this
-from sklearn.linear_model import LogisticRegression  # noqa: E402
+from frozen_probe import MAX_LENGTH, frozen_probabilities  # noqa: E402
 from sklearn.metrics import f1_score  # noqa: E402
-from transformers import AutoModel, AutoTokenizer  # noqa: E402
 
 from dapt.io import read_jsonl  # noqa: E402
 from dapt.runs import RunFolder, write_json  # noqa: E402
-from dapt.training.builders import base_model_path, pick_device  # noqa: E402
-from dapt.training.classifier import EncoderClassifier, Scorer, class_probabilities, pooled_texts  # noqa: E402
-from dapt.training.data import encode  # noqa: E402
-from dapt.training.start import PROBE_C  # noqa: E402
+from dapt.training.builders import base_model_path  # noqa: E402
+from dapt.training.classifier import Scorer  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results"
-MAX_LENGTH = 128  # the fine-tuning default
 COMPANION = "mpnet"
 
 
@@ -44,13 +40,9 @@ def scores(run: RunFolder) -> dict[str, float]:
     scorer = Scorer.load(run.merged_model, MAX_LENGTH)
     labels = scorer.model.labels
     gold = [labels.index(row["label"]) for row in dev]
-    dapt = class_probabilities(scorer.model, encode(scorer.tokenizer, dev, labels, MAX_LENGTH), scorer.device).numpy()
-    folder, device = base_model_path(COMPANION), pick_device()
-    tokenizer = AutoTokenizer.from_pretrained(folder)
-    encoder = EncoderClassifier(AutoModel.from_pretrained(folder), labels).to(device.torch_device)
-    train, scored = (pooled_texts(encoder, encode(tokenizer, rows, labels, MAX_LENGTH), device) for rows in (task, dev))
-    regression = LogisticRegression(C=PROBE_C, max_iter=5000).fit(train, [labels.index(row["label"]) for row in task])
-    frozen = regression.predict_proba(scored)
+    dapt, _ = scorer([row["text"] for row in dev])
+    folder = Path(base_model_path(COMPANION))
+    frozen = frozen_probabilities(folder, folder, task, dev, labels)
     rows = {"dapt": dapt, "frozen_companion": frozen, "mean_of_both": (dapt + frozen) / 2}
     return {name: round(100 * f1_score(gold, p.argmax(axis=1), average="macro"), 2) for name, p in rows.items()}
 

@@ -22,6 +22,7 @@ from dapt.env import apply_environment_defaults
 
 apply_environment_defaults()
 
+import numpy as np  # noqa: E402
 from anonymize import data_dir, machine  # noqa: E402  # bench/anonymize.py, beside this
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from tight_data import label_sample, macro_f1, read_rows  # noqa: E402
@@ -37,13 +38,21 @@ RESULTS = Path(__file__).parent / "results"
 MAX_LENGTH = 128  # the fine-tuning default
 
 
-def dev_macro_f1(model: Path, tokenizer_folder: Path, labelled: list[dict], dev: list[dict], labels: list[str]) -> float:
-    """Macro-F1 on ``dev`` of a logistic regression fitted on ``labelled``'s frozen pooled texts."""
+def frozen_probabilities(
+    model: Path, tokenizer_folder: Path, labelled: list[dict], dev: list[dict], labels: list[str]
+) -> np.ndarray:
+    """Class probabilities (columns in ``labels`` order) on ``dev`` of a logistic regression fitted
+    on ``labelled``'s frozen pooled texts."""
     tokenizer, device = AutoTokenizer.from_pretrained(tokenizer_folder), pick_device()
     encoder = EncoderClassifier(AutoModel.from_pretrained(model), labels).to(device.torch_device)
     train, scored = (encode(tokenizer, rows, labels, MAX_LENGTH) for rows in (labelled, dev))
     regression = LogisticRegression(C=PROBE_C, max_iter=3000).fit(pooled_texts(encoder, train, device), train.targets)
-    predicted = regression.predict(pooled_texts(encoder, scored, device))
+    return regression.predict_proba(pooled_texts(encoder, scored, device))
+
+
+def dev_macro_f1(model: Path, tokenizer_folder: Path, labelled: list[dict], dev: list[dict], labels: list[str]) -> float:
+    """Macro-F1 on ``dev`` of a logistic regression fitted on ``labelled``'s frozen pooled texts."""
+    predicted = frozen_probabilities(model, tokenizer_folder, labelled, dev, labels).argmax(axis=1)
     return macro_f1([row["label"] for row in dev], [labels[i] for i in predicted])
 
 

@@ -38,8 +38,7 @@ class Encoded:
 
     def batches(self, size: int, device: torch.device) -> Iterator[dict[str, torch.Tensor]]:
         """In order, padded to each batch's longest text."""
-        for start in range(0, len(self.input_ids), size):
-            yield self._batch(list(range(start, min(start + size, len(self.input_ids)))), device)
+        return self.batches_of(list(range(len(self.input_ids))), size, device)
 
     def by_length(self) -> list[int]:
         """Indices from the shortest text to the longest: batches of neighbours carry little padding."""
@@ -55,9 +54,7 @@ class Encoded:
     ) -> Iterator[dict[str, torch.Tensor]]:
         """Endless passes, each in a new order."""
         while True:
-            order = rng.sample(range(len(self.input_ids)), len(self.input_ids))
-            for start in range(0, len(order), size):
-                yield self._batch(order[start : start + size], device)
+            yield from self.batches_of(rng.sample(range(len(self.input_ids)), len(self.input_ids)), size, device)
 
 
 def encode(
