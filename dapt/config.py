@@ -249,6 +249,12 @@ class FinetuneConfig(LoraFields):
         description="After training, fit the classification layer again by logistic regression on every label "
         "(validation included), reading the tuned encoder's L2-normalised pooled texts.",
     )
+    companion: str | None = Field(
+        "mpnet",
+        description="A second encoder, kept frozen, with a logistic regression on its pooled texts of every label; "
+        "its class probabilities are averaged with the fine-tuned classifier's. A packaged model by name (mpnet: "
+        "`make encoder`), a model folder, or null for none.",
+    )
     self_training_sentences: int = Field(
         8000, ge=0, description="Corpus sentences a first classifier scores for self-training (0: off)."
     )

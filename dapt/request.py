@@ -70,14 +70,17 @@ def run_config(domain: str, config: Path | None, flags: dict[str, Any]) -> RunCo
 
 
 def prepare(request: RunRequest) -> tuple[Inputs, RunConfig]:
-    """The request's inputs and resolved config, every input, the key and the base model checked
+    """The request's inputs and resolved config, every input, the key, the base and companion models checked
     (a UserError on the first problem, in seconds, before Prefect starts)."""
     from dapt.ingest import check_inputs
     from dapt.training.builders import objective_of  # torch: only once a run is really asked for
+    from dapt.training.finetune import companion_path
 
     cfg = run_config(request.domain, request.config, request.flags())
     inputs = request.inputs()
     load_key(request.key_file)
     objective_of(cfg)  # the base model is a model folder, of an architecture the objective can train
+    if cfg.finetune.companion:
+        companion_path(cfg.finetune)  # installed (and unpacked), or a model folder
     check_inputs(inputs, cfg)
     return inputs, cfg

@@ -39,7 +39,7 @@ from dapt.domains.base import load_domain  # noqa: E402
 
 TINY_CONFIG = """
 pretrain: {steps: 4, head_warmup_steps: 2, batch_size: 4, max_length: 64, canaries: {candidates: 100}}
-finetune: {method: lora, max_steps: 6, batch_size: 16, max_length: 64, self_training_sentences: 200}
+finetune: {method: lora, max_steps: 6, batch_size: 16, max_length: 64, self_training_sentences: 200, companion: null}
 vocab: {min_frequency: 3}
 """
 

@@ -33,7 +33,8 @@ def staged(tmp_path_factory, tiny_model_dir: Path, tiny_config_file: Path):
     """Run stages 1-11 in order once; tests then check each stage's output."""
     folder = tmp_path_factory.mktemp("stages")
     piece = make_slice("medical", folder)
-    cfg = run_config("medical", tiny_config_file, {"base_model": str(tiny_model_dir)})
+    companion = {"finetune": {"companion": str(tiny_model_dir)}}  # the frozen twin: the companion's path runs too
+    cfg = run_config("medical", tiny_config_file, {"base_model": str(tiny_model_dir), **companion})
     run = RunFolder(folder / "run")
     out = {"slice": piece, "cfg": cfg, "run": run.root, "folder": run}
     out["ingest"] = ingest(piece.inputs, cfg, run)
@@ -268,6 +269,7 @@ def test_when_evaluated_then_an_int8_copy_is_saved_scored_and_used_by_predict(st
     assert set(int8) == {"accuracy", "macro_f1", "ms_per_text_cpu", "megabytes"} and int8["ms_per_text_cpu"]["int8"] > 0
     fp32_weights = sum(p.stat().st_size for p in run.merged_model.glob("*.safetensors"))
     assert (run.int8_model / INT8_WEIGHTS).stat().st_size < fp32_weights
+    assert (run.int8_model / "companion" / INT8_WEIGHTS).is_file()
     texts = [row["text"] for row in load_task_split(run).eval]
     fp32_probabilities, _ = Scorer.load(run.merged_model, 64)(texts)
     int8_probabilities, _ = load_int8(run.int8_model, 64)(texts)
@@ -292,3 +294,12 @@ def test_when_evaluated_then_words_are_attributed_for_right_and_wrong_prediction
     assert merged_words(["hyper", "##tension", "is", "[UNK]"], [0.5, 1.5, -4.0, 0.0]) == [
         ("hypertension", 0.5), ("is", -1.0), ("[UNK]", 0.0),
     ]  # fmt: skip
+
+
+def test_when_a_companion_is_set_then_it_is_saved_scored_alone_and_named_in_the_card(staged) -> None:
+    alone = staged["metrics"]["macro_f1_alone"]
+    assert set(alone) == {"fine_tuned", "companion"} and all(0 <= f1 <= 1 for f1 in alone.values())
+    assert (staged["folder"].merged_model / "companion" / "classifier.json").is_file()
+    assert staged["finetune"].companion == str(staged["cfg"].finetune.companion)
+    card = (staged["run"] / "model_card.md").read_text()
+    assert "Companion (`finetune/merged/companion`)" in card and f"companion {alone['companion']}" in card

@@ -1,9 +1,12 @@
 """A text classifier that reads a sentence encoder the way it was trained: mean pooling over the
 real tokens, then a linear layer. Saved as the encoder's own Hugging Face folder plus the head
-(``classifier.json`` and ``classifier.safetensors``), so any AutoModel architecture works."""
+(``classifier.json`` and ``classifier.safetensors``), so any AutoModel architecture works. A
+classifier folder may hold a second one in ``companion/`` (a frozen encoder with a logistic-regression
+head): a ``Scorer`` then averages the two classifiers' class probabilities."""
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +23,7 @@ from dapt.training.data import Encoded, encode
 
 HEAD_CONFIG = "classifier.json"
 HEAD_WEIGHTS = "classifier.safetensors"
+COMPANION = "companion"  # the folder, inside a classifier's, of the classifier averaged with it
 BATCH = 64
 
 
@@ -118,30 +122,55 @@ def pooled_texts(model: EncoderClassifier, encoded: Encoded, device: Device) -> 
     return torch.nn.functional.normalize(pooled, dim=-1).numpy()
 
 
+def matching(companion: Scorer | None, labels: list[str], folder: Path) -> Scorer | None:
+    """``companion``, after checking it scores the same labels in the same order."""
+    if companion is not None and companion.labels != labels:
+        raise UserError(f"{folder / COMPANION}: its labels differ from the classifier's",
+                        "pass a run folder's finetune/merged as dapt wrote it")  # fmt: skip
+    return companion
+
+
 @dataclass(frozen=True)
 class Scorer:
-    """A saved classifier loaded once, on the best device, scoring texts."""
+    """A saved classifier loaded once, on the best device, scoring texts; with its companion, when
+    the folder holds one, whose class probabilities are averaged with its own."""
 
     model: EncoderClassifier
     tokenizer: PreTrainedTokenizerBase
     device: Device
     max_length: int
+    companion: Scorer | None = None
 
     @classmethod
     def load(cls, folder: Path, max_length: int) -> Scorer:
         model, tokenizer = load_classifier(folder)
         device = pick_device()
-        return cls(model.to(device.torch_device), tokenizer, device, max_length)
+        companion = cls.load(folder / COMPANION, max_length) if (folder / COMPANION).is_dir() else None
+        return cls(model.to(device.torch_device), tokenizer, device, max_length, matching(companion, model.labels, folder))
 
     @classmethod
-    def on_cpu(cls, model: EncoderClassifier, tokenizer: PreTrainedTokenizerBase, max_length: int) -> Scorer:
-        return cls(model.cpu(), tokenizer, Device(torch.device("cpu"), torch.float32), max_length)
+    def on_cpu(
+        cls, model: EncoderClassifier, tokenizer: PreTrainedTokenizerBase, max_length: int, companion: Scorer | None
+    ) -> Scorer:
+        return cls(model.cpu(), tokenizer, Device(torch.device("cpu"), torch.float32), max_length, companion)
+
+    def cpu_copy(self) -> Scorer:
+        """The same classifiers, copied to the CPU."""
+        companion = self.companion.cpu_copy() if self.companion else None
+        return Scorer.on_cpu(copy.deepcopy(self.model), self.tokenizer, self.max_length, companion)
 
     @property
     def labels(self) -> list[str]:
         return self.model.labels
 
-    def __call__(self, texts: list[str]) -> tuple[np.ndarray, int]:
-        """Class probabilities for each text, and how many texts were cut to ``max_length``."""
+    def parts(self, texts: list[str]) -> tuple[list[np.ndarray], int]:
+        """Class probabilities for each text from this classifier and from its companion (when it
+        has one), and how many texts were cut to ``max_length`` (by this classifier's tokenizer)."""
         encoded = encode(self.tokenizer, [{"text": text} for text in texts], self.labels, self.max_length)
-        return class_probabilities(self.model, encoded, self.device).numpy(), encoded.truncated
+        own = class_probabilities(self.model, encoded, self.device).numpy()
+        return [own, *(self.companion.parts(texts)[0] if self.companion else [])], encoded.truncated
+
+    def __call__(self, texts: list[str]) -> tuple[np.ndarray, int]:
+        """Class probabilities for each text (the mean of ``parts``), and how many texts were cut."""
+        parts, truncated = self.parts(texts)
+        return np.mean(parts, axis=0), truncated

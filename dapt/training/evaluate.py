@@ -3,7 +3,6 @@ regression baseline trained on the same labels, with calibration and the most co
 
 from __future__ import annotations
 
-import copy
 import json
 import random
 from collections import Counter
@@ -45,16 +44,24 @@ def int8_beside_fp32(
 ) -> dict[str, Any]:
     """Write the int8 copy of the classifier; its accuracy and macro-F1 on the evaluation texts,
     and its CPU latency and size beside the fp32 model's."""
-    int8 = Scorer.on_cpu(save_int8(score.model, run.merged_model, run.int8_model), score.tokenizer, score.max_length)
+    int8 = save_int8(score, run.merged_model, run.int8_model)
     probabilities, _ = int8(texts)
     scores = classification_metrics(gold, [int8.labels[i] for i in probabilities.argmax(axis=1)], labels)
-    on_cpu = score.device.torch_device.type == "cpu"
-    fp32 = score if on_cpu else Scorer.on_cpu(copy.deepcopy(score.model), score.tokenizer, score.max_length)
+    fp32 = score if score.device.torch_device.type == "cpu" else score.cpu_copy()
     return {
         "accuracy": scores["accuracy"], "macro_f1": scores["macro_f1"],
         "ms_per_text_cpu": {"fp32": milliseconds_per_text(fp32, texts), "int8": milliseconds_per_text(int8, texts)},
         "megabytes": {"fp32": folder_megabytes(run.merged_model), "int8": folder_megabytes(run.int8_model)},
     }  # fmt: skip
+
+
+def macro_f1_alone(parts: list[np.ndarray], gold: list[str], labels: list[str]) -> dict[str, float]:
+    """With a companion: the macro-F1 of the fine-tuned classifier and of the companion, each alone
+    (columns of ``parts`` in ``labels`` order); without one, nothing."""
+    if len(parts) < 2:
+        return {}
+    return {name: round(f1_score(gold, [labels[i] for i in part.argmax(axis=1)], labels=labels, average="macro",
+                                 zero_division=0), 4) for name, part in zip(("fine_tuned", "companion"), parts, strict=True)}  # fmt: skip
 
 
 def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
@@ -115,7 +122,8 @@ def evaluate(cfg: RunConfig, run: RunFolder) -> dict[str, Any]:
     split = load_task_split(run)
     texts, gold = [row["text"] for row in split.eval], [row["label"] for row in split.eval]
     score = Scorer.load(run.merged_model, cfg.finetune.max_length)
-    probabilities, truncated = score(texts)
+    parts, truncated = score.parts(texts)
+    probabilities = np.mean(parts, axis=0)
     predicted = [score.labels[i] for i in probabilities.argmax(axis=1)]
     confidence = probabilities.max(axis=1)
     correct = np.array([p == g for p, g in zip(predicted, gold, strict=True)], dtype=float)
@@ -126,6 +134,7 @@ def evaluate(cfg: RunConfig, run: RunFolder) -> dict[str, Any]:
         "expected_calibration_error": round(expected_calibration_error(confidence, correct), 4),
         "truncated_texts": truncated,
         "baselines": {"tfidf_logistic_regression": {k: baseline[k] for k in ("accuracy", "macro_f1")}},
+        "macro_f1_alone": macro_f1_alone(parts, gold, score.labels),
         "most_confident_mistakes": confident_mistakes(split.eval, split.eval_kind, predicted, confidence),
         "token_attributions": attributed_examples(score, split.eval, split.eval_kind, predicted, confidence),
         "counterfactual_gender_swap": counterfactual_flips(score, texts, predicted),

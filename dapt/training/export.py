@@ -2,8 +2,9 @@
 
 Every ``nn.Linear`` gets int8 weights; activations are quantized on the fly (PyTorch's dynamic
 quantization, the fbgemm/x86 kernels). The copy is the classifier folder's config, tokenizer and
-head description plus ``int8.pt`` (a weights-only state dict); loading rebuilds the architecture
-from the config and quantizes it before reading the weights.
+head description plus ``int8.pt`` (a weights-only state dict), and the same for its companion in
+``companion/``; loading rebuilds the architecture from the config and quantizes it before reading
+the weights.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import torch
 from torch.ao.quantization import quantize_dynamic
 from transformers import AutoConfig, AutoModel, AutoTokenizer
 
-from dapt.training.classifier import EncoderClassifier, Scorer, classifier_shaped_as
+from dapt.training.classifier import COMPANION, EncoderClassifier, Scorer, classifier_shaped_as, matching
 
 INT8_WEIGHTS = "int8.pt"
 LATENCY_TEXTS = 64  # one at a time, as a service answers requests
@@ -33,27 +34,31 @@ def quantized(model: EncoderClassifier) -> EncoderClassifier:
         return quantize_dynamic(copy.deepcopy(model).cpu().eval(), {torch.nn.Linear}, dtype=torch.qint8)
 
 
-def save_int8(model: EncoderClassifier, fp32_folder: Path, folder: Path) -> EncoderClassifier:
-    """Write the int8 copy of the classifier saved in ``fp32_folder`` to ``folder``; returns it."""
+def save_int8(score: Scorer, fp32_folder: Path, folder: Path) -> Scorer:
+    """Write the int8 copy of the classifier (and of its companion) saved in ``fp32_folder`` to
+    ``folder``; returns a Scorer over it."""
     folder.mkdir(parents=True, exist_ok=True)
     for path in fp32_folder.iterdir():
-        if path.suffix != ".safetensors":  # config, tokenizer, head description
+        if path.is_file() and path.suffix != ".safetensors":  # config, tokenizer, head description
             shutil.copy(path, folder / path.name)
-    int8 = quantized(model)
+    int8 = quantized(score.model)
     torch.save(int8.state_dict(), folder / INT8_WEIGHTS)
-    return int8
+    companion = save_int8(score.companion, fp32_folder / COMPANION, folder / COMPANION) if score.companion else None
+    return Scorer.on_cpu(int8, score.tokenizer, score.max_length, companion)
 
 
 def load_int8(folder: Path, max_length: int) -> Scorer:
-    """A Scorer over the int8 copy in ``folder`` (always on the CPU)."""
+    """A Scorer over the int8 copy in ``folder`` (always on the CPU), with its companion's."""
     skeleton = classifier_shaped_as(AutoModel.from_config(AutoConfig.from_pretrained(folder)), folder)
     model = quantized(skeleton)
     model.load_state_dict(torch.load(folder / INT8_WEIGHTS, weights_only=True))
-    return Scorer.on_cpu(model, AutoTokenizer.from_pretrained(folder), max_length)
+    companion = load_int8(folder / COMPANION, max_length) if (folder / COMPANION).is_dir() else None
+    return Scorer.on_cpu(model, AutoTokenizer.from_pretrained(folder), max_length, matching(companion, model.labels, folder))
 
 
 def folder_megabytes(folder: Path) -> float:
-    return round(sum(p.stat().st_size for p in folder.iterdir() if p.is_file()) / 2**20, 1)
+    """Size of every file under ``folder`` (a companion's included)."""
+    return round(sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20, 1)
 
 
 def milliseconds_per_text(score: Scorer, texts: list[str]) -> float:

@@ -3,7 +3,8 @@
 A budget of optimizer steps with warm-up and decay; a stratified validation split carved from the
 labels decides when to stop and which checkpoint to keep; the loss is class-weighted when the
 classes are imbalanced. LoRA (target modules chosen by PEFT per architecture, the rows of the
-added domain tokens trainable) or full fine-tuning with frozen lower layers.
+added domain tokens trainable) or full fine-tuning with frozen lower layers. A frozen companion
+encoder with a logistic-regression head is saved beside the classifier; scoring averages the two.
 """
 
 from __future__ import annotations
@@ -18,18 +19,19 @@ from peft import PeftModel, get_peft_model
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from torch.nn.functional import cross_entropy
-from transformers import AutoModel, PreTrainedTokenizerBase
+from transformers import AutoModel, AutoTokenizer, PreTrainedTokenizerBase
 
 from dapt.config import FinetuneConfig, RunConfig
+from dapt.errors import UserError
 from dapt.runs import RunFolder, training_corpus, write_json
 from dapt.splits import load_task_split, stratified_split
 from dapt.training.adapters import adapter_config
-from dapt.training.builders import Device, freeze_lower_layers, pick_device
-from dapt.training.classifier import EncoderClassifier, class_probabilities, per_text, pooled_texts
+from dapt.training.builders import Device, base_model_path, freeze_lower_layers, pick_device
+from dapt.training.classifier import COMPANION, EncoderClassifier, class_probabilities, per_text, pooled_texts
 from dapt.training.data import Encoded, encode
 from dapt.training.loop import Batch, Objective, TrainingLog, body_and_head_optimizer, train_with_early_stopping
 from dapt.training.self_training import corpus_sentences, pseudo_labelled
-from dapt.training.start import choose_start
+from dapt.training.start import PROBE_C, choose_start
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class FinetuneResult:
     class_weights: list[float] | None
     truncated_texts: int
     head_refit_on: int
+    companion: str | None
     first_loss: float
     last_loss: float
     seconds: float
@@ -133,11 +136,15 @@ def train_classifier(
     return train_with_early_stopping(model, optimizer, batches, len(train.targets), objective, cfg, device)
 
 
-def refit_head(model: EncoderClassifier, labelled: Encoded, device: Device, class_weighted: bool) -> None:
-    """Replace the head by a logistic regression fitted on every labelled text's normalised pooled
-    vector (SetFit's head): it uses the validation labels too, and does not depend on when early
-    stopping happened to cut the head's training."""
-    regression = LogisticRegression(max_iter=3000, class_weight="balanced" if class_weighted else None)
+def refit_head(
+    model: EncoderClassifier, labelled: Encoded, device: Device, class_weighted: bool, regularisation: float = 1.0
+) -> None:
+    """Replace the head by a logistic regression (inverse penalty ``regularisation``) fitted on
+    every labelled text's normalised pooled vector (SetFit's head): it uses the validation labels
+    too, and does not depend on when early stopping happened to cut the head's training."""
+    regression = LogisticRegression(
+        C=regularisation, max_iter=3000, class_weight="balanced" if class_weighted else None
+    )
     regression.fit(pooled_texts(model, labelled, device), labelled.targets)
     weight, bias = torch.tensor(regression.coef_).float(), torch.tensor(regression.intercept_).float()
     if len(model.labels) == 2:  # one logit for the second class: softmax over (-z/2, z/2) is sigmoid(z)
@@ -145,6 +152,25 @@ def refit_head(model: EncoderClassifier, labelled: Encoded, device: Device, clas
     model.head.weight.data.copy_(weight)
     model.head.bias.data.copy_(bias)
     model.normalized = True
+
+
+def companion_path(settings: FinetuneConfig) -> str:
+    """The folder of ``finetune.companion`` (a packaged encoder is unpacked on first use)."""
+    try:
+        return base_model_path(settings.companion)
+    except UserError as error:
+        raise UserError(f"finetune.companion: {error.message}",
+                        f"{error.hint}, or set finetune.companion: null") from None  # fmt: skip
+
+
+def fit_companion(source: str, labelled_rows: list[dict], labels: list[str], settings: FinetuneConfig,
+                  device: Device, folder: Path) -> None:  # fmt: skip
+    """Save into ``folder`` the frozen encoder ``source`` with a logistic regression fitted on its
+    pooled texts of ``labelled_rows`` (the start probe's penalty, measured in bench/companion_probe.py)."""
+    tokenizer = AutoTokenizer.from_pretrained(source)
+    model = EncoderClassifier(AutoModel.from_pretrained(source), labels).to(device.torch_device)
+    refit_head(model, encode(tokenizer, labelled_rows, labels, settings.max_length), device, False, PROBE_C)
+    model.save(folder, tokenizer)
 
 
 @dataclass
@@ -214,6 +240,9 @@ def finetune(cfg: RunConfig, run: RunFolder) -> FinetuneResult:
         imbalanced = class_weights(labelled.targets, len(split.labels), settings) is not None
         refit_head(model, labelled, device, class_weighted=imbalanced)
     model.save(run.merged_model, tokenizer)
+    if settings.companion:
+        fit_companion(companion_path(settings), train_rows + validation_rows, split.labels, settings, device,
+                      run.merged_model / COMPANION)  # fmt: skip
     window = max(1, min(5, len(log.train_loss) // 2))
     result = FinetuneResult(
         method=settings.method,
@@ -232,6 +261,7 @@ def finetune(cfg: RunConfig, run: RunFolder) -> FinetuneResult:
         class_weights=[round(w, 3) for w in weights.tolist()] if weights is not None else None,
         truncated_texts=labelled.truncated,
         head_refit_on=len(labelled.targets) if settings.refit_head else 0,
+        companion=settings.companion,
         first_loss=round(sum(log.train_loss[:window]) / window, 4),
         last_loss=round(sum(log.train_loss[-window:]) / window, 4),
         seconds=round(time.monotonic() - started, 1),

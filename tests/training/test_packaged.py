@@ -25,7 +25,7 @@ def test_when_a_packaged_model_is_missing_then_one_line_says_how_to_install_it(
     monkeypatch.setenv("DAPT_MODELS", str(tmp_path))
     monkeypatch.setattr(importlib.util, "find_spec", lambda _: None)
     monkeypatch.setattr(metadata, "distribution", lambda part: (_ for _ in ()).throw(metadata.PackageNotFoundError(part)))
-    with pytest.raises(UserError, match=rf"--base-model {name}: the packaged {kind} is not installed — run `make {kind}`"):
+    with pytest.raises(UserError, match=rf"the packaged {kind} {name} is not installed — run `make {kind}`"):
         base_model_path(name)
     assert not any(tmp_path.iterdir())  # nothing half-written
 
