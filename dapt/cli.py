@@ -104,7 +104,7 @@ def user_errors_kept_off_the_console() -> Iterator[None]:
 
 DomainArgument = Annotated[str, typer.Argument(help="Domain plugin to run: medical, finance or an installed one.")]
 RunConfigOption = Annotated[Path | None, typer.Option("--config", help="YAML file overriding the domain defaults (keys: docs/config.md).")]
-BaseModelOption = Annotated[str | None, typer.Option(help="Local model folder to adapt, mpnet (the packaged all-mpnet-base-v2 encoder: make encoder) or smollm2 (the packaged SmolLM2-135M decoder: make decoder). Default: the packaged MiniLM encoder.")]
+BaseModelOption = Annotated[str | None, typer.Option(help="Local model folder to adapt, mpnet (the packaged all-mpnet-base-v2 encoder) or smollm2 (the packaged SmolLM2-135M decoder: make decoder). Default: the packaged MiniLM encoder.")]
 KeyFileOption = Annotated[Path | None, typer.Option(help="File holding the surrogate key. Default: $DAPT_KEY.")]
 
 
