@@ -13,6 +13,8 @@ Rows (``--rows``):
     no-pretrain, no-vocab, no-self-training, no-refit, no-companion   the same with one part left
                out (no-refit: the head as trained, not refit by logistic regression on every label;
                no-companion: the fine-tuned classifier alone, without the frozen mpnet averaged in)
+    surrogates the same with two surrogate copies of each training text that has a personal value
+               (``finetune.surrogate_copies: 2``: names, dates, numbers drawn afresh, label kept)
     lora       the same with LoRA instead of full fine-tuning (the domains' default)
     adapted    the same, always fine-tuning the adapted encoder (``start_from: adapted``; the default
                ``auto`` keeps whichever of adapted and base a frozen-encoder probe scores higher)
@@ -68,7 +70,7 @@ from dapt.vocab.extend import extend_vocabulary  # noqa: E402
 
 TASKS = {"financial-phrasebank": ("finance", "ectsum"), "medical-abstracts": ("medical", "mtsamples")}
 ROWS = ["plain", "setfit", "tfidf", "dapt", "no-pretrain", "no-vocab", "no-self-training", "no-refit", "no-companion",
-        "lora", "adapted", "mpnet"]
+        "surrogates", "lora", "adapted", "mpnet"]
 RESULTS = Path(__file__).parent / "results"
 
 # What each dapt variant changes in the domain's defaults.
@@ -79,6 +81,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "no-self-training": {"finetune": {"self_training_sentences": 0}},
     "no-refit": {"finetune": {"refit_head": False}},
     "no-companion": {"finetune": {"companion": None}},
+    "surrogates": {"finetune": {"surrogate_copies": 2}},
     "lora": {"finetune": {"method": "lora"}},
     "adapted": {"finetune": {"start_from": "adapted"}},
     "mpnet": {"base_model": "mpnet", "pretrain": {"steps": 0},

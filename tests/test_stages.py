@@ -33,7 +33,8 @@ def staged(tmp_path_factory, tiny_model_dir: Path, tiny_config_file: Path):
     """Run stages 1-11 in order once; tests then check each stage's output."""
     folder = tmp_path_factory.mktemp("stages")
     piece = make_slice("medical", folder)
-    companion = {"finetune": {"companion": str(tiny_model_dir)}}  # the frozen twin: the companion's path runs too
+    # the frozen twin as companion and a surrogate copy of each text: those paths run too
+    companion = {"finetune": {"companion": str(tiny_model_dir), "surrogate_copies": 1}}
     cfg = run_config("medical", tiny_config_file, {"base_model": str(tiny_model_dir), **companion})
     run = RunFolder(folder / "run")
     out = {"slice": piece, "cfg": cfg, "run": run.root, "folder": run}
@@ -303,3 +304,10 @@ def test_when_a_companion_is_set_then_it_is_saved_scored_alone_and_named_in_the_
     assert staged["finetune"].companion == str(staged["cfg"].finetune.companion)
     card = (staged["run"] / "model_card.md").read_text()
     assert "Companion (`finetune/merged/companion`)" in card and f"companion {alone['companion']}" in card
+
+
+def test_when_surrogate_copies_are_asked_then_texts_with_personal_values_are_added(staged) -> None:
+    result = staged["finetune"]
+    assert 0 < result.surrogate_copies <= result.train_examples
+    report = json.loads((staged["run"] / "finetune" / "report.json").read_text())
+    assert report["surrogate_copies"] == result.surrogate_copies

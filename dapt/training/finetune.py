@@ -26,6 +26,7 @@ from dapt.errors import UserError
 from dapt.runs import RunFolder, training_corpus, write_json
 from dapt.splits import load_task_split, stratified_split
 from dapt.training.adapters import adapter_config
+from dapt.training.augment import surrogate_copies
 from dapt.training.builders import Device, base_model_path, freeze_lower_layers, pick_device
 from dapt.training.classifier import COMPANION, EncoderClassifier, class_probabilities, per_text, pooled_texts
 from dapt.training.data import Encoded, encode
@@ -40,6 +41,7 @@ class FinetuneResult:
     start_from: str
     start_probe_macro_f1: dict[str, float]
     train_examples: int
+    surrogate_copies: int
     validation_examples: int
     pseudo_labelled_examples: int
     supervised_validation_macro_f1: float
@@ -222,12 +224,13 @@ def finetune(cfg: RunConfig, run: RunFolder) -> FinetuneResult:
     start = choose_start(cfg, run, split.train, split.labels, device)
     tokenizer, new_ids = start.tokenizer, start.new_token_ids
     validation = encode(tokenizer, validation_rows, split.labels, settings.max_length)
-    fitted = fit(start.model, tokenizer, split.labels, train_rows, validation, settings, device, new_ids)
+    training_rows = train_rows + surrogate_copies(train_rows, cfg, settings.surrogate_copies)
+    fitted = fit(start.model, tokenizer, split.labels, training_rows, validation, settings, device, new_ids)
     supervised_f1, pseudo = fitted.log.best_score, 0
     if settings.self_training_sentences:
         corpus = [row["text"] for row in training_corpus(run)]
         fitted, pseudo = self_train(
-            fitted, start.model, tokenizer, train_rows, validation, corpus, settings, device, new_ids
+            fitted, start.model, tokenizer, training_rows, validation, corpus, settings, device, new_ids
         )
     model, log = fitted.model, fitted.log
     if isinstance(model.encoder, PeftModel):
@@ -249,8 +252,9 @@ def finetune(cfg: RunConfig, run: RunFolder) -> FinetuneResult:
         start_from=start.name,
         start_probe_macro_f1=start.probe_macro_f1,
         train_examples=len(train_rows),
+        surrogate_copies=len(training_rows) - len(train_rows),
         validation_examples=len(validation.targets),
-        pseudo_labelled_examples=pseudo if len(fitted.train.targets) > len(train_rows) else 0,
+        pseudo_labelled_examples=pseudo if len(fitted.train.targets) > len(training_rows) else 0,
         supervised_validation_macro_f1=round(supervised_f1, 4),
         trainable_parameters=fitted.trainable,
         total_parameters=fitted.total,
