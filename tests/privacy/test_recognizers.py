@@ -24,7 +24,12 @@ from dapt.privacy.recognizers.contact import (
     TownSuffixRecognizer,
     ZipCodeRecognizer,
 )
-from dapt.privacy.recognizers.dates import MonthNameDateRecognizer, ShortDateRecognizer, TimestampRecognizer
+from dapt.privacy.recognizers.dates import (
+    GuardedDateRecognizer,
+    MonthNameDateRecognizer,
+    ShortDateRecognizer,
+    TimestampRecognizer,
+)
 from dapt.privacy.recognizers.gazetteer import GazetteerNameRecognizer
 from dapt.privacy.recognizers.identifiers import SwiftBicRecognizer
 from dapt.privacy.recognizers.names import (
@@ -55,6 +60,9 @@ CASES = [
     (AgeOver89Recognizer,  "MRS. HILL, 93F, ADMITTED",          ["93"]),             # before the sex
     (AgeOver89Recognizer,  "tmax 99F overnight",                []),                 # a temperature
     (AgeOver89Recognizer,  "94 yr old female",                  ["94"]),             # yr old
+    (AgeOver89Recognizer,  "Localization of technetium-99m-glucarate", []),          # an isotope
+    (AgeOver89Recognizer,  "imaged using Tc99m(v) DMSA",        []),
+    (AgeOver89Recognizer,  "using technetium 99m hexamethylpropyleneamine", []),
     (HospitalRecognizer,   "sent to jones nursing home.",       ["jones nursing home"]),   # lower case, a surname
     (HospitalRecognizer,   "back to holy name hospital when",   ["holy name hospital"]),   # lower case, a name word
     (HospitalRecognizer,   "referred to cardiac rehab center",  []),                 # vocabulary only
@@ -83,6 +91,10 @@ CASES = [
     (LabelledNameRecognizer, "hcp vincent and daughter",         ["vincent"]),        # a carer
     (LabelledNameRecognizer, "rn: y. mcgahey",                   ["y. mcgahey"]),     # an initial after a label
     (TitledNameRecognizer, "family meeting w/ dr. m. tanner",    ["m. tanner"]),      # an initial after a title
+    (TitledNameRecognizer, "seen by dr. young today",            ["young"]),          # a known name that is a word
+    (TitledNameRecognizer, "safe agent in MR imaging of the head", []),               # MR imaging: vocabulary
+    (TitledNameRecognizer, "272 +/- 34 ms vs after drugs",       []),                 # milliseconds, not Ms.
+    (TitledNameRecognizer, "protein (Mr approximately 38,000)",  []),                 # molecular weight
     (CredentialedNameRecognizer, "notify md w/ changes",        []),                 # "notify" is no name
     (IdentifiedNameRecognizer, "2008 Sian Cowely (Medical record number 9129226):", ["Sian Cowely"]),  # unknown surname
     (IdentifiedNameRecognizer, "Ann Lee, MRN: 4482913",          ["Ann Lee"]),
@@ -119,6 +131,9 @@ CASES = [
     (CompanySuffixRecognizer, "works at Streetcred Software Inc. now", ["Streetcred Software Inc."]),
     (CompanySuffixRecognizer, "stillwater supercomputing inc. said", ["stillwater supercomputing inc."]),
     (CompanySuffixRecognizer, "the software group met",        []),                 # lower case, no legal suffix
+    (CompanySuffixRecognizer, "In Group I, there was a decrease", []),               # a function word, then Group
+    (CompanySuffixRecognizer, "Studies with LLC-PK1 cells",      []),                 # a cell line
+    (CompanySuffixRecognizer, "First National Bank of Omaha",    ["First National Bank"]),
     (PartnersRecognizer,   "counsel Owens, Duran and Oneal LLP", ["Owens, Duran and Oneal"]),
     (PartnersRecognizer,   "Weeks-Rivas filed",                ["Weeks-Rivas"]),
     (PartnersRecognizer,   "Guillain-Barre syndrome",          []),                 # eponyms, not surnames
@@ -173,6 +188,13 @@ CASES = [
     (GuardedUrlRecognizer, "dose 2.5 mg at 10.30 daily",         []),                               # decimals
     (GuardedUrlRecognizer, "PLAN: WEAN AS TOL.NEO AT 1.2",       []),                               # shorthand, not .ne
     (GuardedUrlRecognizer, "awaiting floor bed.md aware",        []),                               # a missing space
+    (GuardedUrlRecognizer, "product was 264 +/- 55 ml.kg-1.hr-1. For", []),                         # units
+    (GuardedUrlRecognizer, "OOB TO CHAIR, TOL WELL.PT/OT FOLLOWING", []),                            # shorthand, a slash
+    (GuardedUrlRecognizer, "cvs: map >60.hr 110-130, inr 3.9.HR 60-80", []),                        # numbers, a full stop
+    (GuardedDateRecognizer, "remains on ac 550/14/5/50%.",       []),                               # ventilator settings
+    (GuardedDateRecognizer, "abg 7.38/45/76/24 on 2l",           []),                               # a blood gas
+    (GuardedDateRecognizer, "seen on 14/5/2021 in clinic",       ["14/5/2021"]),
+    (GuardedUrlRecognizer, "mail to clinic.smith.name today",    ["clinic.smith.name"]),            # a host with a name
     (GuardedUrlRecognizer, "see kowalski.de for the forms",      ["kowalski.de"]),                  # a host
     (GuardedUrlRecognizer, "at http://www.chen-kidd.biz/tags.html. Kind", ["http://www.chen-kidd.biz/tags.html"]),
     (LabelledNameRecognizer, "social: wife elaine called",      ["elaine"]),         # lower case

@@ -114,10 +114,11 @@ class AgeOver89Recognizer(ConstantsRecognizer):
             0.85,
         ),
         Pattern("age over 89 after 'age' (strong)", rf"(?<=\b(?i:age|aged)[:\s]{{1,3}}){AGE}(?!\d)", 0.85),
-        # 93F, 90M (not a temperature: 99F after tmax or temp)
+        # 93F, 90M (not a temperature: 99F after tmax or temp; not technetium-99m, Tc99m)
         Pattern(
             "age over 89 before sex (medium)",
-            rf"(?<![\d.])(?<!(?i:temp|tmax|t|to|of|febrile|spiked)\s?){AGE}(?=\s?(?i:m|f|male|female)(?!\p{{L}}))",
+            rf"(?<![\d.\p{{L}}-])(?<!(?i:temp|tmax|t|to|of|febrile|spiked|technetium|tc)\s?){AGE}"
+            rf"(?=\s?(?i:m|f|male|female)(?!\p{{L}}))",
             0.6,
         ),
     ]

@@ -22,7 +22,12 @@ from dapt.privacy.recognizers.contact import (
     TownSuffixRecognizer,
     ZipCodeRecognizer,
 )
-from dapt.privacy.recognizers.dates import MonthNameDateRecognizer, ShortDateRecognizer, TimestampRecognizer
+from dapt.privacy.recognizers.dates import (
+    GuardedDateRecognizer,
+    MonthNameDateRecognizer,
+    ShortDateRecognizer,
+    TimestampRecognizer,
+)
 from dapt.privacy.recognizers.gazetteer import GazetteerNameRecognizer
 from dapt.privacy.recognizers.identifiers import SwiftBicRecognizer
 from dapt.privacy.recognizers.names import (
@@ -63,6 +68,7 @@ def generic_recognizers() -> list[EntityRecognizer]:
         ExtensionRecognizer,
         TimestampRecognizer,
         LongNumberRecognizer,
+        GuardedDateRecognizer,
         ShortDateRecognizer,
         MonthNameDateRecognizer,
         TownRecognizer,

@@ -180,13 +180,15 @@ class GuardedUrlRecognizer(UrlRecognizer):
     GENERIC_DOMAINS = frozenset({"com", "org", "net", "edu", "gov", "mil", "int", "info", "biz", "io", "co"})
 
     def invalidate_result(self, pattern_text: str) -> bool:
-        """A bare ``word.xx`` of a vocabulary word and a country's or a new domain (``bed.md``,
-        ``afib.to``, ``protocol.skin``) is shorthand run together by a missing space, not a host."""
+        """A bare ``word.xx`` of vocabulary words or numbers and a country's or a new domain
+        (``bed.md``, ``afib.to``, ``protocol.skin``, ``ml.kg-1.hr-1``, ``60.hr``, ``tol well.pt/ot``) is
+        shorthand run together by a missing space, not a host."""
         lowered = pattern_text.lower()
-        if "://" in lowered or lowered.startswith("www.") or "/" in lowered:
+        if "://" in lowered or lowered.startswith("www."):
             return False
-        labels = lowered.split(".")
-        return len(labels) == 2 and labels[-1] not in self.GENERIC_DOMAINS and labels[0] in never_names()
+        *names, domain = lowered.split("/")[0].split(".")
+        shorthand = all(name[:1].isdigit() or regex.sub(r"-\d+$", "", name) in never_names() for name in names)
+        return domain not in self.GENERIC_DOMAINS and shorthand
 
     def __init__(self) -> None:
         guarded = Pattern(self.UNANCHORED, "(?i)" + self.GUARD + self.BASE_URL_REGEX + self.WORD_END, 0.5)

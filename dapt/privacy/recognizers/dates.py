@@ -1,8 +1,11 @@
-"""Dates Presidio's DateRecognizer leaves out: ``11/18``, ``6-16-12``, ``Jul 14``, ``4 Jul 2011``."""
+"""Dates Presidio's DateRecognizer leaves out: ``11/18``, ``6-16-12``, ``Jul 14``, ``4 Jul 2011``;
+and Presidio's own date patterns, kept out of runs of numbers joined by slashes."""
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern
+from presidio_analyzer import Pattern, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer.predefined_recognizers import DateRecognizer
 
 from dapt.privacy.recognizers.base import ConstantsRecognizer
 
@@ -62,3 +65,19 @@ class TimestampRecognizer(ConstantsRecognizer):
 
     ENTITY = "DATE_TIME"
     PATTERNS = [Pattern("ISO timestamp (strong)", r"\b\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\b", 0.85)]
+
+
+class GuardedDateRecognizer(DateRecognizer):
+    """Presidio's date patterns, except in a longer run of numbers joined by slashes or ending in a
+    per cent sign: ventilator settings (``AC 550/14/5/50%``) and blood gases (``7.38/45/76/24``)."""
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None, regex_flags: int | None = None
+    ) -> list[RecognizerResult]:
+        found = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        return [result for result in found if not in_number_chain(text, result.start, result.end)]
+
+
+def in_number_chain(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` continues a slash-joined run of numbers on either side."""
+    return text[start - 1 : start] == "/" or text[end : end + 1] in ("/", "%")

@@ -90,6 +90,14 @@ class TitledNameRecognizer(ConstantsRecognizer):
     ]
     FLAGS = CASE_SENSITIVE
 
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """A name in lower case must hold a known name or a word that is not vocabulary: ``dr.
+        kaufman``, not ``MR imaging`` or ``34 ms vs 40 ms``."""
+        if not pattern_text.islower():
+            return None
+        words = [word.strip(",.") for word in pattern_text.split()]
+        return None if any(is_known_name(word) or not is_vocabulary(word) for word in words if len(word) > 1) else False
+
 
 class LabelledNameRecognizer(ConstantsRecognizer):
     """Names in any case after a label such as ``Patient:``, ``Re:``, ``wife`` or ``Attending:``."""

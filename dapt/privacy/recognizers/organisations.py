@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from presidio_analyzer import Pattern
 
-from dapt.privacy.recognizers.base import CASE_SENSITIVE, ConstantsRecognizer
+from dapt.privacy.recognizers.base import CASE_SENSITIVE, EVERYDAY_ZIPF, ConstantsRecognizer, english_zipf
 from dapt.privacy.recognizers.names import last_names
 
 CAPITALISED = r"\p{Lu}[\p{L}'’&-]*"
@@ -18,14 +18,21 @@ SURNAME = r"\p{L}[\p{L}'’]+"
 
 
 class CompanySuffixRecognizer(ConstantsRecognizer):
-    """Capitalised words ending in a company suffix; ``inc``/``llc``/``ltd``/``corp`` in any case."""
+    """Capitalised words ending in a company suffix; ``inc``/``llc``/``ltd``/``corp`` in any case.
+    A suffix joined to a code is a cell line or a product (``LLC-PK1``), not a company."""
 
     ENTITY = "ORGANIZATION"
     PATTERNS = [
-        Pattern("suffixed company (medium)", rf"\b(?:\d+\s)?(?:{CAPITALISED}\s){{1,3}}(?:{SUFFIXES})(?![\p{{L}}])", 0.6),
-        Pattern("lower-case company (medium)", r"\b(?:\p{Ll}+\s){1,3}(?i:inc\.?|llc|ltd\.?|corp\.?)(?!\p{L})", 0.6),
+        Pattern("suffixed company (medium)", rf"\b(?:\d+\s)?(?:{CAPITALISED}\s){{1,3}}(?:{SUFFIXES})(?![\p{{L}}\d-])", 0.6),
+        Pattern("lower-case company (medium)", r"\b(?:\p{Ll}+\s){1,3}(?i:inc\.?|llc|ltd\.?|corp\.?)(?![\p{L}\d-])", 0.6),
     ]
     FLAGS = CASE_SENSITIVE
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """Not when every word before the suffix is among the commonest English words (``In Group``,
+        ``The Bank``)."""
+        before = [word for word in pattern_text.split()[:-1] if not word.isdigit()]
+        return False if before and all(english_zipf(word.lower()) >= EVERYDAY_ZIPF for word in before) else None
 
 
 class PartnersRecognizer(ConstantsRecognizer):
