@@ -134,6 +134,7 @@ CASES = [
     (CompanySuffixRecognizer, "In Group I, there was a decrease", []),               # a function word, then Group
     (CompanySuffixRecognizer, "Studies with LLC-PK1 cells",      []),                 # a cell line
     (CompanySuffixRecognizer, "First National Bank of Omaha",    ["First National Bank"]),
+    (CompanySuffixRecognizer, "Hanne from Can Capital spoke",    ["Can Capital"]),     # a modal verb, then Capital
     (PartnersRecognizer,   "counsel Owens, Duran and Oneal LLP", ["Owens, Duran and Oneal"]),
     (PartnersRecognizer,   "Weeks-Rivas filed",                ["Weeks-Rivas"]),
     (PartnersRecognizer,   "Guillain-Barre syndrome",          []),                 # eponyms, not surnames

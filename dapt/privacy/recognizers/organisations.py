@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from presidio_analyzer import Pattern
 
-from dapt.privacy.recognizers.base import CASE_SENSITIVE, EVERYDAY_ZIPF, ConstantsRecognizer, english_zipf
+from dapt.privacy.recognizers.base import CASE_SENSITIVE, ConstantsRecognizer, english_zipf
 from dapt.privacy.recognizers.names import last_names
 
 CAPITALISED = r"\p{Lu}[\p{L}'’&-]*"
@@ -15,6 +15,7 @@ SUFFIXES = (
     r"Ventures|Enterprises|Industries|Consulting|Analytics|Insurance|Bank|Bancorp|Trust|& Sons|and Sons"
 )
 SURNAME = r"\p{L}[\p{L}'’]+"
+FUNCTION_WORD_ZIPF = 6.6  # as common as "by" or commoner: articles, prepositions, conjunctions ("can" is 6.5)
 
 
 class CompanySuffixRecognizer(ConstantsRecognizer):
@@ -29,10 +30,10 @@ class CompanySuffixRecognizer(ConstantsRecognizer):
     FLAGS = CASE_SENSITIVE
 
     def validate_result(self, pattern_text: str) -> bool | None:
-        """Not when every word before the suffix is among the commonest English words (``In Group``,
-        ``The Bank``)."""
+        """Not when every word before the suffix is a function word (``In Group``, ``The Bank``; ``Can
+        Capital`` is a company)."""
         before = [word for word in pattern_text.split()[:-1] if not word.isdigit()]
-        return False if before and all(english_zipf(word.lower()) >= EVERYDAY_ZIPF for word in before) else None
+        return False if before and all(english_zipf(word.lower()) >= FUNCTION_WORD_ZIPF for word in before) else None
 
 
 class PartnersRecognizer(ConstantsRecognizer):
