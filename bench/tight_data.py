@@ -9,7 +9,8 @@ Rows (``--rows``):
     dapt       dapt's default recipe through its stage functions: the domain corpus (ECTSum for
                finance, MTSamples for medical) anonymized, vocabulary mined, continued pretraining,
                then the task and the dev split anonymized, ``finetune`` and ``evaluate`` at the
-               domain's defaults (the macro-F1 ``dapt run`` writes to eval/metrics.json)
+               domain's defaults, the frozen mpnet companion included (the macro-F1 ``dapt run``
+               writes to eval/metrics.json; each part's alone is kept beside it)
     no-pretrain, no-vocab, no-self-training, no-refit, no-companion   the same with one part left
                out (no-refit: the head as trained, not refit by logistic regression on every label;
                no-companion: the fine-tuned classifier alone, without the frozen mpnet averaged in)
