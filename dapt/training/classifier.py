@@ -122,9 +122,13 @@ def pooled_texts(model: EncoderClassifier, encoded: Encoded, device: Device) -> 
     return torch.nn.functional.normalize(pooled, dim=-1).numpy()
 
 
-def matching(companion: Scorer | None, labels: list[str], folder: Path) -> Scorer | None:
-    """``companion``, after checking it scores the same labels in the same order."""
-    if companion is not None and companion.labels != labels:
+def companion_in(folder: Path, load: Callable[[Path], Scorer], labels: list[str]) -> Scorer | None:
+    """The companion saved in ``folder`` (None without one), loaded by ``load``, after checking it
+    scores the same labels in the same order."""
+    if not (folder / COMPANION).is_dir():
+        return None
+    companion = load(folder / COMPANION)
+    if companion.labels != labels:
         raise UserError(f"{folder / COMPANION}: its labels differ from the classifier's",
                         "pass a run folder's finetune/merged as dapt wrote it")  # fmt: skip
     return companion
@@ -145,8 +149,8 @@ class Scorer:
     def load(cls, folder: Path, max_length: int) -> Scorer:
         model, tokenizer = load_classifier(folder)
         device = pick_device()
-        companion = cls.load(folder / COMPANION, max_length) if (folder / COMPANION).is_dir() else None
-        return cls(model.to(device.torch_device), tokenizer, device, max_length, matching(companion, model.labels, folder))
+        companion = companion_in(folder, lambda path: cls.load(path, max_length), model.labels)
+        return cls(model.to(device.torch_device), tokenizer, device, max_length, companion)
 
     @classmethod
     def on_cpu(

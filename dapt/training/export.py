@@ -19,7 +19,7 @@ import torch
 from torch.ao.quantization import quantize_dynamic
 from transformers import AutoConfig, AutoModel, AutoTokenizer
 
-from dapt.training.classifier import COMPANION, EncoderClassifier, Scorer, classifier_shaped_as, matching
+from dapt.training.classifier import COMPANION, EncoderClassifier, Scorer, classifier_shaped_as, companion_in
 
 INT8_WEIGHTS = "int8.pt"
 LATENCY_TEXTS = 64  # one at a time, as a service answers requests
@@ -52,8 +52,8 @@ def load_int8(folder: Path, max_length: int) -> Scorer:
     skeleton = classifier_shaped_as(AutoModel.from_config(AutoConfig.from_pretrained(folder)), folder)
     model = quantized(skeleton)
     model.load_state_dict(torch.load(folder / INT8_WEIGHTS, weights_only=True))
-    companion = load_int8(folder / COMPANION, max_length) if (folder / COMPANION).is_dir() else None
-    return Scorer.on_cpu(model, AutoTokenizer.from_pretrained(folder), max_length, matching(companion, model.labels, folder))
+    companion = companion_in(folder, lambda path: load_int8(path, max_length), model.labels)
+    return Scorer.on_cpu(model, AutoTokenizer.from_pretrained(folder), max_length, companion)
 
 
 def folder_megabytes(folder: Path) -> float:
