@@ -79,7 +79,7 @@ def leaks(run_dir: Path, planted: dict[tuple[str, int], list[str]]) -> list[str]
             documents = [(key, example) for key, example in quoted if example in text]
             for _, example in documents:
                 text = text.replace(example, "")
-            text = _without_explained_words(path, text)
+            text = _without_file_sizes(path, _without_explained_words(path, text))
             found += [f"{path.relative_to(run_dir)}" for v in values if v in text and appears(v, text)]
         for key, document in documents:
             own = planted.get(key, [])
@@ -105,6 +105,16 @@ def _quoted_examples(run_dir: Path) -> list[tuple[tuple[str, int], str]]:
 
 def _explained_words(run_dir: Path) -> list[tuple[tuple[str, int], list[str]]]:
     return [((x["kind"], x["row"]), [w for w, _ in x["words"]]) for x in _metrics(run_dir).get("token_attributions", [])]
+
+
+def _without_file_sizes(path: Path, text: str) -> str:
+    """The manifest without its byte counts: a file's size may equal a planted 5-digit number by chance."""
+    if path.name != "manifest.json":
+        return text
+    manifest = json.loads(text)
+    for entry in manifest.get("artifacts", []):
+        entry.pop("bytes", None)
+    return json.dumps(manifest)
 
 
 def _without_explained_words(path: Path, text: str) -> str:
