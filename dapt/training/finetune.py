@@ -4,7 +4,8 @@ A budget of optimizer steps with warm-up and decay; a stratified validation spli
 labels decides when to stop and which checkpoint to keep; the loss is class-weighted when the
 classes are imbalanced. LoRA (target modules chosen by PEFT per architecture, the rows of the
 added domain tokens trainable) or full fine-tuning with frozen lower layers. A frozen companion
-encoder with a logistic-regression head is saved beside the classifier; scoring averages the two.
+encoder with a logistic-regression head is saved beside the classifier; scoring averages the two,
+at the same confidence and weighted by how many labels there are (ensemble.py).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from dapt.training.augment import surrogate_copies
 from dapt.training.builders import Device, base_model_path, freeze_lower_layers, pick_device
 from dapt.training.classifier import COMPANION, EncoderClassifier, class_probabilities, per_text, pooled_texts
 from dapt.training.data import Encoded, encode
+from dapt.training.ensemble import CONFIDENCE_SENTENCES, combine
 from dapt.training.loop import Batch, Objective, TrainingLog, body_and_head_optimizer, train_with_early_stopping
 from dapt.training.self_training import corpus_sentences, pseudo_labelled
 from dapt.training.start import PROBE_C, choose_start
@@ -55,6 +57,8 @@ class FinetuneResult:
     truncated_texts: int
     head_refit_on: int
     companion: str | None
+    companion_temperature: float | None  # the fine-tuned logits' divisor that matches the companion's confidence
+    fine_tuned_share: float | None  # the fine-tuned classifier's weight beside the companion
     first_loss: float
     last_loss: float
     seconds: float
@@ -166,13 +170,13 @@ def companion_path(settings: FinetuneConfig) -> str:
 
 
 def fit_companion(source: str, labelled_rows: list[dict], labels: list[str], settings: FinetuneConfig,
-                  device: Device, folder: Path) -> None:  # fmt: skip
-    """Save into ``folder`` the frozen encoder ``source`` with a logistic regression fitted on its
-    pooled texts of ``labelled_rows`` (the start probe's penalty, measured in bench/companion_probe.py)."""
+                  device: Device) -> tuple[EncoderClassifier, PreTrainedTokenizerBase]:  # fmt: skip
+    """The frozen encoder ``source`` with a logistic regression fitted on its pooled texts of
+    ``labelled_rows`` (the start probe's penalty, measured in bench/companion_probe.py)."""
     tokenizer = AutoTokenizer.from_pretrained(source)
     model = EncoderClassifier(AutoModel.from_pretrained(source), labels).to(device.torch_device)
     refit_head(model, encode(tokenizer, labelled_rows, labels, settings.max_length), device, False, PROBE_C)
-    model.save(folder, tokenizer)
+    return model, tokenizer
 
 
 @dataclass
@@ -227,8 +231,8 @@ def finetune(cfg: RunConfig, run: RunFolder) -> FinetuneResult:
     training_rows = train_rows + surrogate_copies(train_rows, cfg, settings.surrogate_copies)
     fitted = fit(start.model, tokenizer, split.labels, training_rows, validation, settings, device, new_ids)
     supervised_f1, pseudo = fitted.log.best_score, 0
+    corpus = [row["text"] for row in training_corpus(run)]
     if settings.self_training_sentences:
-        corpus = [row["text"] for row in training_corpus(run)]
         fitted, pseudo = self_train(
             fitted, start.model, tokenizer, training_rows, validation, corpus, settings, device, new_ids
         )
@@ -242,10 +246,15 @@ def finetune(cfg: RunConfig, run: RunFolder) -> FinetuneResult:
     if settings.refit_head:
         imbalanced = class_weights(labelled.targets, len(split.labels), settings) is not None
         refit_head(model, labelled, device, class_weighted=imbalanced)
-    model.save(run.merged_model, tokenizer)
+    temperature = share = None
     if settings.companion:
-        fit_companion(companion_path(settings), train_rows + validation_rows, split.labels, settings, device,
-                      run.merged_model / COMPANION)  # fmt: skip
+        rows = train_rows + validation_rows
+        companion = fit_companion(companion_path(settings), rows, split.labels, settings, device)
+        sentences = corpus_sentences(corpus, CONFIDENCE_SENTENCES, settings.seed)
+        temperature, share = combine((model, tokenizer), companion, sentences, len(rows),
+                                     settings.companion_full_weight_at, device, settings.max_length)  # fmt: skip
+        companion[0].save(run.merged_model / COMPANION, companion[1])
+    model.save(run.merged_model, tokenizer)
     window = max(1, min(5, len(log.train_loss) // 2))
     result = FinetuneResult(
         method=settings.method,
@@ -266,6 +275,8 @@ def finetune(cfg: RunConfig, run: RunFolder) -> FinetuneResult:
         truncated_texts=labelled.truncated,
         head_refit_on=len(labelled.targets) if settings.refit_head else 0,
         companion=settings.companion,
+        companion_temperature=round(temperature, 4) if temperature else None,
+        fine_tuned_share=share,
         first_loss=round(sum(log.train_loss[:window]) / window, 4),
         last_loss=round(sum(log.train_loss[-window:]) / window, 4),
         seconds=round(time.monotonic() - started, 1),
