@@ -20,6 +20,7 @@ from dapt.privacy.report import write_pii_report
 from dapt.privacy.residual import residual_scan
 from dapt.runs import RunFolder, training_corpus
 from dapt.splits import load_task_split
+from dapt.training.classifier import Scorer
 from dapt.training.evaluate import evaluate
 from dapt.training.finetune import finetune
 from dapt.training.pretrain import load_adaptable_model, pretrain
@@ -304,6 +305,16 @@ def test_when_a_companion_is_set_then_it_is_saved_scored_alone_and_named_in_the_
     assert staged["finetune"].companion == str(staged["cfg"].finetune.companion)
     card = (staged["run"] / "model_card.md").read_text()
     assert "Companion (`finetune/merged/companion`)" in card and f"companion {alone['companion']}" in card
+
+
+def test_when_labels_are_few_then_evaluation_scores_with_the_saved_weights(staged) -> None:
+    share = staged["finetune"].fine_tuned_share
+    scorer = Scorer.load(staged["folder"].merged_model, staged["cfg"].finetune.max_length)
+    assert 0 < share < 0.5 and scorer.weights() == [share, 1 - share]  # about 10 labels per class
+    rows = {row["row"]: row["text"] for row in load_task_split(staged["folder"]).eval}
+    mistakes = staged["metrics"]["most_confident_mistakes"]
+    probabilities, _ = scorer([rows[mistake["row"]] for mistake in mistakes])
+    assert mistakes and [m["confidence"] for m in mistakes] == [round(float(p), 3) for p in probabilities.max(axis=1)]
 
 
 def test_when_surrogate_copies_are_asked_then_texts_with_personal_values_are_added(staged) -> None:

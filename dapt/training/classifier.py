@@ -189,7 +189,11 @@ class Scorer:
         """The weight of each of ``parts`` in the average."""
         return [self.model.weight, *(self.companion.weights() if self.companion else [])]
 
+    def combined(self, parts: list[np.ndarray]) -> np.ndarray:
+        """The class probabilities of ``parts``' weighted mean."""
+        return np.average(parts, axis=0, weights=self.weights())
+
     def __call__(self, texts: list[str]) -> tuple[np.ndarray, int]:
         """Class probabilities for each text (the weighted mean of ``parts``), and how many texts were cut."""
         parts, truncated = self.parts(texts)
-        return np.average(parts, axis=0, weights=self.weights()), truncated
+        return self.combined(parts), truncated

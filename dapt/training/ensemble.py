@@ -5,8 +5,9 @@ Two measured corrections to a plain mean of their class probabilities (bench/com
   its mean entropy over unlabelled domain sentences equals the companion's, so a part made
   overconfident (by self-training on its own pseudo-labels, or a head refit on texts the encoder
   was tuned on) no longer outvotes the other;
-- a weight that follows the labels: below ``full_weight_at`` labels per class the fine-tuned
-  classifier, tuned on fewer texts than the frozen encoder was trained on, gets a smaller share.
+- a weight that follows the labels: below ``full_weight_at`` labels per class, fine-tuning (on
+  four fifths of them) is less reliable than a logistic regression over the frozen encoder, so the
+  fine-tuned classifier gets a smaller share.
 """
 
 from __future__ import annotations

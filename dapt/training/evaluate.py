@@ -123,7 +123,7 @@ def evaluate(cfg: RunConfig, run: RunFolder) -> dict[str, Any]:
     texts, gold = [row["text"] for row in split.eval], [row["label"] for row in split.eval]
     score = Scorer.load(run.merged_model, cfg.finetune.max_length)
     parts, truncated = score.parts(texts)
-    probabilities = np.mean(parts, axis=0)
+    probabilities = score.combined(parts)
     predicted = [score.labels[i] for i in probabilities.argmax(axis=1)]
     confidence = probabilities.max(axis=1)
     correct = np.array([p == g for p, g in zip(predicted, gold, strict=True)], dtype=float)
