@@ -13,7 +13,6 @@ Writes bench/results/companion_probe_<domain>.json.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from dapt.env import apply_environment_defaults
 apply_environment_defaults()
 
 from anonymize import machine  # noqa: E402  # bench/anonymize.py, beside this
-from frozen_probe import MAX_LENGTH, frozen_probabilities  # noqa: E402
+from frozen_probe import MAX_LENGTH, frozen_probabilities, mean_std  # noqa: E402
 from sklearn.metrics import f1_score  # noqa: E402
 
 from dapt.io import read_jsonl  # noqa: E402
@@ -57,9 +56,7 @@ def main(argv: list[str]) -> None:
     for seed in args.seeds:
         per_seed[str(seed)] = scores(RunFolder(args.work / f"run-{args.domain}-dapt-{seed}"))
         print(f"{args.domain} seed {seed}: {per_seed[str(seed)]}", flush=True)
-    summary = {name: {"mean": round(statistics.mean(s[name] for s in per_seed.values()), 2),
-                      "std": round(statistics.stdev(s[name] for s in per_seed.values()), 2) if len(per_seed) > 1 else 0.0}
-               for name in next(iter(per_seed.values()))}  # fmt: skip
+    summary = {name: mean_std([s[name] for s in per_seed.values()]) for name in next(iter(per_seed.values()))}
     print(summary)
     write_json(RESULTS / f"companion_probe_{args.domain}.json",
                {"domain": args.domain, "companion": COMPANION, "per_seed": per_seed, "summary": summary,

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
 from pathlib import Path
 
@@ -26,13 +25,14 @@ apply_environment_defaults()
 
 import torch  # noqa: E402
 from anonymize import machine  # noqa: E402  # bench/anonymize.py, beside this
+from frozen_probe import mean_std  # noqa: E402
 from sklearn.metrics import f1_score  # noqa: E402
 
 from dapt.config import FinetuneConfig  # noqa: E402
 from dapt.io import read_jsonl  # noqa: E402
 from dapt.runs import RunFolder, training_corpus, write_json  # noqa: E402
 from dapt.training.builders import pick_device  # noqa: E402
-from dapt.training.classifier import COMPANION, HEAD_CONFIG, load_classifier  # noqa: E402
+from dapt.training.classifier import COMPANION, load_classifier  # noqa: E402
 from dapt.training.ensemble import (  # noqa: E402
     CONFIDENCE_SENTENCES,
     fine_tuned_share,
@@ -48,10 +48,11 @@ MAX_LENGTH = FinetuneConfig().max_length
 FULL_WEIGHT_AT = FinetuneConfig().companion_full_weight_at
 
 
-def part_logits(folder: Path, texts: dict[str, list[str]]) -> dict[str, torch.Tensor]:
-    """The logits of the classifier saved in ``folder`` for each named list of texts."""
+def part_logits(folder: Path, texts: dict[str, list[str]]) -> tuple[dict[str, torch.Tensor], list[str]]:
+    """The logits of the classifier saved in ``folder`` for each named list of texts, and its labels."""
     model, tokenizer = load_classifier(folder)
-    return {name: logits_of(model, tokenizer, batch, pick_device(), MAX_LENGTH) for name, batch in texts.items()}
+    logits = {name: logits_of(model, tokenizer, batch, pick_device(), MAX_LENGTH) for name, batch in texts.items()}
+    return logits, model.labels
 
 
 def scores(run: RunFolder, seed: int) -> dict[str, float]:
@@ -60,11 +61,10 @@ def scores(run: RunFolder, seed: int) -> dict[str, float]:
     sentences = corpus_sentences((row["text"] for row in training_corpus(run)), CONFIDENCE_SENTENCES, seed)
     texts = {"dev": [row["text"] for row in dev], "corpus": sentences}
     report = json.loads(run.report("finetune").read_text(encoding="utf-8"))
-    fine_tuned = part_logits(run.merged_model, texts)
-    undone = report.get("companion_temperature") or 1.0
-    fine_tuned = {name: logits * undone for name, logits in fine_tuned.items()}
-    companion = part_logits(run.merged_model / COMPANION, texts)
-    labels = json.loads((run.merged_model / HEAD_CONFIG).read_text(encoding="utf-8"))["labels"]
+    fine_tuned, labels = part_logits(run.merged_model, texts)
+    saved_temperature = report.get("companion_temperature") or 1.0
+    fine_tuned = {name: logits * saved_temperature for name, logits in fine_tuned.items()}
+    companion, _ = part_logits(run.merged_model / COMPANION, texts)
     gold = [labels.index(row["label"]) for row in dev]
     temperature = matching_temperature(fine_tuned["corpus"], mean_entropy(companion["corpus"]))
 
@@ -91,9 +91,7 @@ def main(argv: list[str]) -> None:
     for seed in args.seeds:
         per_seed[str(seed)] = scores(RunFolder(args.work / f"run-{args.domain}-dapt-{seed}"), seed)
         print(f"{args.domain} seed {seed}: {per_seed[str(seed)]}", flush=True)
-    summary = {name: {"mean": round(statistics.mean(s[name] for s in per_seed.values()), 2),
-                      "std": round(statistics.stdev(s[name] for s in per_seed.values()), 2) if len(per_seed) > 1 else 0.0}
-               for name in next(iter(per_seed.values()))}  # fmt: skip
+    summary = {name: mean_std([s[name] for s in per_seed.values()]) for name in next(iter(per_seed.values()))}
     print(json.dumps(summary, indent=1))
     suffix = f"_{args.name}" if args.name else ""
     write_json(RESULTS / f"companion_weights_{args.domain}{suffix}.json",

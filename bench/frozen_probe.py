@@ -77,7 +77,7 @@ def main(argv: list[str]) -> None:
                                                 MAX_LENGTH, pick_device(), seed), 2),
         } for name, (model, tokenizer) in encoders.items()}  # fmt: skip
         print(f"{args.task} seed {seed}: {seeds[str(seed)]}", flush=True)
-    summary = {f"{name} {kind}": _mean_std([s[name][kind] for s in seeds.values()])
+    summary = {f"{name} {kind}": mean_std([s[name][kind] for s in seeds.values()])
                for name in encoders for kind in ("dev", "probe")}  # fmt: skip
     summary["adapted minus base, dev"] = round(summary["adapted dev"]["mean"] - summary["base dev"]["mean"], 2)
     for key, value in summary.items():
@@ -88,7 +88,8 @@ def main(argv: list[str]) -> None:
     })  # fmt: skip
 
 
-def _mean_std(values: list[float]) -> dict[str, float]:
+def mean_std(values: list[float]) -> dict[str, float]:
+    """Mean ± std of ``values`` (std 0 for one value), rounded to 2 places."""
     return {"mean": round(statistics.mean(values), 2), "std": round(statistics.stdev(values), 2) if len(values) > 1 else 0.0}
 
 
