@@ -22,6 +22,7 @@ from dapt.privacy.recognizers.names import (
     IdentifiedNameRecognizer,
     KinNamedRecognizer,
     LabelledNameRecognizer,
+    SignatureRecognizer,
     SignOffRecognizer,
     TitledNameRecognizer,
     is_known_name,
@@ -31,7 +32,7 @@ MENTION = "EveryMention"
 CUED = frozenset(
     recognizer.__name__
     for recognizer in (TitledNameRecognizer, LabelledNameRecognizer, CredentialedNameRecognizer,
-                       IdentifiedNameRecognizer, SignOffRecognizer, KinNamedRecognizer)
+                       IdentifiedNameRecognizer, SignOffRecognizer, SignatureRecognizer, KinNamedRecognizer)
 )  # fmt: skip
 
 

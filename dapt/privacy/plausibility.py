@@ -31,7 +31,10 @@ NOT_A_DATE = re.compile(
     rf"^(?:(?:{NUMBER_WORDS})(?:\s?(?:-|to)\s?(?:{NUMBER_WORDS}))?[\s-]+{UNIT}(?:[\s-]+(?:old|ago|later|prior|earlier))?"
     r"|today|tonight|yesterday|tomorrow|overnight|daily|weekly|monthly|yearly|annually"
     r"|(?:[01]\d|2[0-3])[0-5]\d\s?-\s?(?:[01]\d|2[0-3])[0-5]\d"  # a shift on the 24-hour clock: 0700-1900
-    r"|(?:this|last|next)\s+(?:morning|evening|night|week|month|year))$",
+    r"|(?:this|last|next)\s+(?:morning|evening|night|week|month|year)"
+    # a weekday alone dates nothing (HIPAA's date elements are the day and month): ``?echo tuesday``
+    r"|(?:(?:on|this|last|next|early|late)\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+    r"(?:\s+(?:morning|afternoon|evening|night|am|pm))?)$",
     re.IGNORECASE,
 )
 DATE_ELEMENT = re.compile(

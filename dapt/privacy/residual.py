@@ -1,6 +1,6 @@
 """Stage 4: scan the anonymized data again; whatever is found outside a replacement is residual.
 
-Two scans: dapt's own detector, and the independent detectors of ``independent.py``, which share no
+Two scans: dapt's own detector (less what cannot identify anyone: ``can_identify``), and the independent detectors of ``independent.py``, which share no
 code with it, so a bug in the detector cannot hide its own misses. The gate checks each.
 """
 
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+import regex
 from presidio_analyzer import RecognizerResult
 
 from dapt.config import RunConfig
@@ -20,6 +21,8 @@ from dapt.privacy.anonymize import Kind
 from dapt.privacy.detect import detect, to_finding
 from dapt.privacy.engine import analyzer_for
 from dapt.privacy.independent import Hit, independent_hits, overlaps
+from dapt.privacy.operators.date_shift import shift_dates
+from dapt.privacy.recognizers.names import is_known_name, is_vocabulary
 from dapt.progress import progress
 from dapt.records import Document
 from dapt.runs import RunFolder
@@ -27,6 +30,9 @@ from dapt.validation.gate import GateResult, run_gate
 from dapt.validation.suites import anonymized_suite
 
 INDEPENDENT = "IndependentCheck"  # the recognizer name of the independent detectors' findings
+WORD = regex.compile(r"[^\W\d_]{2,}")
+ALPHANUMERIC_RUN = regex.compile(r"[^\W_]{2,}")
+SHIFT_DAYS = 1  # any shift: a date value the date policy leaves as it is, it keeps on purpose
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,21 @@ class ResidualResult:
 def as_result(hit: Hit) -> RecognizerResult:
     """An independent detector's hit as a finding of recognizer ``IndependentCheck``."""
     return RecognizerResult(hit.entity_type, hit.start, hit.end, 1.0, recognition_metadata={"recognizer_name": INDEPENDENT})
+
+
+def can_identify(result: RecognizerResult, text: str) -> bool:
+    """Whether a detection on anonymized text could still identify someone. Re-reading text whose
+    values were replaced, spaCy draws its spans anew, so three kinds of finding are no residue:
+    a fragment beside a replacement (``Soto-Kramer 's`` leaves ``'s``), a date the policy keeps
+    (a lone year: date_shift.py leaves it as it is), and a name made only of everyday words that
+    are no known name (``the``, ``Company``, ``Investor Relations``)."""
+    value = text[result.start : result.end]
+    if not ALPHANUMERIC_RUN.search(value):
+        return False
+    if result.entity_type == "DATE_TIME":
+        return shift_dates(value, SHIFT_DAYS) != value
+    words = WORD.findall(value)
+    return not words or not all(is_vocabulary(word) and not is_known_name(word) for word in words)
 
 
 def _remember(replaced_by_row: dict[int, list[list[int]]], row: dict[str, Any]) -> Document:
@@ -64,7 +85,7 @@ def residual_scan(kinds: list[Kind], cfg: RunConfig, run: RunFolder) -> Residual
             pairs = detect(analyzer, documents, allow_list, cfg.privacy.score_threshold)
             for document, results in progress(pairs, f"residual scan {kind}"):
                 replaced = rows.pop(document.row)
-                residual = [r for r in results if not overlaps(r.start, r.end, replaced)]
+                residual = [r for r in results if not overlaps(r.start, r.end, replaced) and can_identify(r, document.text)]
                 second = independent_hits(document.text, replaced)
                 found = [[r.start, r.end] for r in residual]
                 residual += [as_result(hit) for hit in second if not overlaps(hit.start, hit.end, found)]

@@ -120,9 +120,14 @@ def per_text(
     return rows
 
 
+def class_logits(model: EncoderClassifier, encoded: Encoded, device: Device) -> torch.Tensor:
+    """The classes' logits for each encoded text, in order."""
+    return per_text(model, encoded, device, lambda batch: model(**batch), len(model.labels))
+
+
 def class_probabilities(model: EncoderClassifier, encoded: Encoded, device: Device) -> torch.Tensor:
     """Softmax over the classes for each encoded text, in order."""
-    return per_text(model, encoded, device, lambda batch: torch.softmax(model(**batch).float(), dim=-1), len(model.labels))
+    return torch.softmax(class_logits(model, encoded, device), dim=-1)
 
 
 def pooled_texts(model: EncoderClassifier, encoded: Encoded, device: Device) -> np.ndarray:

@@ -19,7 +19,7 @@ from scipy.optimize import brentq
 from transformers import PreTrainedTokenizerBase
 
 from dapt.training.builders import Device
-from dapt.training.classifier import EncoderClassifier, per_text
+from dapt.training.classifier import EncoderClassifier, class_logits
 from dapt.training.data import encode
 
 CONFIDENCE_SENTENCES = 512  # unlabelled corpus sentences the two confidences are measured on
@@ -29,8 +29,7 @@ TEMPERATURE_RANGE = (1e-2, 1e2)
 def logits_of(model: EncoderClassifier, tokenizer: PreTrainedTokenizerBase, texts: list[str], device: Device,
               max_length: int) -> torch.Tensor:  # fmt: skip
     """The model's logits for each text, in order."""
-    encoded = encode(tokenizer, [{"text": text} for text in texts], model.labels, max_length)
-    return per_text(model, encoded, device, lambda batch: model(**batch), len(model.labels))
+    return class_logits(model, encode(tokenizer, [{"text": text} for text in texts], model.labels, max_length), device)
 
 
 def mean_entropy(logits: torch.Tensor, temperature: float = 1.0) -> float:

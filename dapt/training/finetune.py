@@ -29,7 +29,7 @@ from dapt.splits import load_task_split, stratified_split
 from dapt.training.adapters import adapter_config
 from dapt.training.augment import surrogate_copies
 from dapt.training.builders import Device, base_model_path, freeze_lower_layers, pick_device
-from dapt.training.classifier import COMPANION, EncoderClassifier, class_probabilities, per_text, pooled_texts
+from dapt.training.classifier import COMPANION, EncoderClassifier, class_logits, class_probabilities, pooled_texts
 from dapt.training.data import Encoded, encode
 from dapt.training.ensemble import CONFIDENCE_SENTENCES, combine
 from dapt.training.loop import Batch, Objective, TrainingLog, body_and_head_optimizer, train_with_early_stopping
@@ -118,7 +118,7 @@ def classification_loss(
 
 def validate(model: EncoderClassifier, data: Encoded, device: Device) -> tuple[float, float]:
     """Macro-F1 and mean loss on ``data``."""
-    logits = per_text(model, data, device, lambda batch: model(**batch), len(model.labels))
+    logits = class_logits(model, data, device)
     targets = torch.tensor(data.targets)
     f1 = f1_score(data.targets, logits.argmax(dim=-1).tolist(), average="macro", labels=range(len(model.labels)))
     return float(f1), float(cross_entropy(logits, targets))
@@ -231,7 +231,8 @@ def finetune(cfg: RunConfig, run: RunFolder) -> FinetuneResult:
     training_rows = train_rows + surrogate_copies(train_rows, cfg, settings.surrogate_copies)
     fitted = fit(start.model, tokenizer, split.labels, training_rows, validation, settings, device, new_ids)
     supervised_f1, pseudo = fitted.log.best_score, 0
-    corpus = [row["text"] for row in training_corpus(run)]
+    needs_corpus = settings.self_training_sentences or settings.companion
+    corpus = [row["text"] for row in training_corpus(run)] if needs_corpus else []
     if settings.self_training_sentences:
         fitted, pseudo = self_train(
             fitted, start.model, tokenizer, training_rows, validation, corpus, settings, device, new_ids

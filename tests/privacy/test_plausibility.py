@@ -36,6 +36,9 @@ CASES = [
     ("DATE_TIME",    "nitroglycerin 0.4",     False),  # a dose
     ("DATE_TIME",    "March 3",               True),
     ("DATE_TIME",    "1977",                  True),   # a year: kept, the date shift keeps it too
+    ("DATE_TIME",    "tuesday",               False),  # a weekday alone dates nothing
+    ("DATE_TIME",    "on WEDNESDAY morning",  False),
+    ("DATE_TIME",    "Monday 3/4",            True),   # with its day and month
 ]
 # fmt: on
 

@@ -37,6 +37,7 @@ from dapt.privacy.recognizers.names import (
     IdentifiedNameRecognizer,
     KinNamedRecognizer,
     LabelledNameRecognizer,
+    SignatureRecognizer,
     SignOffRecognizer,
     SurnameCueRecognizer,
     TitledNameRecognizer,
@@ -201,6 +202,9 @@ CASES = [
     (LabelledNameRecognizer, "social: wife elaine called",      ["elaine"]),         # lower case
     (LabelledNameRecognizer, "wife called, updated",            []),                 # "called" is no name
     (LabelledNameRecognizer, "Name: Marion McLean\nUnit",       ["Marion McLean"]),  # inner capital
+    (LabelledNameRecognizer, "husband dawid, can be reached",   ["dawid"]),          # no "Doe, John" in lower case
+    (LabelledNameRecognizer, "Patient: Doe, John was seen",     ["Doe, John"]),
+    (LabelledNameRecognizer, "Patient: DOE, JOHN was seen",     ["DOE, JOHN"]),
     (UpperCaseNameRecognizer, "note\nKELLI VALDEZ, 70-year-old", ["KELLI VALDEZ"]),
     (UpperCaseNameRecognizer, "HIGH-RESOLUTION CT CHEST - 10/4", []),                # not a first name
     (LabelledNameRecognizer, "reversed. Thanks,\nTyler\n",    ["Tyler"]),          # letter sign-off
@@ -208,6 +212,14 @@ CASES = [
     (SignOffRecognizer,    "Case closed. - James\n",            ["James"]),
     (SignOffRecognizer,    "per request. \n- R. Cranly\n",      ["R. Cranly"]),
     (SignOffRecognizer,    "levels 3 - 4 - normal\n",           []),                 # not a name
+    (SignatureRecognizer,  "on 2/5.\nPUPEK RN",                 ["PUPEK"]),          # a surname no gazetteer knows
+    (SignatureRecognizer,  "?CT in am. MALOTA RN\n",           ["MALOTA"]),
+    (SignatureRecognizer,  "notes\n- j. malota, rn",            ["j. malota"]),
+    (SignatureRecognizer,  "plan\nCONT RN",                     []),                 # shorthand
+    (SignatureRecognizer,  "pain 3/10. will notify md.",        []),                 # vocabulary
+    (SignatureRecognizer,  "pt seen by Malota RN today",        []),                 # not closing a line
+    (LabelledNameRecognizer, "dispo. rn: n. prokurat",          ["n. prokurat"]),    # initial and no vocabulary
+    (LabelledNameRecognizer, "rn: j. stable",                   []),
     (AccountNumberRecognizer, "account no. 12345678 closed",    ["12345678"]),
     (AccountNumberRecognizer, "opened 12345678 tickets",        []),                 # no account word
     (SwiftBicRecognizer,   "BIC DEUTDEFF500 please",            ["DEUTDEFF500"]),

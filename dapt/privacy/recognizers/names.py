@@ -39,6 +39,7 @@ KIN = (
 INITIAL = r"[A-Za-z]\.\s?"  # ``m. tanner``, ``h.rousseau``
 NOT_A_VERB = r"(?!(?i:is|was|are|has|had|will|and|called|aware)\b)"  # ``name is Dan``, ``wife called``
 RELATIONS = rf"husband|wife|partner|son|daughter|mother|father|sister|brother|friend|{KIN}"
+CREDENTIALS = r"rn|md|np|pa-c|pa|lpn|do|cna|rrt"
 LATIN_SCRIPT_LIMIT = 0x250  # a locale whose names all lie below U+0250 is written in Latin script
 
 
@@ -100,7 +101,9 @@ class TitledNameRecognizer(ConstantsRecognizer):
 
 
 class LabelledNameRecognizer(ConstantsRecognizer):
-    """Names in any case after a label such as ``Patient:``, ``Re:``, ``wife`` or ``Attending:``."""
+    """Names in any case after a label such as ``Patient:``, ``Re:``, ``wife`` or ``Attending:``;
+    ``Doe, John`` when the word after the comma is capitalised or in capitals (``husband dawid, can be reached`` is
+    ``dawid``)."""
 
     ENTITY = "PERSON"
     LABELS = (
@@ -113,7 +116,7 @@ class LabelledNameRecognizer(ConstantsRecognizer):
     PATTERNS = [
         Pattern(
             "labelled name (medium)",
-            rf"{AFTER_LABEL}(?:{INITIAL})?(?:{ANY_CASE_NAME},\s)?{ANY_CASE_NAME}"
+            rf"{AFTER_LABEL}(?:{INITIAL})?(?:{ANY_CASE_NAME},\s(?=[A-Z][a-z]|[A-Z]{{2,}}\b))?{ANY_CASE_NAME}"
             rf"(?:\s[A-Z]\.)?(?:\s{CAPITALISED})?\b",
             0.6,
         ),
@@ -128,10 +131,14 @@ class LabelledNameRecognizer(ConstantsRecognizer):
 
     def validate_result(self, pattern_text: str) -> bool:
         """A word must be a known first or last name ("wife elaine", not "wife called") and not
-        among the commonest English words ("Customer: My email")."""
+        among the commonest English words ("Customer: My email"); after an initial, no vocabulary
+        will do (``rn: n. prokurat``)."""
         words = [word.strip(",.") for word in pattern_text.split()]
         if pattern_text.islower() and len(words) == 2 and len(words[0]) > 1:  # ``pt john doe``, not ``pt tol fair``
             return words[0] in first_names() and words[0] not in never_names() and words[1] in last_names()
+        initial, rest = _initial_and_words(pattern_text)
+        if initial and rest and not any(is_vocabulary(word.strip(",.")) for word in rest):
+            return True
         return any(is_known_name(word) and english_zipf(word.lower()) < EVERYDAY_ZIPF for word in words)
 
 
@@ -160,7 +167,7 @@ class CredentialedNameRecognizer(ConstantsRecognizer):
         Pattern(
             "name before credential (medium)",
             rf"(?<![\p{{L}}.])(?:{INITIAL})?(?:{ANY_CASE_NAME}\s)?{ANY_CASE_NAME}"
-            rf"(?=(?:,\s?|\s)(?i:rn|md|np|pa-c|pa|lpn|do|cna|rrt)\b)",
+            rf"(?=(?:,\s?|\s)(?i:{CREDENTIALS})\b)",
             0.6,
         )
     ]
@@ -183,6 +190,28 @@ class KinNamedRecognizer(ConstantsRecognizer):
     def validate_result(self, pattern_text: str) -> bool:
         """The word must be a known name."""
         return is_known_name(pattern_text)
+
+
+class SignatureRecognizer(ConstantsRecognizer):
+    """A name and a credential closing a line, as a note is signed: ``PUPEK RN``, ``- j. malota,
+    rn``, ``?CT in am. MALOTA RN``. The place is the cue, so the surname need not be in any gazetteer; a word of English or of
+    clinical shorthand (``CONT RN``) is still no name."""
+
+    ENTITY = "PERSON"
+    PATTERNS = [
+        Pattern(
+            "signature line (medium)",
+            rf"(?<=(?:^|[.;!?])[ \t]*(?:[-–—][ \t]?)?)(?:{INITIAL})?{ANY_CASE_NAME}(?:\s{ANY_CASE_NAME})?"
+            rf"(?=(?:,\s?|\s)(?i:{CREDENTIALS})\.?[ \t]*$)",
+            0.6,
+        )
+    ]
+    FLAGS = CASE_SENSITIVE
+
+    def validate_result(self, pattern_text: str) -> bool:
+        """Every word but an initial is a known name or no vocabulary."""
+        _, words = _initial_and_words(pattern_text)
+        return bool(words) and all(is_known_name(word) or not is_vocabulary(word) for word in words)
 
 
 def _initial_and_words(value: str) -> tuple[bool, list[str]]:
