@@ -192,12 +192,11 @@ class KinNamedRecognizer(ConstantsRecognizer):
         return is_known_name(pattern_text)
 
 
-class SignatureRecognizer(ConstantsRecognizer):
+class SignatureRecognizer(CredentialedNameRecognizer):
     """A name and a credential closing a line, as a note is signed: ``PUPEK RN``, ``- j. malota,
-    rn``, ``?CT in am. MALOTA RN``. The place is the cue, so the surname need not be in any gazetteer; a word of English or of
-    clinical shorthand (``CONT RN``) is still no name."""
+    rn``, ``?CT in am. MALOTA RN``. The place is the cue, so the surname need not be in any
+    gazetteer; a word of English or of clinical shorthand (``CONT RN``) is still no name."""
 
-    ENTITY = "PERSON"
     PATTERNS = [
         Pattern(
             "signature line (medium)",
@@ -206,7 +205,6 @@ class SignatureRecognizer(ConstantsRecognizer):
             0.6,
         )
     ]
-    FLAGS = CASE_SENSITIVE
 
     def validate_result(self, pattern_text: str) -> bool:
         """Every word but an initial is a known name or no vocabulary."""
