@@ -1,7 +1,8 @@
 """Stage 4: scan the anonymized data again; whatever is found outside a replacement is residual.
 
-Two scans: dapt's own detector (less what cannot identify anyone: ``can_identify``), and the independent detectors of ``independent.py``, which share no
-code with it, so a bug in the detector cannot hide its own misses. The gate checks each.
+Two scans: dapt's own detector (less what cannot identify anyone: ``can_identify``), and the
+independent detectors of ``independent.py``, which share no code with it, so a bug in the detector
+cannot hide its own misses. The gate checks each.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dapt.privacy.detect import detect, to_finding
 from dapt.privacy.engine import analyzer_for
 from dapt.privacy.independent import Hit, independent_hits, overlaps
 from dapt.privacy.operators.date_shift import shift_dates
-from dapt.privacy.recognizers.names import is_known_name, is_vocabulary
+from dapt.privacy.recognizers.names import could_be_name
 from dapt.progress import progress
 from dapt.records import Document
 from dapt.runs import RunFolder
@@ -61,7 +62,7 @@ def can_identify(result: RecognizerResult, text: str) -> bool:
     if result.entity_type == "DATE_TIME":
         return shift_dates(value, SHIFT_DAYS) != value
     words = WORD.findall(value)
-    return not words or not all(is_vocabulary(word) and not is_known_name(word) for word in words)
+    return not words or any(could_be_name(word) for word in words)
 
 
 def _remember(replaced_by_row: dict[int, list[list[int]]], row: dict[str, Any]) -> Document:

@@ -97,13 +97,13 @@ class TitledNameRecognizer(ConstantsRecognizer):
         if not pattern_text.islower():
             return None
         words = [word.strip(",.") for word in pattern_text.split()]
-        return None if any(is_known_name(word) or not is_vocabulary(word) for word in words if len(word) > 1) else False
+        return None if any(could_be_name(word) for word in words if len(word) > 1) else False
 
 
 class LabelledNameRecognizer(ConstantsRecognizer):
     """Names in any case after a label such as ``Patient:``, ``Re:``, ``wife`` or ``Attending:``;
-    ``Doe, John`` when the word after the comma is capitalised or in capitals (``husband dawid, can be reached`` is
-    ``dawid``)."""
+    ``Doe, John`` when the word after the comma is capitalised or in capitals (``husband dawid,
+    can be reached`` is ``dawid``)."""
 
     ENTITY = "PERSON"
     LABELS = (
@@ -209,7 +209,7 @@ class SignatureRecognizer(CredentialedNameRecognizer):
     def validate_result(self, pattern_text: str) -> bool:
         """Every word but an initial is a known name or no vocabulary."""
         _, words = _initial_and_words(pattern_text)
-        return bool(words) and all(is_known_name(word) or not is_vocabulary(word) for word in words)
+        return bool(words) and all(could_be_name(word) for word in words)
 
 
 def _initial_and_words(value: str) -> tuple[bool, list[str]]:
@@ -223,6 +223,11 @@ def is_vocabulary(word: str) -> bool:
     """A word of English or of clinical shorthand (philter's list), or a common English word."""
     lowered = word.lower()
     return lowered in never_names() or english_zipf(lowered) >= RARE_ZIPF
+
+
+def could_be_name(word: str) -> bool:
+    """A known name, or a word that is no vocabulary (``Kowalczyk``, ``PUPEK``)."""
+    return is_known_name(word) or not is_vocabulary(word)
 
 
 class IdentifiedNameRecognizer(ConstantsRecognizer):
