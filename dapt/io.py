@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from dapt.config import InputConfig
 from dapt.errors import UserError, describe_names
-from dapt.records import BadRow, Document, Example
+from dapt.records import BadRow, Document, Example, Exchange
 
 if TYPE_CHECKING:
     import pyarrow.parquet as pq
@@ -313,6 +313,23 @@ def read_examples(path: Path, cfg: InputConfig) -> Iterator[Example | BadRow]:
             yield fields
         else:
             yield Example(fields[0], fields[1], label=str(label), group=fields[2], row=number)
+
+
+def read_exchanges(path: Path, fields: dict[str, str], cfg: InputConfig) -> Iterator[Exchange | BadRow]:
+    """Stream records of several texts (``fields``: column → the option that renames it); a record
+    missing one of them is always an error (an answer cannot be guessed)."""
+    _require_columns(path, list(fields), fields)
+    for number, row in iter_rows(path):
+        if isinstance(row, BadRow):
+            yield row
+            continue
+        texts = {field: _text_of(path, number, row, field) for field in fields}
+        missing = next((field for field, text in texts.items() if isinstance(text, BadRow)), None)
+        if missing is not None:
+            raise UserError(f"{path}: row {number + 1}: field '{missing}' is missing or empty",
+                            f"give every row a {missing}, or pass {fields[missing]} with the right column")  # fmt: skip
+        group = _group_of(path, number, row, cfg.group_field)
+        yield group if isinstance(group, BadRow) else Exchange(texts, number, group)  # type: ignore[arg-type]
 
 
 def accept(items: Iterable[T | BadRow], policy: str, quarantine: list[BadRow]) -> Iterator[T]:

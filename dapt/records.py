@@ -29,6 +29,16 @@ class Example:
 
 
 @dataclass(frozen=True)
+class Exchange:
+    """One record of several texts that go together: a prompt and its answer, or a prompt with a
+    chosen and a rejected answer (``texts``: field name → text)."""
+
+    texts: dict[str, str]
+    row: int = 0
+    group: str | None = None
+
+
+@dataclass(frozen=True)
 class Span:
     """A labelled stretch of a text (Python str offsets, end exclusive): a gold annotation, or a
     replacement or finding shown by its label in masked context."""

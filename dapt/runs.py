@@ -122,8 +122,12 @@ class RunFolder:
         """The merged classifier with int8 linear layers, for CPU serving."""
         return self.root / "finetune" / "int8"
 
+    def tuned_model(self, stage: str) -> Path:
+        """The merged causal LM of ``instruct`` (SFT) or ``preference`` (DPO) tuning."""
+        return self.root / stage / "model"
+
     def report(self, stage: str) -> Path:
-        """A stage's JSON report: ``vocab``, ``pretrain`` or ``finetune``."""
+        """A stage's JSON report: ``vocab``, ``pretrain``, ``finetune``, ``instruct`` or ``preference``."""
         return self.root / stage / "report.json"
 
     @property

@@ -47,7 +47,7 @@ from dapt.privacy.operators.name_spans import extend_person_spans
 from dapt.privacy.operators.surrogate import SurrogateFactory
 from dapt.privacy.replace_fast import anonymize_in_segments
 from dapt.progress import parts_progress, progress
-from dapt.records import BadRow, Document, Example, Finding
+from dapt.records import BadRow, Document, Example, Exchange, Finding
 from dapt.runs import RunFolder
 
 Replacement = list[int | str]  # [start, end, entity type] of one replacement in the anonymized text
@@ -247,6 +247,28 @@ def anonymized_parts(
         if document is None or document.record is not chunk.document:
             document = DocumentParts(chunk.document, pseudonym(key, chunk.document.id))
         yield document.part(chunk, replacer, allowed)
+
+
+def anonymize_exchanges(
+    exchanges: list[Exchange], fields: list[str], cfg: RunConfig, key: bytes
+) -> tuple[list[Exchange], Counter[str]]:
+    """The exchanges with ``fields`` anonymized, each text as a document of its record's group (a
+    date moves by the same offset in a prompt and its answer; a name gets the same surrogate
+    everywhere under the key), and the replacements per entity type (no values)."""
+    documents = [
+        Document(f"{exchange.row}:{field}", exchange.texts[field], exchange.group or str(exchange.row), exchange.row)
+        for exchange in exchanges for field in fields
+    ]  # fmt: skip
+    texts: list[str] = []
+    entities: Counter[str] = Counter()
+    for part in anonymized_parts(documents, cfg, key):
+        texts += [""] if part.head is not None else []
+        texts[-1] += part.text
+        entities.update(finding.entity_type for finding in part.findings)
+    replaced = iter(texts)
+    anonymized = [Exchange(exchange.texts | {field: next(replaced) for field in fields}, exchange.row, exchange.group)
+                  for exchange in exchanges]  # fmt: skip
+    return anonymized, entities
 
 
 def write_outputs(

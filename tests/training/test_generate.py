@@ -61,5 +61,5 @@ def test_when_the_model_folder_holds_no_causal_lm_then_one_line_and_no_output(ti
     source = write_rows(tmp_path / "prompts.jsonl", PROMPTS[:1])
     output = tmp_path / "out.jsonl"
     result = generate(tiny_model_dir, source, output)
-    assert result.exit_code == 2 and "neither a run folder with a causal-LM model (pretrain/model)" in result.output
+    assert result.exit_code == 2 and "neither a run folder with a causal-LM model (preference/, instruct/ or pretrain/model)" in result.output
     assert not output.exists() and not list(tmp_path.glob("*.partial"))
