@@ -41,11 +41,12 @@ RESULTS = Path(__file__).parent / "results"
 KEY = b"decoder-tuning-bench-key-0123456789"
 
 
-def scored(result: Any, stage: str) -> dict[str, Any]:
-    report = json.loads((result.run / stage / "report.json").read_text(encoding="utf-8"))
+def scored(run: Path, stage: str) -> dict[str, Any]:
+    """What a tuning run's report says: scores before and after, steps, seconds, last reward margin."""
+    report = json.loads((run / stage / "report.json").read_text(encoding="utf-8"))
     margins = report.get("reward_margin") or [[0, None]]
     return {"before": report["before"], "after": report["after"], "steps": report["steps"],
-            "seconds": report["seconds"], "reward_margin_last": margins[-1][1], "run": str(result.run)}  # fmt: skip
+            "seconds": report["seconds"], "reward_margin_last": margins[-1][1], "run": str(run)}  # fmt: skip
 
 
 def main(argv: list[str]) -> None:
@@ -56,6 +57,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--eval-rows", type=int, default=300, help="the first N dev rows are scored (0: all)")
     parser.add_argument("--adapted", type=Path, default=None, help="a decoder run folder whose pretrain/model to tune too")
     parser.add_argument("--work", type=Path, default=Path("/tmp/dapt-bench-decoder-tuning"))
+    parser.add_argument("--sft-run", type=Path, default=None, help="reuse this SFT run of the seed (one seed only)")
     args = parser.parse_args(argv)
     domain, _ = TASKS[args.task]
     pool, dev = read_rows(data_dir() / args.task / "train.jsonl"), read_rows(data_dir() / args.task / "dev.jsonl")
@@ -73,12 +75,14 @@ def main(argv: list[str]) -> None:
         seeded = cfg.model_copy(update={"instruct": cfg.instruct.model_copy(update={"seed": seed}),
                                         "preference": cfg.preference.model_copy(update={"seed": seed})})  # fmt: skip
         started = time.monotonic()
-        sft = scored(tuning_run("instruct", PACKAGED_DECODER, train, held, seeded, key_file, args.work / "runs"), "instruct")
+        runs = args.work / "runs"
+        sft_run = args.sft_run or tuning_run("instruct", PACKAGED_DECODER, train, held, seeded, key_file, runs).run
+        sft = scored(sft_run, "instruct")
         rows = {"zero-shot": sft["before"], "sft": sft["after"] | {"seconds": sft["seconds"]}}
-        dpo = scored(tuning_run("preference", sft["run"], train, held, seeded, key_file, args.work / "runs"), "preference")
+        dpo = scored(tuning_run("preference", str(sft_run), train, held, seeded, key_file, runs).run, "preference")
         rows["dpo"] = dpo["after"] | {"seconds": dpo["seconds"], "reward_margin_last": dpo["reward_margin_last"]}
         if args.adapted:
-            adapted = tuning_run("instruct", str(args.adapted), train, held, seeded, key_file, args.work / "runs")
+            adapted = tuning_run("instruct", str(args.adapted), train, held, seeded, key_file, runs).run
             rows["sft-adapted"] = scored(adapted, "instruct")["after"]
         for name, scores in rows.items():
             results.setdefault(name, {})[str(seed)] = scores

@@ -334,6 +334,11 @@ class PreferenceConfig(CausalTuningFields):
         None, gt=0, description="Default 5e-5 for LoRA and DoRA, 3e-4 for IA3, 2e-6 for all weights."
     )
     beta: float = Field(0.1, gt=0, description="DPO's beta: how far the tuned model may move from the reference.")
+    sft_weight: float = Field(
+        1.0, ge=0, description="Weight of the chosen answers' own language-model loss beside DPO's (TRL's loss "
+        "types sigmoid + sft, as in RPO): it keeps the chosen answers likely instead of only apart from the "
+        "rejected; 0: plain DPO.",
+    )
     rate_scale: ClassVar[float] = 0.1
 
 

@@ -28,9 +28,11 @@ def causal_lm_folder(model: Path) -> Path:
     for folder in (model, *(run.tuned_model(stage) for stage in TUNED_STAGES), run.pretrained_model):
         if is_causal_lm(model_architectures(folder)):
             return folder
-    raise UserError(f"{model}: neither a run folder with a causal-LM model (preference/, instruct/ or pretrain/model) "
-                    "nor a causal-LM folder",
-                    "pass the folder of a run made with a decoder (--base-model smollm2), or a *ForCausalLM folder")  # fmt: skip
+    raise UserError(
+        f"{model}: neither a run folder with a causal-LM model (preference/, instruct/ or pretrain/model) "
+        "nor a causal-LM folder",
+        "pass the folder of a run made with a decoder (--base-model smollm2), or a *ForCausalLM folder",
+    )
 
 
 def causal_lm_source(model: str) -> Path:

@@ -11,6 +11,7 @@ model's own greedy answer where the two differ, or reads given chosen/rejected p
 
 from __future__ import annotations
 
+import random
 import re
 import shutil
 import time
@@ -73,7 +74,9 @@ class TuningReader:
     def read(self, path: Path, pairs: bool = False) -> list[Exchange]:
         """The records of ``path``: prompt and answer, or prompt, chosen and rejected (``pairs``)."""
         text_field, label_field = self.cfg.input.text_field, self.cfg.input.label_field
-        answers = {CHOSEN: "a chosen column", REJECTED: "a rejected column"} if pairs else {label_field: "--label-field"}
+        answers = {label_field: "--label-field"}
+        if pairs:
+            answers = {CHOSEN: "a chosen column", REJECTED: "a rejected column"}
         fields = {text_field: "--text-field", **answers}
         exchanges = list(accept(read_exchanges(path, fields, self.cfg.input), self.cfg.input.bad_rows, self.bad))
         if not exchanges:
@@ -143,21 +146,27 @@ def text_scores(answers: list[str], references: list[str]) -> dict[str, float]:
 class Answerer:
     """A causal LM with its tokenizer and prompt format: writes the answers to prompts, greedily."""
 
-    def __init__(self, lm: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, form: PromptFormat, cfg: CausalTuningFields) -> None:  # fmt: skip
+    def __init__(
+        self, lm: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, form: PromptFormat, cfg: CausalTuningFields
+    ) -> None:
         self.lm, self.tokenizer, self.form, self.cfg = lm, tokenizer, form, cfg
 
     def prompts(self, exchanges: list[Exchange], answered: bool = False) -> tuple[list[str], int]:
-        """The prompt of each record cut to leave room for the markup and the answer (its own
-        reference when ``answered``, for training; else ``max_answer_tokens``), and how many were cut."""
+        """The prompt of each record cut to leave room for the markup and the answer (its longest
+        given answer when ``answered``, for training; else ``answer_tokens``), and how many were cut."""
         room = self.cfg.max_length - format_tokens(self.tokenizer)
         if answered:
-            lengths = self.tokenizer([e.texts.get(ANSWER) or e.texts[CHOSEN] for e in exchanges], add_special_tokens=False)
-            budgets = [room - len(ids) for ids in lengths["input_ids"]]
+            budgets = [room - self.longest_answer(exchange) for exchange in exchanges]
         else:
             budgets = [room - self.answer_tokens] * len(exchanges)
         fitted = [fit_prompt(self.tokenizer, self.form.prompt(e.texts[PROMPT]), max(MIN_PROMPT_TOKENS, budget))
                   for e, budget in zip(exchanges, budgets, strict=True)]  # fmt: skip
         return [text for text, _ in fitted], sum(cut for _, cut in fitted)
+
+    def longest_answer(self, exchange: Exchange) -> int:
+        """Tokens of the longest answer a record gives (its answer, or its chosen and rejected)."""
+        texts = [exchange.texts[field] for field in (ANSWER, CHOSEN, REJECTED) if field in exchange.texts]
+        return max(len(ids) for ids in self.tokenizer(texts, add_special_tokens=False)["input_ids"])
 
     @property
     def answer_tokens(self) -> int:
@@ -282,7 +291,8 @@ def instruct(
     score after, write ``instruct/report.json``."""
     started, settings = time.monotonic(), cfg.instruct
     reader = TuningReader(cfg, key_file, settings.answers)
-    train_rows, eval_rows = reader.read_into(run, "instruct-train", train), reader.read_into(run, "instruct-eval", eval_file)
+    train_rows = reader.read_into(run, "instruct-train", train)
+    eval_rows = reader.read_into(run, "instruct-eval", eval_file)
     answerer = load_answerer(model, settings, train_rows)
     fitting, held = validation_split(train_rows, answerer.form, settings.validation_fraction, settings.seed)
     before = answerer.scores(eval_rows)
@@ -294,7 +304,8 @@ def instruct(
     history = trainer.state.log_history
     write_json(run.report("instruct"), {
         "rows": {"train": len(fitting), "validation": len(held), "eval": len(eval_rows), "quarantined": len(reader.bad)},
-        "prompts_cut": answerer.prompts(train_rows, answered=True)[1] + answerer.prompts(eval_rows)[1], "replacements": dict(reader.replacements),
+        "prompts_cut": answerer.prompts(train_rows, answered=True)[1] + answerer.prompts(eval_rows)[1],
+        "replacements": dict(reader.replacements),
         "answers": answerer.form.answers, "labels": answerer.form.labels, "method": settings.method,
         "steps": trainer.state.global_step, "best_step": trainer.state.best_global_step,
         "train_loss": losses(history, "loss"), "validation_loss": losses(history, "eval_loss"),
@@ -303,16 +314,27 @@ def instruct(
     return TuningResult(run.root, trainer.state.global_step, before, after)
 
 
-def preference_pairs(answerer: Answerer, exchanges: list[Exchange]) -> tuple[list[Exchange], int]:
-    """Pairs from instruction data: the reference answer chosen over the model's own greedy answer
-    wherever the two differ (case and punctuation aside); with the count of records skipped."""
+def preference_pairs(answerer: Answerer, exchanges: list[Exchange], seed: int) -> tuple[list[Exchange], int]:
+    """Pairs from instruction data, the reference answer always chosen: over the model's own greedy
+    answer where the two differ (case and punctuation aside); for label answers, over another label
+    drawn with ``seed`` where the model was right, so every class keeps its pairs and DPO does not
+    learn only from the mistakes. With the count of records the model answered right."""
+    rng = random.Random(seed)
     own = answerer.answers(exchanges)
-    pairs = [Exchange({PROMPT: e.texts[PROMPT], CHOSEN: e.texts[ANSWER], REJECTED: answer}, e.row, e.group)
-             for e, answer in zip(exchanges, own, strict=True) if normalised(answer) != normalised(e.texts[ANSWER])]  # fmt: skip
+    pairs, right = [], 0
+    for exchange, answer in zip(exchanges, own, strict=True):
+        reference = exchange.texts[ANSWER]
+        if normalised(answer) == normalised(reference):
+            right += 1
+            if answerer.form.answers == "text":
+                continue
+            answer = rng.choice([label for label in answerer.form.labels if label != reference])
+        texts = {PROMPT: exchange.texts[PROMPT], CHOSEN: reference, REJECTED: answer}
+        pairs.append(Exchange(texts, exchange.row, exchange.group))
     if not pairs:
         raise UserError("the model already gives every reference answer: no preference pairs to learn from",
                         "give prompt/chosen/rejected pairs with --pairs")  # fmt: skip
-    return pairs, len(exchanges) - len(pairs)
+    return pairs, right
 
 
 def prefer(
@@ -331,12 +353,16 @@ def prefer(
     eval_rows = reader.read_into(run, "preference-eval", eval_file)
     answerer = load_answerer(model, settings, train_rows)
     before = answerer.scores(eval_rows)
-    pairs, skipped = (train_rows, 0) if pairs_given else preference_pairs(answerer, train_rows)
+    pairs, right = (train_rows, 0) if pairs_given else preference_pairs(answerer, train_rows, settings.seed)
     prompts, _ = answerer.prompts(pairs, answered=True)
-    rows = Dataset.from_list([trl_rows(answerer.tokenizer, prompt, {CHOSEN: e.texts[CHOSEN], REJECTED: e.texts[REJECTED]})
-                              for prompt, e in zip(prompts, pairs, strict=True)])  # fmt: skip
+    answers = [{CHOSEN: e.texts[CHOSEN], REJECTED: e.texts[REJECTED]} for e in pairs]
+    rows = Dataset.from_list([trl_rows(answerer.tokenizer, p, a) for p, a in zip(prompts, answers, strict=True)])
     work = run.root / "preference" / "checkpoints"
-    args = DPOConfig(**trainer_settings(settings, work, max(1, settings.max_steps // 20)), beta=settings.beta, save_strategy="no")
+    losses_used = {"sigmoid": 1.0} | ({"sft": settings.sft_weight} if settings.sft_weight else {})
+    args = DPOConfig(
+        **trainer_settings(settings, work, max(1, settings.max_steps // 20)), beta=settings.beta,
+        loss_type=list(losses_used), loss_weights=list(losses_used.values()), save_strategy="no",
+    )  # fmt: skip
     trainer = DPOTrainer(model=answerer.lm, args=args, train_dataset=rows, processing_class=answerer.tokenizer,
                          peft_config=adapter_for(settings))  # fmt: skip
     trainer.train()
@@ -345,9 +371,10 @@ def prefer(
     after = answerer.scores(eval_rows)
     history = trainer.state.log_history
     write_json(run.report("preference"), {
-        "rows": {"pairs": len(pairs), "already_right": skipped, "eval": len(eval_rows), "quarantined": len(reader.bad)},
+        "rows": {"pairs": len(pairs), "already_right": right, "eval": len(eval_rows), "quarantined": len(reader.bad)},
         "pairs_from": "given" if pairs_given else "reference over the model's own answer",
         "replacements": dict(reader.replacements), "method": settings.method, "beta": settings.beta,
+        "sft_weight": settings.sft_weight,
         "steps": trainer.state.global_step, "loss": losses(history, "loss"),
         "reward_margin": losses(history, "rewards/margins"), "reward_accuracy": losses(history, "rewards/accuracies"),
         "before": before, "after": after, "seconds": round(time.monotonic() - started, 1),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from typer.testing import CliRunner
@@ -16,7 +17,7 @@ from dapt.config import InstructConfig, PreferenceConfig
 from dapt.domains.base import load_domain
 from dapt.records import Exchange
 from dapt.runs import RunFolder
-from dapt.training.instruct import Answerer, label_scores, parse_label, sft_trainer, text_scores
+from dapt.training.instruct import Answerer, label_scores, parse_label, preference_pairs, sft_trainer, text_scores
 from dapt.training.prompts import PromptFormat, fit_prompt
 from tests.conftest import write_rows
 
@@ -118,10 +119,34 @@ def test_when_preference_tuning_from_instruction_data_then_the_reward_margin_gro
 ) -> None:
     config = settings(tmp_path, "preference", method="full", learning_rate=1e-3, max_steps=12, beta=0.5)
     report = report_of(tune("dpo", sft_run, label_files[0], config, tmp_path / "runs", "--eval", str(label_files[1])), "preference")
-    assert report["rows"]["pairs"] + report["rows"]["already_right"] == 60 and report["rows"]["pairs"] > 0
+    assert report["rows"]["pairs"] == 60  # label answers: every record gives a pair
     assert report["reward_margin"][-1][1] > report["reward_margin"][0][1]
     assert report["reward_accuracy"][-1][1] > 0.5
     assert set(report["after"]) == {"accuracy", "macro_f1", "unparsed"}
+
+
+# fmt: off
+@pytest.mark.parametrize("answers, labels, own, expected", [
+    # label answers: the model's wrong answer is rejected; where it was right, another label is
+    ("label", ["neg", "neu", "pos"], ["neu", "Pos."], [("neg", "neu"), ("pos", "<another>")]),
+    # text answers: only where the model's answer differs, case and punctuation aside
+    ("text", [], ["A reply.", "a REPLY"], [("A different reply", "A reply.")]),
+])
+# fmt: on
+def test_when_building_pairs_from_instruction_data_then_the_reference_is_always_chosen(
+    answers: str, labels: list[str], own: list[str], expected: list[tuple[str, str]]
+) -> None:
+    references = ["neg", "pos"] if answers == "label" else ["A different reply", "a reply."]
+    exchanges = [Exchange({"prompt": f"text {n}", "answer": ref}, n) for n, ref in enumerate(references)]
+    stub = SimpleNamespace(answers=lambda _: own, form=PromptFormat(answers, labels))
+    pairs, right = preference_pairs(stub, exchanges, seed=0)
+    assert right == 1 and len(pairs) == len(expected)
+    for pair, (chosen, rejected) in zip(pairs, expected, strict=True):
+        assert pair.texts["chosen"] == chosen
+        if rejected == "<another>":
+            assert pair.texts["rejected"] in set(labels) - {chosen}
+        else:
+            assert pair.texts["rejected"] == rejected
 
 
 def test_when_pairs_are_given_then_dpo_learns_the_chosen_over_the_rejected(tmp_path: Path, tiny_causal_dir: Path) -> None:
