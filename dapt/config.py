@@ -173,6 +173,14 @@ class LoraFields(Section):
     lora_dropout: float = Field(0.05, ge=0, lt=1, description="Dropout on the LoRA branch.")
 
 
+class AdapterFields(LoraFields):
+    """The shapes of every adapter method fine-tuning offers."""
+
+    virtual_tokens: int = Field(
+        20, ge=1, description="Prompt and prefix tuning: learned positions put before every text (or in every layer)."
+    )
+
+
 class PretrainConfig(LoraFields):
     objective: Literal["auto", "mlm", "clm"] = Field(
         "auto", description="Masked-LM (encoders) or causal-LM (decoders); auto: causal when the base model's "
@@ -205,14 +213,17 @@ class PretrainConfig(LoraFields):
     dp: DPConfig = DPConfig()
 
 
-ADAPTER_LEARNING_RATES = {"lora": 1e-3, "dora": 1e-3, "ia3": 3e-3}  # full fine-tuning: 3e-5
+ADAPTER_LEARNING_RATES = {"lora": 1e-3, "dora": 1e-3, "ia3": 3e-3, "prompt": 3e-2, "prefix": 1e-2}  # full: 3e-5
+AdapterMethod = Literal["lora", "dora", "ia3", "prompt", "prefix", "full"]
 
 
-class FinetuneConfig(LoraFields):
-    method: Literal["lora", "dora", "ia3", "full"] = Field(
+class FinetuneConfig(AdapterFields):
+    method: AdapterMethod = Field(
         "lora",
         description="LoRA adapters (and the added tokens' rows), DoRA (LoRA with weight decomposition, likewise), "
-        "IA3 (learned rescaling; the added rows keep their initialisation), or all weights.",
+        "IA3 (learned rescaling), prompt tuning (learned embeddings before the text), prefix tuning (learned "
+        "keys and values in every layer), or all weights. Prompt and prefix adapters are saved beside the "
+        "base weights (they cannot merge); under IA3, prompt and prefix the added rows keep their initialisation.",
     )
     freeze_layers: int = Field(0, ge=0, description="With method=full: keep the embeddings and lowest N layers frozen.")
     start_from: Literal["auto", "adapted", "base"] = Field(
@@ -283,14 +294,15 @@ class FinetuneConfig(LoraFields):
         return self.learning_rate or ADAPTER_LEARNING_RATES.get(self.method, 3e-5)
 
 
-CAUSAL_ADAPTER_LEARNING_RATES = {"lora": 5e-4, "dora": 5e-4, "ia3": 3e-3}  # full training: 2e-5
+CAUSAL_ADAPTER_LEARNING_RATES = {"lora": 5e-4, "dora": 5e-4, "ia3": 3e-3, "prompt": 3e-2, "prefix": 1e-2}  # full: 2e-5
 
 
-class CausalTuningFields(LoraFields):
+class CausalTuningFields(AdapterFields):
     """What instruction tuning and preference tuning of a causal LM share (through TRL)."""
 
-    method: Literal["lora", "dora", "ia3", "full"] = Field(
-        "lora", description="LoRA (merged after training), DoRA, IA3, or all weights."
+    method: AdapterMethod = Field(
+        "lora", description="LoRA (merged after training), DoRA, IA3, prompt tuning, prefix tuning (these two "
+        "saved beside the base weights in virtual-tokens/), or all weights.",
     )
     answers: Literal["text", "label"] = Field(
         "text",

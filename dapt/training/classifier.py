@@ -18,6 +18,7 @@ from safetensors.torch import load_file, save_file
 from transformers import AutoModel, AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase
 
 from dapt.errors import UserError
+from dapt.training.adapters import save_model, with_virtual_tokens
 from dapt.training.builders import Device, pick_device
 from dapt.training.data import Encoded, encode
 
@@ -53,8 +54,9 @@ class EncoderClassifier(torch.nn.Module):
         self.weight = weight  # of its class probabilities when averaged with a companion's
 
     def embed(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        """The mean of the text's hidden states (after any learned prompt positions put before it)."""
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-        return mean_pool(hidden, attention_mask)
+        return mean_pool(hidden[:, -input_ids.shape[1] :], attention_mask)
 
     def features(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         """What the head reads: the pooled text, L2-normalised for a head fitted by logistic regression."""
@@ -66,8 +68,9 @@ class EncoderClassifier(torch.nn.Module):
         return self.head(self.dropout(self.features(input_ids, attention_mask)))
 
     def save(self, folder: Path, tokenizer: PreTrainedTokenizerBase) -> None:
-        """Write encoder, tokenizer and head into ``folder`` (a LoRA encoder must be merged first)."""
-        self.encoder.save_pretrained(folder)
+        """Write encoder, tokenizer and head into ``folder`` (a LoRA encoder must be merged first;
+        a prompt- or prefix-tuned one keeps its adapter beside the weights)."""
+        save_model(self.encoder, folder)
         tokenizer.save_pretrained(folder)
         (folder / HEAD_CONFIG).write_text(
             json.dumps(
@@ -83,7 +86,7 @@ def load_classifier(folder: Path) -> tuple[EncoderClassifier, PreTrainedTokenize
     """A classifier and its tokenizer saved by ``EncoderClassifier.save``."""
     if not (folder / HEAD_CONFIG).is_file() or not (folder / HEAD_WEIGHTS).is_file():
         raise UserError(f"{folder}: not a dapt classifier (no {HEAD_CONFIG})", "pass a run folder's finetune/merged")
-    model = classifier_shaped_as(AutoModel.from_pretrained(folder), folder)
+    model = classifier_shaped_as(with_virtual_tokens(AutoModel.from_pretrained(folder), folder), folder)
     model.head.load_state_dict(load_file(folder / HEAD_WEIGHTS))
     return model.eval(), AutoTokenizer.from_pretrained(folder)
 

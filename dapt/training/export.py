@@ -19,6 +19,7 @@ import torch
 from torch.ao.quantization import quantize_dynamic
 from transformers import AutoConfig, AutoModel, AutoTokenizer
 
+from dapt.training.adapters import VIRTUAL_TOKENS, with_virtual_tokens
 from dapt.training.classifier import COMPANION, EncoderClassifier, Scorer, classifier_shaped_as, companion_in
 
 INT8_WEIGHTS = "int8.pt"
@@ -41,6 +42,8 @@ def save_int8(score: Scorer, fp32_folder: Path, folder: Path) -> Scorer:
     for path in fp32_folder.iterdir():
         if path.is_file() and path.suffix != ".safetensors":  # config, tokenizer, head description
             shutil.copy(path, folder / path.name)
+    if (fp32_folder / VIRTUAL_TOKENS).is_dir():  # small, and the int8 skeleton is built around it
+        shutil.copytree(fp32_folder / VIRTUAL_TOKENS, folder / VIRTUAL_TOKENS, dirs_exist_ok=True)
     int8 = quantized(score.model)
     torch.save(int8.state_dict(), folder / INT8_WEIGHTS)
     companion = save_int8(score.companion, fp32_folder / COMPANION, folder / COMPANION) if score.companion else None
@@ -49,7 +52,8 @@ def save_int8(score: Scorer, fp32_folder: Path, folder: Path) -> Scorer:
 
 def load_int8(folder: Path, max_length: int) -> Scorer:
     """A Scorer over the int8 copy in ``folder`` (always on the CPU), with its companion's."""
-    skeleton = classifier_shaped_as(AutoModel.from_config(AutoConfig.from_pretrained(folder)), folder)
+    encoder = with_virtual_tokens(AutoModel.from_config(AutoConfig.from_pretrained(folder)), folder)
+    skeleton = classifier_shaped_as(encoder, folder)
     model = quantized(skeleton)
     model.load_state_dict(torch.load(folder / INT8_WEIGHTS, weights_only=True))
     companion = companion_in(folder, lambda path: load_int8(path, max_length), model.labels)

@@ -14,6 +14,7 @@ from dapt.config import InputConfig
 from dapt.errors import UserError
 from dapt.records import Document
 from dapt.runs import RunFolder
+from dapt.training.adapters import with_virtual_tokens
 from dapt.training.builders import is_causal_lm, model_architectures, pick_device
 from dapt.training.packaged import PACKAGED, packaged_model_path
 from dapt.training.predict import PredictResult, map_file
@@ -72,7 +73,7 @@ def generate_file(
     keep their end and are counted."""
     folder = causal_lm_folder(model)
     tokenizer = AutoTokenizer.from_pretrained(folder)
-    lm = AutoModelForCausalLM.from_pretrained(folder).eval()
+    lm = with_virtual_tokens(AutoModelForCausalLM.from_pretrained(folder), folder).eval()
     tuned = PromptFormat.of(folder, "text", []) if (folder / PROMPT_FILE).is_file() else None
     torch.manual_seed(seed)
 

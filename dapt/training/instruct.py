@@ -32,7 +32,7 @@ from dapt.privacy.keys import load_key
 from dapt.progress import progress
 from dapt.records import BadRow, Exchange
 from dapt.runs import RunFolder, complete_run, create_run_folder, write_config, write_json, write_manifest
-from dapt.training.adapters import adapter_config
+from dapt.training.adapters import VIRTUAL_TOKENS, adapter_config, save_model
 from dapt.training.builders import pick_device
 from dapt.training.generate import causal_lm_source, continuations
 from dapt.training.prompts import (
@@ -205,6 +205,9 @@ def load_answerer(model: str, cfg: CausalTuningFields, exchanges: list[Exchange]
     tokenizer = AutoTokenizer.from_pretrained(folder, padding_side="left")
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
+    if (folder / VIRTUAL_TOKENS).is_dir():
+        raise UserError(f"{folder}: prompt- or prefix-tuned, so its learned positions cannot be tuned further",
+                        "tune its base model instead, or tune with a method that merges (lora, dora, ia3, full)")  # fmt: skip
     lm = AutoModelForCausalLM.from_pretrained(folder, dtype=pick_device().dtype)
     return Answerer(lm, tokenizer, PromptFormat.of(folder, cfg.answers, exchanges), cfg)
 
@@ -275,12 +278,11 @@ def sft_trainer(
 
 
 def save_tuned(answerer: Answerer, lm: PreTrainedModel, folder: Path) -> None:
-    """The tuned model merged into plain weights, its tokenizer and its prompt format."""
-    merged = lm.merge_and_unload() if hasattr(lm, "merge_and_unload") else lm
-    merged.save_pretrained(folder)
+    """The tuned model (merged into plain weights, or with its virtual tokens beside them), its
+    tokenizer and its prompt format."""
+    answerer.lm = save_model(lm, folder)
     answerer.tokenizer.save_pretrained(folder)
     answerer.form.save(folder)
-    answerer.lm = merged
 
 
 def instruct(

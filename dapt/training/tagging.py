@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from peft import PeftModel, TaskType, get_peft_model
+from peft import TaskType, get_peft_model
 from seqeval.metrics import classification_report, f1_score
 from transformers import AutoModelForTokenClassification, PreTrainedModel, PreTrainedTokenizerBase
 
 from dapt.config import FinetuneConfig
 from dapt.errors import UserError
-from dapt.training.adapters import adapter_config
+from dapt.training.adapters import adapter_config, merged
 from dapt.training.builders import Device, freeze_lower_layers
 from dapt.training.data import IGNORED, Encoded
 from dapt.training.loop import Batch, Objective, TrainingLog, body_and_head_optimizer, train_with_early_stopping
@@ -61,6 +61,9 @@ def build_tagger(
     model = AutoModelForTokenClassification.from_pretrained(
         source, num_labels=len(tags), id2label=dict(enumerate(tags)), label2id={t: i for i, t in enumerate(tags)}
     )
+    if cfg.method == "prompt":
+        raise UserError("finetune.method prompt puts learned positions before the words, which a tagger cannot tag",
+                        "use prefix (learned keys and values instead), lora, dora, ia3 or full")  # fmt: skip
     adapter = adapter_config(cfg.method, cfg, new_token_ids, TaskType.TOKEN_CLS)
     if adapter is not None:
         return get_peft_model(model, adapter)
@@ -138,8 +141,7 @@ def train_tagger(
         model, optimizer, batches, len(train), Objective("entity_f1", loss, validate), cfg, device
     )
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
-    merged = model.merge_and_unload() if isinstance(model, PeftModel) else model
-    return Tagger(merged.eval(), log, trainable)
+    return Tagger(merged(model).eval(), log, trainable)
 
 
 def tag_set(rows: list[dict[str, Any]]) -> list[str]:

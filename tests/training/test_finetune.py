@@ -15,10 +15,12 @@ from transformers import AutoModel, AutoModelForMaskedLM, AutoTokenizer
 
 from dapt.config import FinetuneConfig
 from dapt.splits import stratified_split
+from dapt.training.adapters import VIRTUAL_TOKEN_METHODS, VIRTUAL_TOKENS, merged
 from dapt.training.builders import pick_device, warmup_then_decay
 from dapt.training.classifier import EncoderClassifier, Scorer, class_probabilities, load_classifier, pooled_texts
 from dapt.training.data import encode
 from dapt.training.evaluate import expected_calibration_error
+from dapt.training.export import load_int8, save_int8
 from dapt.training.finetune import (
     build_classifier,
     class_weights,
@@ -31,16 +33,18 @@ from dapt.vocab.extend import init_new_embeddings
 
 LABELS = ["bad", "good"]
 NEW_WORDS = ["zorbitol", "quandrex"]
+KNOWN_WORDS = ["pain", "revenue"]  # in the tiny vocabulary: a task methods that cannot train added rows can learn
 
 
-def rows(count: int, seed: int = 0) -> list[dict]:
-    """A separable task: the new word ``zorbitol`` marks ``good``, ``quandrex`` marks ``bad``."""
+def rows(count: int, seed: int = 0, markers: list[str] = NEW_WORDS) -> list[dict]:
+    """A separable task: the first marker (by default the new word ``zorbitol``) marks ``good``,
+    the second (``quandrex``) marks ``bad``."""
     rng = random.Random(seed)
     filler = ["the", "patient", "was", "seen", "today", "and", "notes", "say"]
     out = []
     for i in range(count):
         label = LABELS[i % 2]
-        words = rng.sample(filler, 4) + [NEW_WORDS[0] if label == "good" else NEW_WORDS[1]]
+        words = rng.sample(filler, 4) + [markers[0] if label == "good" else markers[1]]
         out.append({"text": " ".join(rng.sample(words, len(words))), "label": label})
     return out
 
@@ -90,29 +94,57 @@ def test_when_lora_trains_with_added_tokens_then_loss_falls_and_only_new_rows_ch
     assert np.mean(log.train_loss[-5:]) < np.mean(log.train_loss[:5]) and log.best_score == 1.0
 
 
-@pytest.mark.parametrize("method", ["lora", "dora", "ia3"])
+@pytest.mark.parametrize(
+    ("method", "rate"),
+    [("lora", 5e-3), ("dora", 5e-3), ("ia3", 1e-1), ("prompt", 1e-1), ("prefix", 3e-1)],  # IA3 and the virtual
+)  # tokens change little per step: they need a larger one
 def test_when_an_adapter_is_trained_saved_and_merged_then_loss_fell_and_the_reloaded_model_predicts_the_same(
-    extended_model_dir: Path, tiny_model_dir: Path, tmp_path: Path, method: str
+    extended_model_dir: Path, tiny_model_dir: Path, tmp_path: Path, method: str, rate: float
 ) -> None:
-    rate = 1e-1 if method == "ia3" else 5e-3  # IA3 only rescales activations: it needs a larger step
-    cfg = settings(method=method, learning_rate=rate, max_steps=60, patience=60)
-    model, tokenizer, _, validation, log = train_tiny(extended_model_dir, cfg, rows(32), rows(8, seed=1), tiny_model_dir)
+    cfg = settings(method=method, learning_rate=rate, max_steps=60, patience=60, virtual_tokens=4)
+    markers = NEW_WORDS if method in ("lora", "dora") else KNOWN_WORDS  # the others leave the added rows as they are
+    train, held = rows(32, markers=markers), rows(8, seed=1, markers=markers)
+    model, tokenizer, _, validation, log = train_tiny(extended_model_dir, cfg, train, held, tiny_model_dir)
     adapter = model.encoder.peft_config["default"]
-    assert ("dora" if getattr(adapter, "use_dora", False) else adapter.peft_type.value.lower()) == method
+    assert ("dora" if getattr(adapter, "use_dora", False) else adapter.peft_type.value.lower().split("_")[0]) == method
     assert np.mean(log.train_loss[-5:]) < np.mean(log.train_loss[:5])
+    torch.manual_seed(0)
+    new_ids = new_token_ids(AutoTokenizer.from_pretrained(tiny_model_dir), tokenizer)
+    untrained = build_classifier(extended_model_dir, LABELS, cfg, new_ids)
+    trained_pairs = zip(model.encoder.parameters(), untrained.encoder.parameters(), strict=True)
+    assert any(p.requires_grad and not torch.equal(p, q) for p, q in trained_pairs)  # not only the head moved
     model.eval()
     with torch.no_grad():
         expected = torch.softmax(torch.cat([model(**b) for b in validation.batches(8, torch.device("cpu"))]), -1)
     model.encoder.save_pretrained(tmp_path / "adapter")
-    model.encoder = model.encoder.merge_and_unload()
+    model.encoder = merged(model.encoder)
     model.save(tmp_path / "merged", tokenizer)
     score = Scorer.load(tmp_path / "merged", 32)
-    probabilities, truncated = score([r["text"] for r in rows(8, seed=1)])
+    probabilities, truncated = score([r["text"] for r in held])
     assert score.labels == LABELS and truncated == 0
     assert np.allclose(probabilities, expected.numpy(), atol=1e-5)
     reloaded, _ = load_classifier(tmp_path / "merged")
     assert reloaded.encoder.get_input_embeddings().weight.shape[0] == len(tokenizer)
     assert (tmp_path / "adapter" / "adapter_config.json").is_file()
+    assert (tmp_path / "merged" / VIRTUAL_TOKENS).is_dir() == (method in VIRTUAL_TOKEN_METHODS)
+
+
+@pytest.mark.parametrize("method", VIRTUAL_TOKEN_METHODS)
+def test_when_a_virtual_token_classifier_is_quantized_then_the_int8_copy_keeps_its_tokens(
+    tiny_model_dir: Path, tmp_path: Path, method: str
+) -> None:
+    torch.manual_seed(0)
+    model = build_classifier(tiny_model_dir, LABELS, settings(method=method, virtual_tokens=4))
+    model.save(tmp_path / "fp32", AutoTokenizer.from_pretrained(tiny_model_dir))
+    texts = [row["text"] for row in rows(12, seed=4, markers=KNOWN_WORDS)]
+    fp32 = Scorer.load(tmp_path / "fp32", 32)
+    save_int8(fp32, tmp_path / "fp32", tmp_path / "int8")
+    reloaded = load_int8(tmp_path / "int8", 32)
+    assert (tmp_path / "int8" / VIRTUAL_TOKENS / "adapter_config.json").is_file()
+    assert abs(reloaded(texts)[0] - fp32(texts)[0]).max() < 0.05
+    plain = Scorer(EncoderClassifier(fp32.model.encoder.get_base_model(), LABELS), fp32.tokenizer, fp32.device, 32)
+    plain.model.head.load_state_dict(fp32.model.head.state_dict())
+    assert abs(plain(texts)[0] - fp32(texts)[0]).max() > 1e-3  # the learned tokens count in both copies
 
 
 @pytest.mark.parametrize("labels", [LABELS, ["bad", "good", "mixed"]])

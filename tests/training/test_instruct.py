@@ -10,6 +10,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+import torch
+from transformers import AutoModelForCausalLM, AutoTokenizer
 from typer.testing import CliRunner
 
 from dapt.cli import app
@@ -17,6 +19,7 @@ from dapt.config import InstructConfig, PreferenceConfig
 from dapt.domains.base import load_domain
 from dapt.records import Exchange
 from dapt.runs import RunFolder
+from dapt.training.adapters import VIRTUAL_TOKEN_METHODS, VIRTUAL_TOKENS, with_virtual_tokens
 from dapt.training.instruct import Answerer, label_scores, parse_label, preference_pairs, sft_trainer, text_scores
 from dapt.training.prompts import PromptFormat, fit_prompt
 from tests.conftest import write_rows
@@ -86,6 +89,32 @@ def test_when_a_tuned_model_is_reloaded_then_it_generates_with_its_own_prompt_fo
     args = ["generate", "--model", str(sft_run), "--input", str(prompts), "--output", str(output), "--max-new-tokens", "4"]
     assert runner.invoke(app, args).exit_code == 0
     assert json.loads(output.read_text(encoding="utf-8"))["row"] == 0
+
+
+@pytest.mark.parametrize(("method", "rate"), [("lora", 5e-3), ("dora", 5e-3), ("ia3", 5e-2), ("prompt", 1e-1),
+                                             ("prefix", 5e-2)])  # fmt: skip
+def test_when_tuning_with_each_adapter_then_the_loss_falls_and_the_saved_model_generates(
+    tmp_path: Path, tiny_causal_dir: Path, label_files: tuple[Path, Path], method: str, rate: float
+) -> None:
+    config = settings(tmp_path, "instruct", method=method, learning_rate=rate, max_steps=30, eval_every=10, patience=9,
+                      virtual_tokens=4)  # fmt: skip
+    result = tune("sft", tiny_causal_dir, label_files[0], config, tmp_path / "runs", "--answers", "label")
+    report = report_of(result, "instruct")
+    assert report["train_loss"][-1][1] < report["train_loss"][0][1]
+    run = Path(result.output.strip().splitlines()[-1])
+    model = RunFolder(run).tuned_model("instruct")
+    assert (model / VIRTUAL_TOKENS).is_dir() == (method in VIRTUAL_TOKEN_METHODS)
+    prompts = write_rows(tmp_path / "prompts.jsonl", [{"text": "Please wire 500 to my savings account."}])
+    args = ["generate", "--model", str(run), "--input", str(prompts), "--output", str(tmp_path / "out.jsonl"),
+            "--max-new-tokens", "4"]  # fmt: skip
+    assert runner.invoke(app, args).exit_code == 0
+    if method in VIRTUAL_TOKEN_METHODS:  # the learned positions are loaded with the weights, and count
+        ids = AutoTokenizer.from_pretrained(model)("a card dispute", return_tensors="pt")
+        base = AutoModelForCausalLM.from_pretrained(model)
+        plain = base(**ids).logits[0, -1]
+        assert not torch.allclose(with_virtual_tokens(base, model)(**ids).logits[0, -1], plain, atol=1e-4)
+        again = tune("dpo", model, label_files[0], settings(tmp_path, "preference"), tmp_path / "runs")
+        assert again.exit_code == 2 and "cannot be tuned further" in again.output
 
 
 def test_when_validation_loss_stops_falling_then_training_stops_early_at_the_best_checkpoint(
@@ -214,6 +243,7 @@ def test_when_a_prompt_is_longer_than_its_budget_then_it_keeps_its_start(tiny_ca
 
 def test_when_no_rate_is_set_then_each_method_gets_its_default_and_dpo_a_tenth_of_it() -> None:
     assert InstructConfig().rate == 5e-4 and InstructConfig(method="full").rate == 2e-5
+    assert InstructConfig(method="prompt").rate == 3e-2 and InstructConfig(method="prefix").rate == 1e-2
     assert PreferenceConfig().rate == pytest.approx(5e-5) and PreferenceConfig(method="ia3").rate == pytest.approx(3e-4)
 
 

@@ -14,7 +14,7 @@ from dapt.config import FinetuneConfig
 from dapt.errors import UserError
 from dapt.training.builders import pick_device
 from dapt.training.data import IGNORED
-from dapt.training.tagging import encode_words, entity_scores, predict_tags, tag_set, train_tagger
+from dapt.training.tagging import build_tagger, encode_words, entity_scores, predict_tags, tag_set, train_tagger
 
 NAMES = ["alice", "bob", "carol"]
 FIRMS = ["acme", "globex"]
@@ -74,7 +74,12 @@ def test_entity_f1_counts_exact_spans_per_type() -> None:
     assert scores["per_type"]["PER"]["f1-score"] == 1.0 and scores["per_type"]["ORG"]["f1-score"] == 0.0
 
 
-@pytest.mark.parametrize("method", ["full", "lora"])
+def test_when_a_tagger_is_asked_for_prompt_tuning_then_one_clear_error(tiny_model_dir: Path) -> None:
+    with pytest.raises(UserError, match="a tagger cannot tag"):
+        build_tagger(tiny_model_dir, ["O", "B-PER", "I-PER"], FinetuneConfig(method="prompt"))
+
+
+@pytest.mark.parametrize("method", ["full", "lora", "prefix"])
 def test_when_a_tagger_trains_then_loss_falls_and_the_best_weights_tag_held_out_sentences(
     tiny_model_dir: Path, method: str
 ) -> None:
