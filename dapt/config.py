@@ -242,7 +242,8 @@ class FinetuneConfig(AdapterFields):
     gradient_accumulation: int = Field(1, ge=1, description="Batches per optimizer step.")
     max_length: int = Field(128, ge=16, description="Tokens per text; longer texts are truncated and counted.")
     learning_rate: float | None = Field(
-        None, gt=0, description="Encoder learning rate; default 3e-5 for full fine-tuning, 1e-3 for LoRA."
+        None, gt=0, description="Encoder learning rate; default 3e-5 for full fine-tuning, 1e-3 for LoRA and DoRA, "
+        "3e-3 for IA3, 3e-2 for prompt and 1e-2 for prefix tuning."
     )
     head_learning_rate: float = Field(1e-3, gt=0, description="Learning rate of the new classification layer.")
     warmup_fraction: float = Field(0.1, ge=0, lt=1, description="Share of max_steps with a linear warm-up.")
@@ -314,7 +315,8 @@ class CausalTuningFields(AdapterFields):
     batch_size: int = Field(8, ge=1, description="Examples per batch (an optimizer step takes gradient_accumulation batches).")
     gradient_accumulation: int = Field(1, ge=1, description="Batches per optimizer step.")
     learning_rate: float | None = Field(
-        None, gt=0, description="Default 5e-4 for LoRA and DoRA, 3e-3 for IA3, 2e-5 for all weights."
+        None, gt=0, description="Default 5e-4 for LoRA and DoRA, 3e-3 for IA3, 3e-2 for prompt and 1e-2 for prefix "
+        "tuning, 2e-5 for all weights."
     )
     warmup_fraction: float = Field(0.1, ge=0, lt=1, description="Share of max_steps with a linear warm-up, then linear decay.")
     max_length: int = Field(
