@@ -26,7 +26,7 @@ from tight_data import CORPORA, config, corpus_copy, read_rows  # noqa: E402
 from transformers import AutoModelForCausalLM, AutoTokenizer  # noqa: E402
 
 from dapt.runs import read_json, write_json  # noqa: E402
-from dapt.training.builders import base_model_path, pick_device  # noqa: E402
+from dapt.training.builders import Device, base_model_path, pick_device  # noqa: E402
 from dapt.training.packaged import PACKAGED_DECODER  # noqa: E402
 from dapt.training.pretrain import HELDOUT_BLOCKS, fixed_masks, heldout_loss, language_modelling, pretrain  # noqa: E402
 from dapt.vocab.extend import extend_vocabulary  # noqa: E402
@@ -37,11 +37,15 @@ OFF_DOMAIN = {"medical": "financial-phrasebank", "finance": "medical-abstracts"}
 
 def perplexity(model_folder: str | Path, texts: list[str], max_length: int, batch_size: int) -> float:
     """exp of the mean next-token loss over ``texts`` packed into blocks (at most HELDOUT_BLOCKS)."""
-    tokenizer = AutoTokenizer.from_pretrained(model_folder)
     model = AutoModelForCausalLM.from_pretrained(model_folder)
+    return perplexity_of(model, AutoTokenizer.from_pretrained(model_folder), texts, max_length, batch_size, pick_device())
+
+
+def perplexity_of(model, tokenizer, texts: list[str], max_length: int, batch_size: int, device: Device) -> float:
+    """``perplexity`` of a loaded ``model`` on ``device``."""
     objective = language_modelling("clm", tokenizer, 0.0)
     batches = fixed_masks(objective.pack(tokenizer, texts, max_length)[:HELDOUT_BLOCKS], objective.collator, batch_size)
-    return round(math.exp(heldout_loss(model, batches, pick_device(), objective.loss)), 3)
+    return round(math.exp(heldout_loss(model, batches, device, objective.loss)), 3)
 
 
 def main(argv: list[str]) -> None:
