@@ -23,7 +23,7 @@ apply_environment_defaults()
 
 from anonymize import data_dir, machine  # noqa: E402  # bench/anonymize.py, beside this
 from tight_data import CORPORA, config, corpus_copy, read_rows  # noqa: E402
-from transformers import AutoModelForCausalLM, AutoTokenizer  # noqa: E402
+from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase  # noqa: E402
 
 from dapt.runs import read_json, write_json  # noqa: E402
 from dapt.training.builders import Device, base_model_path, pick_device  # noqa: E402
@@ -41,7 +41,10 @@ def perplexity(model_folder: str | Path, texts: list[str], max_length: int, batc
     return perplexity_of(model, AutoTokenizer.from_pretrained(model_folder), texts, max_length, batch_size, pick_device())
 
 
-def perplexity_of(model, tokenizer, texts: list[str], max_length: int, batch_size: int, device: Device) -> float:
+def perplexity_of(
+    model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, texts: list[str], max_length: int, batch_size: int,
+    device: Device,
+) -> float:  # fmt: skip
     """``perplexity`` of a loaded ``model`` on ``device``."""
     objective = language_modelling("clm", tokenizer, 0.0)
     batches = fixed_masks(objective.pack(tokenizer, texts, max_length)[:HELDOUT_BLOCKS], objective.collator, batch_size)
