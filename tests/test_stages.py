@@ -322,3 +322,22 @@ def test_when_surrogate_copies_are_asked_then_texts_with_personal_values_are_add
     assert 0 < result.surrogate_copies <= result.train_examples
     report = json.loads((staged["run"] / "finetune" / "report.json").read_text())
     assert report["surrogate_copies"] == result.surrogate_copies
+
+
+@pytest.mark.parametrize("method", ["prompt", "prefix"])
+def test_when_finetuned_with_virtual_tokens_then_the_stage_saves_evaluates_and_predicts_with_them(
+    staged, tmp_path: Path, method: str
+) -> None:
+    import shutil
+
+    from dapt.training.adapters import VIRTUAL_TOKENS
+
+    run = RunFolder(tmp_path / "run")
+    shutil.copytree(staged["run"], run.root)
+    shutil.rmtree(run.root / "finetune")
+    shutil.rmtree(run.root / "eval")
+    cfg = staged["cfg"].model_copy(update={"finetune": staged["cfg"].finetune.model_copy(update={"method": method})})
+    finetune(cfg, run)
+    metrics = evaluate(cfg, run)
+    assert (run.merged_model / VIRTUAL_TOKENS / "adapter_config.json").is_file()
+    assert (run.int8_model / VIRTUAL_TOKENS).is_dir() and metrics["macro_f1"] >= 0
