@@ -26,7 +26,7 @@ apply_environment_defaults()
 import torch  # noqa: E402
 from anonymize import data_dir, machine  # noqa: E402  # bench/anonymize.py, beside this
 from decoder import perplexity_of  # noqa: E402
-from transformers import AutoModelForCausalLM, AutoTokenizer  # noqa: E402
+from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedTokenizerBase  # noqa: E402
 
 from dapt.runs import write_json  # noqa: E402
 from dapt.training.builders import Device  # noqa: E402
@@ -45,7 +45,9 @@ def megabytes(model: torch.nn.Module) -> float:
 
 
 @torch.no_grad()
-def milliseconds(model: torch.nn.Module, tokenizer, texts: list[str], tokens: int, new_tokens: int) -> dict[str, float]:
+def milliseconds(
+    model: torch.nn.Module, tokenizer: PreTrainedTokenizerBase, texts: list[str], tokens: int, new_tokens: int
+) -> dict[str, float]:
     """Median latency, one text at a time: a forward pass over its first ``tokens`` tokens, and
     greedy generation of ``new_tokens`` after its first 32 (per generated token)."""
     forward, generate = [], []

@@ -45,7 +45,8 @@ def adapter_config(
         )  # fmt: skip
     if method == "ia3":
         return IA3Config(task_type=task_type)
-    if method in VIRTUAL_TOKEN_METHODS and isinstance(cfg, AdapterFields):
+    if method in VIRTUAL_TOKEN_METHODS:
+        assert isinstance(cfg, AdapterFields), f"{type(cfg).__name__} has no virtual_tokens for {method}"
         kind = PromptTuningConfig if method == "prompt" else PrefixTuningConfig
         return kind(task_type=task_type or TaskType.FEATURE_EXTRACTION, num_virtual_tokens=cfg.virtual_tokens)
     return None
@@ -64,13 +65,18 @@ def merged(model: PreTrainedModel | PeftModel) -> PreTrainedModel | PeftModel:
     return model
 
 
+def save_adapter(model: PeftModel, folder: Path) -> None:
+    """peft's adapter files of ``model`` in ``folder``, without peft's empty README template."""
+    model.save_pretrained(folder)
+    (folder / "README.md").unlink(missing_ok=True)
+
+
 def save_model(model: PreTrainedModel | PeftModel, folder: Path) -> PreTrainedModel | PeftModel:
     """Write ``model`` merged, as a plain folder, or, with virtual tokens, as its base weights plus
     the adapter in ``folder/virtual-tokens``; returns the model as saved."""
     if has_virtual_tokens(model):
         model.get_base_model().save_pretrained(folder)
-        model.save_pretrained(folder / VIRTUAL_TOKENS)
-        (folder / VIRTUAL_TOKENS / "README.md").unlink(missing_ok=True)  # peft's empty template
+        save_adapter(model, folder / VIRTUAL_TOKENS)
         return model
     saved = merged(model)
     saved.save_pretrained(folder)

@@ -26,7 +26,7 @@ from dapt.config import FinetuneConfig, RunConfig
 from dapt.errors import UserError
 from dapt.runs import RunFolder, training_corpus, write_json
 from dapt.splits import load_task_split, stratified_split
-from dapt.training.adapters import adapter_config, merged
+from dapt.training.adapters import adapter_config, merged, save_adapter
 from dapt.training.augment import surrogate_copies
 from dapt.training.builders import Device, base_model_path, freeze_lower_layers, pick_device
 from dapt.training.classifier import COMPANION, EncoderClassifier, class_logits, class_probabilities, pooled_texts
@@ -239,8 +239,7 @@ def finetune(cfg: RunConfig, run: RunFolder) -> FinetuneResult:
         )
     model, log = fitted.model, fitted.log
     if isinstance(model.encoder, PeftModel):
-        model.encoder.save_pretrained(run.adapter)
-        (run.adapter / "README.md").unlink(missing_ok=True)  # PEFT's empty template
+        save_adapter(model.encoder, run.adapter)
         model.encoder = merged(model.encoder)
     weights = class_weights(fitted.train.targets, len(split.labels), settings)
     labelled = encode(tokenizer, train_rows + validation_rows, split.labels, settings.max_length)
