@@ -22,7 +22,7 @@ from dapt.env import apply_environment_defaults
 
 apply_environment_defaults()  # before prefect and transformers are imported
 
-from dapt.config import InputConfig, RunConfig  # noqa: E402
+from dapt.config import InputConfig, RunConfig, read_yaml  # noqa: E402
 from dapt.domains.base import installed_domains, load_domain  # noqa: E402
 from dapt.errors import UserError  # noqa: E402
 from dapt.guard import start_guard  # noqa: E402
@@ -236,21 +236,39 @@ def runs_list(
 
 
 @runs_app.command("show")
-def runs_show(run_dir: Annotated[Path, typer.Argument(help="A run folder (complete or .partial).")]) -> None:
+def runs_show(
+    run_dir: Annotated[Path, typer.Argument(help="A run folder (complete or .partial).")],
+    flow_runs: Annotated[bool, typer.Option("--flow-runs", help="Also list the folder's flow runs from the Prefect API (PREFECT_API_URL, else the local server's history): state, stages run, stages reused.")] = False,
+) -> None:
     """A run's status, each stage with its state and time, and, once complete, its summary."""
     from dapt.card import run_summary
 
     run = RunFolder(run_dir)
-    if not run.config.is_file():
-        raise fail(UserError(f"{run_dir}: not a dapt run folder (no config.yaml)", "pass a folder that dapt run created"))
+    try:
+        require_run_folder(run)
+    except UserError as error:
+        raise fail(error) from None
     status = run_status(run)
     typer.echo(f"{status.run_id} ({status.domain}): {status.summary}")
     table = Table("stage", "state", "at (UTC)")
     for stage in status.stages:
         table.add_row(stage.name, stage.state, stage.at)
     Console().print(table)
+    if flow_runs:
+        show_flow_runs(run.run_id, sum(stage.state == "finished" for stage in status.stages))
     if status.complete:
         err.print(Markdown(run_summary(run)))
+
+
+def show_flow_runs(run_id: str, stages_finished: int) -> None:
+    """The Prefect flow runs of one run folder: each one's stages run; the finished rest were reused."""
+    from dapt.flows.history import flow_runs_of
+
+    table = Table("flow run", "state", "started (UTC)", "stages run", "reused")
+    for record in flow_runs_of(run_id):
+        reused = max(0, stages_finished - len(record.stages_run)) if record.state == "Completed" else "-"
+        table.add_row(record.name, record.state, record.started, ", ".join(record.stages_run) or "none", str(reused))
+    Console(width=TABLE_WIDTH).print(table)
 
 
 @report_app.command("show")
@@ -467,6 +485,39 @@ def batch_input(output: Path, text_field: str | None, bad_rows: str) -> InputCon
     """How a batch command reads its input file, once its output file is known to be writable."""
     check_output_file(output)
     return InputConfig(**({"text_field": text_field} if text_field else {}), bad_rows=bad_rows)
+
+
+@app.command("pretrain")
+def pretrain_command(
+    run_dir: RunArgument,
+    resume: Annotated[bool, typer.Option("--resume", help="Go on from the run's last pretraining checkpoint.")] = False,
+) -> None:
+    """Continued pretraining of one run folder, alone (its settings from its config.yaml), once its
+    vocabulary stage is done. `accelerate launch --num_processes N dapt pretrain RUN_DIR` trains it
+    data-parallel in N processes (one GPU each, or CPU processes with --cpu); `dapt run` does the
+    same when pretrain.processes is above 1."""
+    from dapt.training.pretrain import pretrain
+
+    try:
+        run = RunFolder(run_dir)
+        result = pretrain(saved_run_config(run), run, resume)
+    except UserError as error:
+        raise fail(error) from None
+    typer.echo(f"{result.steps} steps, held-out loss {result.heldout_loss_after_head_warmup} -> "
+               f"{result.heldout_loss_after_pretraining} -> {run.pretrained_model}", err=True)  # fmt: skip
+
+
+def saved_run_config(run: RunFolder) -> RunConfig:
+    """A run folder's own settings; a folder without them, or without a vocabulary stage, is a UserError."""
+    require_run_folder(run)
+    if not run.tokenizer.is_dir():
+        raise UserError(f"{run.root}: its vocabulary stage has not run (no {run.tokenizer.name}/)", "run dapt run --resume on it first")
+    return RunConfig.model_validate(read_yaml(run.config))
+
+
+def require_run_folder(run: RunFolder) -> None:
+    if not run.config.is_file():
+        raise UserError(f"{run.root}: not a dapt run folder (no config.yaml)", "pass a folder that dapt run created")
 
 
 @app.command()

@@ -209,6 +209,10 @@ class PretrainConfig(LoraFields):
         50, ge=0, description="Save the training state every N steps, so a stopped run resumes from it (0: never)."
     )
     seed: int = Field(0, description="Seed of masking and batch order.")
+    processes: int = Field(
+        1, ge=1, description="Train data-parallel in this many processes (`accelerate launch`: one GPU each, or "
+        "CPU processes); each takes its share of every batch of batch_size sequences, so the steps stay the same.",
+    )
     canaries: CanaryConfig = CanaryConfig()
     dp: DPConfig = DPConfig()
 
@@ -375,6 +379,14 @@ class RunConfig(Section):
     approval_timeout_hours: float = Field(
         24, gt=0, description="With approval required: stop the run if no decision comes within this long."
     )
+    tracking: Literal["none", "mlflow"] = Field(
+        "none", description="mlflow: log each run's config, metrics, loss curves and reports to MLflow "
+        "(needs `pip install 'dapt[tracking]'`)."
+    )
+    tracking_uri: str | None = Field(
+        None, description="MLflow tracking server URL; default: an SQLite store in `mlflow/` beside the run folders."
+    )
+    tracking_experiment: str | None = Field(None, description="MLflow experiment name; default: dapt-<domain>.")
 
 
 def read_yaml(path: Path) -> dict[str, Any]:

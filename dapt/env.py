@@ -18,7 +18,8 @@ DEFAULTS = {
     "PREFECT_HOME": str(Path.home() / ".dapt" / "prefect"),
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    "DO_NOT_TRACK": "1",  # no usage telemetry from any library that honours it
+    "DO_NOT_TRACK": "1",  # no usage telemetry from any library that honours it (MLflow, Prefect, …)
+    "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "3",  # a tracking server that is down stops a run in seconds, not minutes
 }
 
 

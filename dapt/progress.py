@@ -73,9 +73,13 @@ def stage_logger() -> logging.Logger:
 
 
 @contextmanager
-def step_progress(description: str, steps: int) -> Iterator[Callable[[int, str], None]]:
+def step_progress(description: str, steps: int, shown: bool = True) -> Iterator[Callable[[int, str], None]]:
     """A callback ``report(step, status)`` for training loops: a bar with ETA on stderr, and the
-    same line (step, status, time left) in the stage's log at most every ``LOG_EVERY_SECONDS``."""
+    same line (step, status, time left) in the stage's log at most every ``LOG_EVERY_SECONDS``.
+    Not ``shown``: a callback that reports nothing (the other processes of a parallel run)."""
+    if not shown:
+        yield lambda step, status: None
+        return
     logger, started = stage_logger(), time.monotonic()
     logged = -math.inf
     with _bars(TimeRemainingColumn(), TextColumn("{task.fields[status]}")) as bar:

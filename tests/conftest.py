@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,6 +37,9 @@ from transformers import (  # noqa: E402
 )
 
 from dapt.domains.base import load_domain  # noqa: E402
+from dapt.io import write_jsonl  # noqa: E402
+from dapt.runs import RunFolder  # noqa: E402
+from tests.slices import make_slice  # noqa: E402
 
 TINY_CONFIG = """
 pretrain: {steps: 4, head_warmup_steps: 2, batch_size: 4, max_length: 64, canaries: {candidates: 100}}
@@ -106,3 +110,13 @@ def prefect_harness() -> Iterator[None]:
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+@pytest.fixture
+def pretrain_run(tmp_path: Path, tiny_model_dir: Path) -> RunFolder:
+    """A run folder with what pretraining reads: the tokenizer and an anonymized corpus."""
+    run = RunFolder(tmp_path / "run")
+    shutil.copytree(tiny_model_dir, run.tokenizer)
+    texts = [row["text"] for row in sample_rows(make_slice("medical", tmp_path, corpus_docs=40).inputs.corpus, 40)]
+    write_jsonl(run.anonymized("corpus"), ({"text": text} for text in texts))
+    return run

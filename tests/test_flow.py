@@ -21,6 +21,7 @@ from dapt.cli import app, run_config
 from dapt.errors import UserError
 from dapt.flows import approval
 from dapt.flows.domain_adaptation import artifact_key, domain_adaptation
+from dapt.flows.history import flow_runs_of
 from dapt.runs import RunFolder, reopen_run, sha256_of
 from tests.slices import leaks, make_slice
 
@@ -103,6 +104,11 @@ def test_when_a_finished_run_is_rerun_then_unchanged_stages_are_reused_and_chang
     listed = {entry["path"]: entry["sha256"] for entry in json.loads((run_dir / "manifest.json").read_text())["artifacts"]}
     assert all((run_dir / path).is_file() for path in listed) and not any(p.startswith("stages/") for p in listed)
     assert listed["validation/report.html"] == sha256_of(RunFolder(run_dir).validation_report)  # as the manifest says
+    history = flow_runs_of(RunFolder(run_dir).run_id)  # the same three flow runs, from the Prefect API
+    assert [(record.state, len(record.stages_run)) for record in history] == [("Completed", len(first)), ("Completed", 0), ("Completed", 3)]
+    assert history[2].stages_run == ["9 fine-tune", "10 evaluate", "11 model card + manifest"]
+    shown = CliRunner().invoke(app, ["runs", "show", str(run_dir), "--flow-runs"])
+    assert shown.exit_code == 0 and shown.output.count("Completed") == 3  # one row per flow run
 
 
 @contextmanager

@@ -7,16 +7,13 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from glob import glob
 from pathlib import Path
 
-import httpx
 import pytest
 from prefect import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
@@ -25,15 +22,10 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 
 from dapt.flows.domain_adaptation import artifact_key
 from dapt.flows.scheduled import FLOW_NAME
+from tests.services import free_port, served, wait_until
 from tests.slices import make_slice
 
 DAPT = Path(sys.executable).with_name("dapt")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def postgres_bin(name: str) -> str:
@@ -45,13 +37,6 @@ def postgres_bin(name: str) -> str:
 def as_postgres(command: list[str]) -> list[str]:
     """PostgreSQL refuses to run as root: as root, run ``command`` as the postgres user."""
     return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
-
-
-def wait_until(ready, what: str, timeout: float = 180) -> None:  # noqa: ANN001
-    deadline = time.monotonic() + timeout
-    while not ready():
-        assert time.monotonic() < deadline, f"{what} not ready in {timeout:.0f} s"
-        time.sleep(0.5)
 
 
 @pytest.fixture(scope="module")
@@ -79,21 +64,10 @@ def server_on_postgres(postgres: tuple[str, list[str]], tmp_path_factory: pytest
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_API_DATABASE_CONNECTION_URL": postgres[0],
            "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_ENABLED": "false"}  # fmt: skip
     env.pop("PREFECT_API_URL", None)
-    log = (home / "server.log").open("w")
-    server = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-                              env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
     api = f"http://127.0.0.1:{port}/api"
-
-    def healthy() -> bool:
-        assert server.poll() is None, (home / "server.log").read_text()
-        try:
-            return httpx.get(f"{api}/health", timeout=2).status_code == 200
-        except httpx.HTTPError:
-            return False
-
-    wait_until(healthy, "Prefect server on PostgreSQL")
-    yield api
-    os.killpg(server.pid, signal.SIGKILL)
+    command = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)]
+    with served(command, f"{api}/health", home / "server.log", env):
+        yield api
 
 
 def test_when_the_server_runs_on_postgres_then_a_deployed_run_completes_and_is_read_back(

@@ -16,7 +16,6 @@ from safetensors.torch import load_file
 
 from dapt.cli import run_config
 from dapt.flows.reuse import StageChain
-from dapt.io import write_jsonl
 from dapt.privacy.anonymize import Outputs, anonymize_source
 from dapt.privacy.keys import load_key
 from dapt.runs import RunFolder
@@ -153,16 +152,6 @@ def test_when_anonymization_stopped_mid_file_then_resume_writes_what_an_unbroken
     assert result.findings == sum(1 for _ in unbroken.findings.open())
 
 
-@pytest.fixture
-def pretrain_run(tmp_path: Path, tiny_model_dir: Path) -> RunFolder:
-    """A run folder with what pretraining reads: the tokenizer and an anonymized corpus."""
-    run = RunFolder(tmp_path / "run")
-    shutil.copytree(tiny_model_dir, run.tokenizer)
-    texts = [row["text"] for row in sample_rows(make_slice("medical", tmp_path, corpus_docs=40).inputs.corpus, 40)]
-    write_jsonl(run.anonymized("corpus"), ({"text": text} for text in texts))
-    return run
-
-
 class Stopped(Exception):
     pass
 
@@ -188,11 +177,11 @@ def test_when_pretraining_was_stopped_then_resume_ends_with_the_unbroken_runs_we
     shutil.copytree(pretrain_run.root, reference.root)
     unbroken = pretrain(cfg, reference)
     before, after = [], []
-    monkeypatch.setattr(pretrain_module, "step_progress", lambda *_: reporting_to(before, stop_at=6))
+    monkeypatch.setattr(pretrain_module, "step_progress", lambda *_, **__: reporting_to(before, stop_at=6))
     with pytest.raises(Stopped):
         pretrain(cfg, pretrain_run)
     assert pretrain_run.pretrain_checkpoint.is_file() and not pretrain_run.pretrained_model.exists()
-    monkeypatch.setattr(pretrain_module, "step_progress", lambda *_: reporting_to(after))
+    monkeypatch.setattr(pretrain_module, "step_progress", lambda *_, **__: reporting_to(after))
     resumed = pretrain(cfg, pretrain_run, resume=True)
     assert (before, after) == ([1, 2, 3, 4, 5, 6], [5, 6, 7])  # stopped in step 6, before its save: on from step 4
     assert not pretrain_run.pretrain_checkpoint.exists()  # removed once the model is saved

@@ -13,7 +13,9 @@ from pathlib import Path
 from prefect import Task, flow, task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.client.orchestration import get_client
 from prefect.client.schemas.objects import TaskRun
+from prefect.runtime import flow_run as prefect_flow_run
 from prefect.states import State
 
 from dapt.card import run_summary, write_model_card
@@ -27,9 +29,10 @@ from dapt.privacy.keys import key_id, load_key
 from dapt.privacy.report import write_pii_report
 from dapt.privacy.residual import residual_scan
 from dapt.runs import RunFolder, complete_run, write_config
+from dapt.tracking import start_tracking
 from dapt.training.evaluate import evaluate
 from dapt.training.finetune import finetune
-from dapt.training.pretrain import pretrain
+from dapt.training.pretrain import pretrain_stage
 from dapt.validation.report import write_validation_page
 from dapt.validation.stages import validate_raw, validate_task
 from dapt.vocab.extend import extend_vocabulary
@@ -58,7 +61,7 @@ anonymize_task = task(anonymize, name="3 anonymize", **READS_OUTSIDE)
 residual_task = task(residual_scan, name="4 residual-PII scan", **STAGE)
 report_task = task(write_pii_report, name="5 PII report", **STAGE)
 vocab_task = task(extend_vocabulary, name="6 vocabulary extension", **STAGE)
-pretrain_task = task(pretrain, name="7 continued pretraining", **STAGE)
+pretrain_task = task(pretrain_stage, name="7 continued pretraining", **STAGE)
 validate_task_task = task(validate_task, name="8 validate task data", **STAGE)
 finetune_task = task(finetune, name="9 fine-tune", **STAGE)
 evaluate_task = task(evaluate, name="10 evaluate", **STAGE)
@@ -68,9 +71,25 @@ card_task = task(write_model_card, name="11 model card + manifest", **STAGE)
 @flow(name="domain_adaptation", log_prints=True)
 def domain_adaptation(inputs: Inputs, cfg: RunConfig, run_dir: Path, key_file: Path | None = None) -> Path:
     """Run every stage for one domain into ``run_dir``; returns the completed run folder (without
-    the ``.partial`` suffix the CLI's folders carry until the manifest is written)."""
+    the ``.partial`` suffix the CLI's folders carry until the manifest is written). With tracking
+    on, the run is logged to MLflow as it ends, finished or failed."""
     run = RunFolder(run_dir)
     write_config(run, cfg)
+    tracked = start_tracking(cfg, run, label_flow_run(run, cfg))
+    try:
+        completed = adapt(inputs, cfg, run, key_file)
+    except BaseException:
+        if tracked:
+            tracked.finish(run, failed=True)
+        raise
+    if tracked:
+        tracked.finish(completed)
+    publish(completed, cfg)
+    return completed.root
+
+
+def adapt(inputs: Inputs, cfg: RunConfig, run: RunFolder, key_file: Path | None) -> RunFolder:
+    """The eleven stages in order, each reused when nothing it depends on changed."""
     sources = {"corpus": inputs.corpus, "task": inputs.task, "eval": inputs.eval}
     surrogate_key = key_id(load_key(key_file))
     first = first_key(list(sources.values()), cfg.domain, load_domain(cfg.domain).fingerprint, surrogate_key)
@@ -95,14 +114,32 @@ def domain_adaptation(inputs: Inputs, cfg: RunConfig, run_dir: Path, key_file: P
     stage("finetune", cfg.finetune, finetune_task, cfg, run)
     stage("evaluate", None, evaluate_task, cfg, run)
     stage("model-card", None, card_task, cfg, run)
-    completed = RunFolder(complete_run(run))
-    summary = run_summary(completed)
-    create_markdown_artifact(summary, key=artifact_key(cfg.domain, "summary"), description="dapt run summary")
+    return RunFolder(complete_run(run))
+
+
+def label_flow_run(run: RunFolder, cfg: RunConfig) -> str | None:
+    """Name the flow run after the run id and tag it with dapt, the domain and the run id, so the
+    Prefect UI finds a run folder's flow run; returns the flow run's id (None outside a flow)."""
+    flow_run_id = prefect_flow_run.id
+    if flow_run_id is None:
+        return None
+    with get_client(sync_client=True) as client:
+        tags = set(client.read_flow_run(flow_run_id).tags) | {"dapt", cfg.domain, run.run_id}
+        client.update_flow_run(flow_run_id, name=run.run_id, tags=sorted(tags))
+    return str(flow_run_id)
+
+
+def publish(completed: RunFolder, cfg: RunConfig) -> None:
+    """The run's summary and a link to its validation page as Prefect artifacts."""
+    create_markdown_artifact(
+        run_summary(completed), key=artifact_key(cfg.domain, "summary"), description="dapt run summary"
+    )
     create_link_artifact(
-        completed.validation_report.as_uri(), "validation/report.html", key=artifact_key(cfg.domain, "validation"),
+        completed.validation_report.as_uri(),
+        "validation/report.html",
+        key=artifact_key(cfg.domain, "validation"),
         description="dapt validation results: pass/fail per expectation, rows set aside (no values)",
     )
-    return completed.root
 
 
 def artifact_key(domain: str, what: str) -> str:

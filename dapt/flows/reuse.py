@@ -16,18 +16,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, get_type_hints
 
-from prefect import get_run_logger
-from prefect.exceptions import MissingContextError
 from pydantic import BaseModel, TypeAdapter
 
 from dapt import __version__
+from dapt.progress import stage_logger
 from dapt.runs import STAGE_RECORDS, RunFolder, fingerprint, read_json, sha256_of, write_json
 
 T = TypeVar("T")
@@ -64,14 +62,6 @@ def written(root: Path, before: dict[str, tuple[int, int]]) -> dict[str, str]:
 def unchanged(root: Path, outputs: dict[str, str]) -> bool:
     """Every recorded output is still there with the same content."""
     return all((root / name).is_file() and sha256_of(root / name) == digest for name, digest in outputs.items())
-
-
-def stage_logger() -> logging.Logger | logging.LoggerAdapter:
-    """The flow run's logger (shown in the Prefect UI), or dapt's outside a flow run."""
-    try:
-        return get_run_logger()
-    except MissingContextError:
-        return logging.getLogger("dapt")
 
 
 @dataclass

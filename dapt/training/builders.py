@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,8 +31,9 @@ class Device:
 
 
 def pick_device() -> Device:
+    """The GPU of this process (``LOCAL_RANK`` under `accelerate launch`), else the CPU."""
     if torch.cuda.is_available():
-        return Device(torch.device("cuda"), torch.bfloat16)
+        return Device(torch.device("cuda", int(os.environ.get("LOCAL_RANK", "0"))), torch.bfloat16)
     return Device(torch.device("cpu"), torch.float32)
 
 

