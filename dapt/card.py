@@ -11,7 +11,7 @@ from jinja2 import Environment, PackageLoader
 from dapt import __version__
 from dapt.config import RunConfig
 from dapt.domains.base import load_domain
-from dapt.runs import RunFolder, write_manifest, write_text
+from dapt.runs import MANIFEST, RunFolder, write_manifest, write_text
 from dapt.training.builders import base_model_path
 
 DEFAULT_BASE_MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"  # what the packaged encoder is
@@ -43,9 +43,15 @@ def write_model_card(cfg: RunConfig, run: RunFolder) -> Path:
                                     "domain_version": domain.version, "base_model": Path(base).name})
 
 
+def report_links(run: RunFolder) -> str:
+    """Markdown links to the run's reports, by their path in the run folder."""
+    reports = [run.pii_report("html"), run.validation_report, run.eval_report, run.model_card, run.root / MANIFEST]
+    return ", ".join(f"[{path.relative_to(run.root).as_posix()}]({path.resolve().as_uri()})" for path in reports)
+
+
 def run_summary(run: RunFolder) -> str:
     """A few lines of markdown on a finished run: documents, personal data replaced, residual
-    risk, metrics beside the majority baseline, and where the reports are (counts only)."""
+    risk, metrics beside the majority baseline, and links to the reports (counts only)."""
     pii, metrics = _report(run.pii_report("json")), _report(run.metrics)
     residual = pii["residual"]
     inputs = "; ".join(
@@ -61,7 +67,6 @@ def run_summary(run: RunFolder) -> str:
         f"(limit {residual['limit']:.0%}): {'passed' if residual['passed'] else 'FAILED'}",
         f"- macro-F1 {metrics['macro_f1']}, accuracy {metrics['accuracy']} (majority class "
         f"{metrics['majority_baseline_accuracy']}) on {metrics['examples']} examples ({metrics['eval_source']})",
-        "- reports: privacy/pii_report.html (to sign), validation/report.html, eval/report.html, model_card.md, "
-        "manifest.json",
+        f"- reports: {report_links(run)} (the PII report is the one to sign)",
         f"- run folder: {run.root}",
     ])  # fmt: skip

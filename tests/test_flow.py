@@ -52,6 +52,7 @@ def test_when_flow_runs_then_every_artifact_exists_and_no_planted_value_leaks(
         pages = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[artifact_key(domain, "validation")])))
     [summary] = [artifact.data for artifact in summaries if str(run_dir) in artifact.data]
     assert f"macro-F1 {metrics['macro_f1']}" in summary and "residual scan" in summary
+    assert f"[privacy/pii_report.html]({RunFolder(run_dir).pii_report('html').as_uri()})" in summary
     page = RunFolder(run_dir).validation_report.as_uri()  # the completed folder's page, as a link
     assert [artifact.data for artifact in pages if page in artifact.data] == [f"[validation/report.html]({page})"]
 
@@ -87,7 +88,7 @@ def test_when_a_finished_run_is_rerun_then_unchanged_stages_are_reused_and_chang
 ) -> None:
     piece = make_slice("medical", tmp_path, corpus_docs=30, per_label=8)
     cfg = run_config("medical", tiny_config_file, {"base_model": str(tiny_model_dir)})
-    run_dir = domain_adaptation(piece.inputs, cfg, tmp_path / "run.partial")
+    run_dir = domain_adaptation(piece.inputs, cfg, tmp_path / "medical-rerun.partial")  # a run id no other test uses
     first = stage_records(run_dir)
     assert "pretrain" in first and "anonymize-corpus" in first and not any(".started" in name for name in first)
     metrics = (run_dir / "eval" / "metrics.json").read_bytes()

@@ -14,7 +14,7 @@ import math
 import random
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -296,14 +296,17 @@ def train_phase(
 def endless_batches(
     blocks: list[list[int]], collator: DataCollatorForLanguageModeling, batch_size: int, seed: int
 ) -> Iterator[dict[str, torch.Tensor]]:
-    """Masked batches from shuffled passes over ``blocks``. Order and masks come from generators
-    of their own, seeded with ``seed``: dropout draws from torch's global one, differently in each
-    process of a parallel run, and must not change which batches follow."""
-    rng, masking = random.Random(seed), replace(collator, seed=seed)
+    """Masked batches from shuffled passes over ``blocks``. Order and masks follow ``seed`` alone:
+    each batch is masked under a seed of its own, not from torch's global generator, which dropout
+    draws from differently in each process of a parallel run."""
+    rng = random.Random(seed)
     while True:
         order = rng.sample(range(len(blocks)), len(blocks))
         for start in range(0, len(order), batch_size):
-            yield masking([{"input_ids": blocks[i]} for i in order[start : start + batch_size]])
+            with torch.random.fork_rng(devices=[]):
+                torch.manual_seed(rng.getrandbits(63))
+                batch = collator([{"input_ids": blocks[i]} for i in order[start : start + batch_size]])
+            yield batch
 
 
 @torch.no_grad()
