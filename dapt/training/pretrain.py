@@ -404,7 +404,7 @@ def pretrain(cfg: RunConfig, run: RunFolder, resume: bool = False) -> PretrainRe
     ranks = process_ranks()
     if ranks.count > 1 and settings.dp.target_epsilon:
         raise UserError("pretrain.dp trains in one process", "run it without accelerate launch, or drop pretrain.dp")
-    torch.manual_seed(settings.seed)  # the same batches and masks in every process
+    torch.manual_seed(settings.seed)  # the same new weights (the MLM head) in every process
     device = pick_device()
     tokenizer = AutoTokenizer.from_pretrained(run.tokenizer)
     name = objective_of(cfg)
