@@ -493,9 +493,9 @@ def pretrain_command(
     resume: Annotated[bool, typer.Option("--resume", help="Go on from the run's last pretraining checkpoint.")] = False,
 ) -> None:
     """Continued pretraining of one run folder, alone (its settings from its config.yaml), once its
-    vocabulary stage is done. `accelerate launch --num_processes N dapt pretrain RUN_DIR` trains it
-    data-parallel in N processes (one GPU each, or CPU processes with --cpu); `dapt run` does the
-    same when pretrain.processes is above 1."""
+    vocabulary stage is done. `accelerate launch --multi_gpu --num_processes N dapt pretrain RUN_DIR`
+    trains it data-parallel in N processes (one GPU each, or CPU processes where there is none);
+    `dapt run` does the same when pretrain.processes is above 1."""
     from dapt.training.pretrain import pretrain
 
     try:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from dapt import __version__
 from dapt.errors import UserError
 from dapt.progress import stage_logger
-from dapt.runs import RunFolder, read_json
+from dapt.runs import MANIFEST, RunFolder, read_json
 
 if TYPE_CHECKING:
     from mlflow import MlflowClient
@@ -71,15 +71,15 @@ def report_files(run: RunFolder) -> list[Path]:
     """The run's reports and card, as far as the run got: what a tracking server receives."""
     candidates = [run.config, run.validation_report, run.pii_report("json"), run.pii_report("html"),
                   *(run.report(stage) for stage in REPORTED_STAGES), run.metrics, run.eval_report, run.model_card,
-                  run.root / "manifest.json"]  # fmt: skip
+                  run.root / MANIFEST]  # fmt: skip
     return [path for path in candidates if path.is_file()]
 
 
-def local_store(run: RunFolder) -> str:
-    """The default tracking store: an SQLite file beside the run folders."""
-    folder = run.root.parent / LOCAL_STORE
+def local_store(run: RunFolder) -> Path:
+    """The default tracking store's folder, beside the run folders: mlflow.db and artifacts/."""
+    folder = (run.root.parent / LOCAL_STORE).resolve()
     folder.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{folder.resolve() / 'mlflow.db'}"
+    return folder
 
 
 def mlflow_client(uri: str) -> MlflowClient:
@@ -95,7 +95,7 @@ def experiment_id(client: MlflowClient, name: str, artifacts: Path | None) -> st
     found = client.get_experiment_by_name(name)
     if found:
         return found.experiment_id
-    return client.create_experiment(name, artifact_location=artifacts.resolve().as_uri() if artifacts else None)
+    return client.create_experiment(name, artifact_location=artifacts.as_uri() if artifacts else None)
 
 
 @dataclass
@@ -143,9 +143,10 @@ def start_tracking(cfg: RunConfig, run: RunFolder, flow_run_id: str | None) -> T
     """Open the MLflow run of this flow run (None when tracking is off), with the config as params."""
     if cfg.tracking == "none":
         return None
-    uri = cfg.tracking_uri or local_store(run)
+    store = None if cfg.tracking_uri else local_store(run)
+    uri = cfg.tracking_uri or f"sqlite:///{store / 'mlflow.db'}"
     client = mlflow_client(uri)
-    artifacts = run.root.parent / LOCAL_STORE / "artifacts" if cfg.tracking_uri is None else None
+    artifacts = store / "artifacts" if store else None
     try:
         experiment = experiment_id(client, cfg.tracking_experiment or f"dapt-{cfg.domain}", artifacts)
     except Exception as error:  # MLflow raises its own and requests' errors alike
