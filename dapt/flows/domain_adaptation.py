@@ -26,6 +26,7 @@ from dapt.flows.reuse import StageChain, first_key
 from dapt.ingest import Inputs, ingest
 from dapt.privacy.anonymize import anonymize
 from dapt.privacy.keys import key_id, load_key
+from dapt.privacy.learned import detector_fingerprint
 from dapt.privacy.report import write_pii_report
 from dapt.privacy.residual import residual_scan
 from dapt.runs import RunFolder, complete_run, write_config
@@ -98,8 +99,9 @@ def adapt(inputs: Inputs, cfg: RunConfig, run: RunFolder, key_file: Path | None)
     stage("ingest", cfg.input, ingest_task, inputs, cfg, run)
     stage("validate-raw", None, validate_raw_task, inputs.corpus, cfg, run)
     kinds = ["corpus", "task"] + (["eval"] if inputs.eval else [])
+    privacy = {**cfg.privacy.model_dump(mode="json"), "detector_files": detector_fingerprint(cfg.privacy.learned_detector)}
     results = [
-        stage(f"anonymize-{kind}", cfg.privacy, anonymize_task, sources[kind], kind, cfg, key_file, run, resumable=True)
+        stage(f"anonymize-{kind}", privacy, anonymize_task, sources[kind], kind, cfg, key_file, run, resumable=True)
         for kind in kinds
     ]
     # Raw text stops here: every stage below reads anonymized files only.

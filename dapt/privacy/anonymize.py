@@ -39,7 +39,7 @@ from dapt.privacy.detect import (
     no_progress,
     to_finding,
 )
-from dapt.privacy.engine import analyzer_for
+from dapt.privacy.engine import configured_analyzer
 from dapt.privacy.keys import load_key, pseudonym
 from dapt.privacy.mentions import every_mention, name_words
 from dapt.privacy.operators.date_shift import document_offset, document_year, shift_dates
@@ -238,7 +238,7 @@ def anonymized_parts(
     their findings, in input order; streaming, a huge document chunk by chunk. The raw id never
     leaves: only its keyed pseudonym does."""
     domain = load_domain(cfg.domain)
-    analyzer = analyzer_for(cfg.domain, cfg.privacy.spacy_model)
+    analyzer = configured_analyzer(cfg)
     replacer = Replacer(domain, key, cfg.privacy.date_shift_min_days, cfg.privacy.date_shift_max_days)
     allowed = domain.allowed_words
     document: DocumentParts | None = None

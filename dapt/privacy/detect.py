@@ -27,7 +27,7 @@ from dapt.config import RunConfig
 from dapt.domains.base import load_domain
 from dapt.io import JsonlWriter, accept, check_counts, read_documents, require_documents
 from dapt.privacy.casing import case_restored
-from dapt.privacy.engine import LANGUAGE, analyzer_for
+from dapt.privacy.engine import LANGUAGE, configured_analyzer
 from dapt.privacy.mentions import every_mention, name_words
 from dapt.privacy.plausibility import SPACY, is_plausible, recognizer_of
 from dapt.progress import parts_progress, progress
@@ -233,7 +233,7 @@ def detect_file(
     by ``document_id`` (never its raw id); return (documents, findings, bad rows). Bad rows are
     returned, not raised, when ``input.bad_rows`` is quarantine."""
     domain = load_domain(cfg.domain)
-    analyzer = analyzer_for(cfg.domain, cfg.privacy.spacy_model)
+    analyzer = configured_analyzer(cfg)
     bad: list[BadRow] = []
     documents = accept(read_documents(source, cfg.input), cfg.input.bad_rows, bad)
     count = 0

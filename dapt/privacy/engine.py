@@ -19,8 +19,10 @@ from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, Nl
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 from spacy.tokens import Doc
 
+from dapt.config import RunConfig
 from dapt.domains.base import load_domain
 from dapt.privacy.focus import NER, focused_ner
+from dapt.privacy.learned import LearnedRecognizer
 from dapt.privacy.plausibility import SPACY, is_plausible
 from dapt.privacy.recognizers import generic_recognizers
 
@@ -138,8 +140,8 @@ def loaded_spacy(spacy_model: str) -> SpacyNlpEngine:
 
 
 @cache
-def analyzer_for(domain_name: str, spacy_model: str) -> AnalyzerEngine:
-    """One analyzer per (domain, model) per process: loading spaCy costs seconds."""
+def analyzer_for(domain_name: str, spacy_model: str, learned_detector: str | None = None) -> AnalyzerEngine:
+    """One analyzer per (domain, model, learned detector) per process: loading spaCy costs seconds."""
     domain = load_domain(domain_name)
     allowed = domain.allowed_words
     engine = FocusedNlpEngine(loaded_spacy(spacy_model), allowed)
@@ -152,5 +154,12 @@ def analyzer_for(domain_name: str, spacy_model: str) -> AnalyzerEngine:
     for recognizer in [*generic_recognizers(), *domain.build_recognizers()]:
         if recognizer.name not in present:
             registry.add_recognizer(recognizer)
+    if learned_detector:
+        registry.add_recognizer(LearnedRecognizer(learned_detector))
     enhancer = IndexedContextEnhancer()
     return AnalyzerEngine(nlp_engine=engine, registry=registry, supported_languages=[LANGUAGE], context_aware_enhancer=enhancer)
+
+
+def configured_analyzer(cfg: RunConfig) -> AnalyzerEngine:
+    """The analyzer a run's settings ask for."""
+    return analyzer_for(cfg.domain, cfg.privacy.spacy_model, cfg.privacy.learned_detector)

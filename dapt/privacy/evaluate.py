@@ -20,7 +20,7 @@ from dapt.domains.base import load_domain
 from dapt.errors import UserError
 from dapt.io import BLANK, iter_rows
 from dapt.privacy.detect import detect, to_finding
-from dapt.privacy.engine import analyzer_for
+from dapt.privacy.engine import configured_analyzer
 from dapt.progress import progress
 from dapt.records import BadRow, Document, Finding, Span
 
@@ -216,7 +216,7 @@ def in_half(doc_id: str, half: str) -> bool:
 def evaluate_file(gold: Path, cfg: RunConfig, half: str | None = None) -> Evaluation:
     """Detect on every gold document (or those of one ``half``) with the domain's analyzer and score it."""
     domain = load_domain(cfg.domain)
-    analyzer = analyzer_for(cfg.domain, cfg.privacy.spacy_model)
+    analyzer = configured_analyzer(cfg)
     evaluation = Evaluation()
     documents = [document for document in read_gold(gold) if half is None or in_half(document.doc_id, half)]
     if not documents:

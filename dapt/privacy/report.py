@@ -18,7 +18,7 @@ from dapt.errors import UserError
 from dapt.html import render_html, stacked_bars
 from dapt.io import read_jsonl
 from dapt.privacy.anonymize import AnonymizeResult
-from dapt.privacy.engine import analyzer_for
+from dapt.privacy.engine import configured_analyzer
 from dapt.privacy.keys import key_id, load_key
 from dapt.privacy.residual import ResidualResult
 from dapt.privacy.review import masked, replacement_marks
@@ -138,7 +138,7 @@ def masked_samples(run: RunFolder) -> dict[str, Any]:
 
 def detected_types(cfg: RunConfig) -> list[str]:
     """Every entity type the run's detector can find (the analyzer of anonymization, cached)."""
-    return sorted(analyzer_for(cfg.domain, cfg.privacy.spacy_model).get_supported_entities())
+    return sorted(configured_analyzer(cfg).get_supported_entities())
 
 
 def versions(spacy_model: str) -> dict[str, str]:

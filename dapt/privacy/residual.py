@@ -20,7 +20,7 @@ from dapt.domains.base import load_domain
 from dapt.io import JsonlWriter, read_jsonl, write_jsonl
 from dapt.privacy.anonymize import Kind
 from dapt.privacy.detect import detect, to_finding
-from dapt.privacy.engine import analyzer_for
+from dapt.privacy.engine import configured_analyzer
 from dapt.privacy.independent import Hit, independent_hits, overlaps
 from dapt.privacy.operators.date_shift import shift_dates
 from dapt.privacy.recognizers.names import could_be_name
@@ -74,7 +74,7 @@ def residual_scan(kinds: list[Kind], cfg: RunConfig, run: RunFolder) -> Residual
     """Re-detect on every anonymized file; write residual findings (no values) and the gate result;
     with ``privacy.residual_action: quarantine``, list the corpus documents with a residual finding,
     which every training stage then leaves out."""
-    analyzer = analyzer_for(cfg.domain, cfg.privacy.spacy_model)
+    analyzer = configured_analyzer(cfg)
     allow_list = load_domain(cfg.domain).allow_list
     by_entity: Counter[str] = Counter()
     profile: list[dict[str, object]] = []
