@@ -1,7 +1,8 @@
 """A dynamic-int8 copy of a causal LM beside fp32 on the CPU, in one process: held-out perplexity on
 MTSamples notes never trained on (``../shared/data/mtsamples/heldout.jsonl``), the latency of one
-forward pass over a block and of greedy generation, and the weights' size. The copy is made by
-``dapt.training.export.quantized``, the function the classifier's int8 export uses.
+forward pass over a block and of greedy generation, and the weights' size. Copies: dynamic int8
+(``dapt.training.export.quantized``, the classifier's int8 export), the same with the output layer
+kept in fp32, and weight-only int8 per output channel (``weight_only_int8``, torchao).
 
     .venv/bin/python bench/decoder_int8.py --model smollm2 [--model RUN/pretrain/model] [--documents 50]
 
@@ -30,7 +31,7 @@ from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedTokenize
 
 from dapt.runs import write_json  # noqa: E402
 from dapt.training.builders import Device  # noqa: E402
-from dapt.training.export import quantized  # noqa: E402
+from dapt.training.export import quantized, weight_only_int8  # noqa: E402
 from dapt.training.generate import causal_lm_source  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results"
@@ -90,13 +91,15 @@ def main(argv: list[str]) -> None:
     int8 = quantized(fp32)
     head_kept = quantized(fp32)
     head_kept.lm_head = copy.deepcopy(fp32.lm_head)  # the output layer (tied to the embeddings) left in fp32
+    weight_only = weight_only_int8(fp32)
     row = {}
-    for name, model in (("fp32", fp32), ("int8", int8), ("int8_head_fp32", head_kept)):
+    variants = (("fp32", fp32), ("int8", int8), ("int8_head_fp32", head_kept), ("int8_weight_only", weight_only))
+    for name, model in variants:
         row[name] = {"heldout_perplexity": perplexity_of(model, tokenizer, texts, args.max_length, 4, CPU),
                      **milliseconds(model, tokenizer, texts[: args.latency_texts], 128, 16),
                      "megabytes": megabytes(model)}  # fmt: skip
         print(args.model, name, row[name], flush=True)
-    for name in ("int8", "int8_head_fp32"):
+    for name, _ in variants[1:]:
         row[f"{name}_against_fp32"] = compared(row[name], row["fp32"])
         print(args.model, name, row[f"{name}_against_fp32"])
     out = RESULTS / "decoder_int8.json"

@@ -35,6 +35,16 @@ def quantized(model: EncoderClassifier) -> EncoderClassifier:
         return quantize_dynamic(copy.deepcopy(model).cpu().eval(), {torch.nn.Linear}, dtype=torch.qint8)
 
 
+def weight_only_int8(model: torch.nn.Module) -> torch.nn.Module:
+    """A copy of ``model`` on the CPU whose ``nn.Linear`` weights are int8, one scale per output
+    channel, with activations left in float (torchao's weight-only int8; ``model`` is left as it is)."""
+    from torchao.quantization import Int8WeightOnlyConfig, quantize_
+
+    weight_only = copy.deepcopy(model).cpu().eval()
+    quantize_(weight_only, Int8WeightOnlyConfig())
+    return weight_only
+
+
 def save_int8(score: Scorer, fp32_folder: Path, folder: Path) -> Scorer:
     """Write the int8 copy of the classifier (and of its companion) saved in ``fp32_folder`` to
     ``folder``; returns a Scorer over it."""
