@@ -30,7 +30,7 @@ from dapt.io import check_output_file  # noqa: E402
 from dapt.privacy.keys import KEY_ENV, create_key, load_key, pseudonym  # noqa: E402
 from dapt.records import BadRow  # noqa: E402
 from dapt.request import run_config  # noqa: E402  # (also what tests and benches import from here)
-from dapt.runs import RunFolder, create_run_folder, reopen_run, run_folders, run_status, write_json  # noqa: E402
+from dapt.runs import RunFolder, create_run_folder, reopen_run, require_run_folder, run_folders, run_status, write_json  # noqa: E402
 
 app = typer.Typer(help="Adapt language models to healthcare and finance text, safely.", no_args_is_help=True)
 privacy_app = typer.Typer(help="De-identification commands.", no_args_is_help=True)
@@ -245,7 +245,7 @@ def runs_show(
 
     run = RunFolder(run_dir)
     try:
-        require_run_folder(run)
+        require_run_folder(run.root)
     except UserError as error:
         raise fail(error) from None
     status = run_status(run)
@@ -547,15 +547,11 @@ def pretrain_command(
 
 def saved_run_config(run: RunFolder) -> RunConfig:
     """A run folder's own settings; a folder without them, or without a vocabulary stage, is a UserError."""
-    require_run_folder(run)
+    require_run_folder(run.root)
     if not run.tokenizer.is_dir():
         raise UserError(f"{run.root}: its vocabulary stage has not run (no {run.tokenizer.name}/)", "run dapt run --resume on it first")
     return RunConfig.model_validate(read_yaml(run.config))
 
-
-def require_run_folder(run: RunFolder) -> None:
-    if not run.config.is_file():
-        raise UserError(f"{run.root}: not a dapt run folder (no config.yaml)", "pass a folder that dapt run created")
 
 
 @app.command()

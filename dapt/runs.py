@@ -240,14 +240,18 @@ def create_run_folder(parent: Path, domain: str) -> Path:
     return run_dir.resolve()
 
 
+def require_run_folder(run_dir: Path, to_do: str = "pass a folder that dapt run created") -> None:
+    """A folder without the ``config.yaml`` every run folder gets first is a UserError."""
+    if not RunFolder(run_dir).config.is_file():
+        raise UserError(f"{run_dir}: not a dapt run folder (no config.yaml)", to_do)
+
+
 def reopen_run(run_dir: Path, domain: str) -> Path:
     """An existing run folder of ``domain``, to run again into: a completed one gets its
     ``.partial`` suffix back (it must not look complete while stages are redone). A folder that
     is not a run of that domain is a UserError."""
-    config = run_dir / "config.yaml"
-    if not config.is_file():
-        raise UserError(f"{run_dir}: not a dapt run folder (no config.yaml)", "pass --resume a folder that dapt run created")
-    if (yaml.safe_load(config.read_text(encoding="utf-8")) or {}).get("domain") != domain:
+    require_run_folder(run_dir, "pass --resume a folder that dapt run created")
+    if (yaml.safe_load(RunFolder(run_dir).config.read_text(encoding="utf-8")) or {}).get("domain") != domain:
         raise UserError(f"{run_dir}: a run of another domain", f"pass --resume a folder of a {domain} run")
     running = [stage.name for stage in run_status(RunFolder(run_dir)).stages if stage.state == "running"]
     if running:
