@@ -4,6 +4,7 @@ forward pass over a block and of greedy generation, and the weights' size. Copie
 (``dapt.training.export.quantized``, the classifier's int8 export), the same with the output layer
 kept in fp32, and weight-only int8 per output channel (``weight_only_int8``, torchao).
 
+    .venv/bin/pip install -c constraints.txt -e '.[int8]'     # torchao, for the weight-only row
     .venv/bin/python bench/decoder_int8.py --model smollm2 [--model RUN/pretrain/model] [--documents 50]
 
 Writes bench/results/decoder_int8.json (one row per --model, keyed by --name).

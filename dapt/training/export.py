@@ -19,6 +19,7 @@ import torch
 from torch.ao.quantization import quantize_dynamic
 from transformers import AutoConfig, AutoModel, AutoTokenizer
 
+from dapt.errors import UserError
 from dapt.training.adapters import VIRTUAL_TOKENS, with_virtual_tokens
 from dapt.training.classifier import COMPANION, EncoderClassifier, Scorer, classifier_shaped_as, companion_in
 
@@ -37,8 +38,12 @@ def quantized(model: EncoderClassifier) -> EncoderClassifier:
 
 def weight_only_int8(model: torch.nn.Module) -> torch.nn.Module:
     """A copy of ``model`` on the CPU whose ``nn.Linear`` weights are int8, one scale per output
-    channel, with activations left in float (torchao's weight-only int8; ``model`` is left as it is)."""
-    from torchao.quantization import Int8WeightOnlyConfig, quantize_
+    channel, with activations left in float (torchao's weight-only int8, the ``int8`` extra; ``model``
+    is left as it is)."""
+    try:
+        from torchao.quantization import Int8WeightOnlyConfig, quantize_
+    except ImportError:
+        raise UserError("weight-only int8 needs torchao", "pip install 'dapt[int8]'") from None
 
     weight_only = copy.deepcopy(model).cpu().eval()
     quantize_(weight_only, Int8WeightOnlyConfig())
