@@ -31,4 +31,8 @@ def apply_environment_defaults() -> None:
         Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
     # tldextract (Presidio's email recognizer) tries to download a suffix list, then falls back.
     logging.getLogger("tldextract").setLevel(logging.CRITICAL)
+    # torchao (the int8 extra), which transformers imports wherever it is installed, logs every CUDA kernel
+    # library it cannot load on a CPU machine, and torch's pytree warns about the enums it registers.
+    logging.getLogger("torchao").setLevel(logging.ERROR)
+    logging.getLogger("torch.utils._pytree").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore", category=FutureWarning, module="transformers")

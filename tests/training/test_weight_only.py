@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import torch
@@ -21,3 +23,9 @@ def test_when_weights_become_int8_then_the_logits_stay_and_the_model_is_left_alo
     assert not isinstance(model.model.layers[0].mlp.up_proj.weight, TorchAOBaseTensor)
     assert (got - expected).abs().max() < 0.02 * expected.abs().max()
     assert (got.argmax(-1) == expected.argmax(-1)).float().mean() > 0.95
+
+
+def test_when_torchao_is_installed_then_importing_dapt_logs_nothing_of_it() -> None:
+    code = "import dapt.cli, dapt.training.finetune, transformers.quantizers.auto, torchao"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True)
+    assert "torchao" not in result.stderr and "register_constant" not in result.stderr
