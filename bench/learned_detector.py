@@ -3,8 +3,9 @@
     .venv/bin/python bench/learned_detector.py [--detector DIR] [--limit 500] [--repeats 1]
 
 Without ``--detector`` it first trains one as ``dapt privacy train-detector --gold
-presidio-synth/dev.jsonl --half tune`` does (600 generated nursing notes of seed 11 and the tune half
-of presidio-synth dev). Then, in one process, it scores both detectors, type-blind by token as `dapt
+presidio-synth/dev.jsonl --half tune --plain medical-abstracts/train.jsonl`` does (600 generated nursing
+notes of seed 11, the tune half of presidio-synth dev, and the first 600 medical abstracts as text with
+nothing personal in it). Then, in one process, it scores both detectors, type-blind by token as `dapt
 privacy evaluate` does, on sets the detector never trained on: generated nursing notes of seeds 2 and 3
 (the same generator as its training notes: an in-distribution figure) and the report half of
 presidio-synth dev; counts findings per 1,000 words on the first ``--limit`` distinct MTSamples notes
@@ -35,8 +36,8 @@ from dapt.config import RunConfig  # noqa: E402
 from dapt.domains.base import load_domain  # noqa: E402
 from dapt.privacy.detect import detect  # noqa: E402
 from dapt.privacy.engine import LANGUAGE, configured_analyzer, loaded_spacy  # noqa: E402
-from dapt.privacy.evaluate import evaluate_file, in_half, read_gold  # noqa: E402
-from dapt.privacy.learned import NOTES_SEED, generated_gold, plain_gold, train_detector  # noqa: E402
+from dapt.privacy.evaluate import evaluate_file  # noqa: E402
+from dapt.privacy.learned import NOTES_SEED, train_detector, training_documents  # noqa: E402
 from dapt.privacy.nursing_notes import write_notes  # noqa: E402
 from dapt.runs import write_json  # noqa: E402
 
@@ -49,10 +50,8 @@ RESULTS = REPO / "bench" / "results" / "learned_detector.json"
 
 def trained(folder: Path) -> dict[str, Any]:
     """Train the detector into ``folder`` as the module docstring says; its training report."""
-    gold = data_dir() / "presidio-synth" / "dev.jsonl"
-    plain = data_dir() / "medical-abstracts" / "train.jsonl"
-    documents = [*generated_gold(NOTES, NOTES_SEED), *(d for d in read_gold(gold) if in_half(d.doc_id, "tune")),
-                 *plain_gold(plain, PLAIN_ROWS)]  # fmt: skip
+    documents = training_documents(NOTES, NOTES_SEED, [data_dir() / "presidio-synth" / "dev.jsonl"], "tune",
+                                   [data_dir() / "medical-abstracts" / "train.jsonl"], PLAIN_ROWS)  # fmt: skip
     allowed = frozenset(word.lower() for word in load_domain(DOMAIN).allow_list)
     started = time.perf_counter()
     training = train_detector(documents, folder, allowed)

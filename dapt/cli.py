@@ -494,18 +494,13 @@ def train_detector_command(
     """Train the learned name detector (people, places, organisations) that runs beside the rules
     when privacy.learned_detector names its folder. Writes the spaCy pipeline (no string table: no
     word it trained on) and training.json (sizes, losses, validation F1)."""
-    from dapt.privacy.evaluate import in_half, read_gold
-    from dapt.privacy.learned import generated_gold, plain_gold, train_detector
+    from dapt.privacy.learned import train_detector, training_documents
 
     try:
         if output.exists() and any(output.iterdir()):
             raise UserError(f"{output}: exists and is not empty", "give a new folder")
         allowed = frozenset(word.lower() for word in load_domain(domain).allow_list)
-        documents = generated_gold(notes, notes_seed)
-        for path in gold or []:
-            documents += [d for d in read_gold(path) if half is None or in_half(d.doc_id, half.value)]
-        for path in plain or []:
-            documents += plain_gold(path, plain_rows)
+        documents = training_documents(notes, notes_seed, gold or [], half.value if half else None, plain or [], plain_rows)
         training = train_detector(documents, output, allowed, epochs, seed)
     except UserError as error:
         raise fail(error) from None

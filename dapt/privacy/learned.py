@@ -139,6 +139,22 @@ def generated_gold(count: int, seed: int) -> list[GoldDocument]:
             for note in generate_notes(count, seed)]  # fmt: skip
 
 
+def training_documents(
+    notes: int, notes_seed: int, gold: Iterable[Path] = (), half: str | None = None, plain: Iterable[Path] = (),
+    plain_rows: int = 600,
+) -> list[GoldDocument]:
+    """What the detector trains on: ``notes`` generated notes, each ``gold`` file (only its ``half``
+    when one is named) and the first ``plain_rows`` documents of each ``plain`` file."""
+    from dapt.privacy.evaluate import in_half, read_gold
+
+    documents = generated_gold(notes, notes_seed)
+    for path in gold:
+        documents += [document for document in read_gold(path) if half is None or in_half(document.doc_id, half)]
+    for path in plain:
+        documents += plain_gold(path, plain_rows)
+    return documents
+
+
 def detector_fingerprint(folder: str | None) -> str | None:
     """sha256 of every file of a detector folder in name order (None without one), for the stage
     keys: a detector retrained into the same folder redoes anonymization."""
