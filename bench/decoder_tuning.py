@@ -6,10 +6,11 @@ label): the same stratified labels as the tight-data bench, scored on the task's
     zero-shot  the base model before tuning (the same prompt listing the labels)
     sft        `dapt sft --answers label` at the instruct defaults (LoRA, loss on the answers)
     dpo        `dapt dpo` on the SFT model: the reference label preferred over its own answer
-    sft-adapted  SFT from a continued-pretrained SmolLM2 (``--adapted RUN_DIR``: a decoder run's
-               pretrain/model), when given
+    sft-adapted  the same SFT from a continued-pretrained SmolLM2 (``--adapted``: a decoder run's
+               pretrain/model folder), when given
 
     .venv/bin/python bench/decoder_tuning.py --task financial-phrasebank --seeds 0 [--eval-rows 300]
+        [--adapted RUN/pretrain/model] [--no-dpo]
 
 Writes bench/results/decoder_tuning_<task>_<labels>.json (macro-F1 and accuracy per row and seed,
 reward margins, wall time).
@@ -57,6 +58,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--eval-rows", type=int, default=300, help="the first N dev rows are scored (0: all)")
     parser.add_argument("--adapted", type=Path, default=None, help="a decoder run folder whose pretrain/model to tune too")
     parser.add_argument("--work", type=Path, default=Path("/tmp/dapt-bench-decoder-tuning"))
+    parser.add_argument("--dpo", action=argparse.BooleanOptionalAction, default=True, help="the dpo row (--no-dpo: skip it)")
     parser.add_argument("--sft-run", type=Path, default=None, help="reuse this SFT run of the seed (one seed only)")
     args = parser.parse_args(argv)
     domain, _ = TASKS[args.task]
@@ -79,11 +81,12 @@ def main(argv: list[str]) -> None:
         sft_run = args.sft_run or tuning_run("instruct", PACKAGED_DECODER, train, held, seeded, key_file, runs).run
         sft = scored(sft_run, "instruct")
         rows = {"zero-shot": sft["before"], "sft": sft["after"] | {"seconds": sft["seconds"]}}
-        dpo = scored(tuning_run("preference", str(sft_run), train, held, seeded, key_file, runs).run, "preference")
-        rows["dpo"] = dpo["after"] | {"seconds": dpo["seconds"], "reward_margin_last": dpo["reward_margin_last"]}
+        if args.dpo:
+            dpo = scored(tuning_run("preference", str(sft_run), train, held, seeded, key_file, runs).run, "preference")
+            rows["dpo"] = dpo["after"] | {"seconds": dpo["seconds"], "reward_margin_last": dpo["reward_margin_last"]}
         if args.adapted:
-            adapted = tuning_run("instruct", str(args.adapted), train, held, seeded, key_file, runs).run
-            rows["sft-adapted"] = scored(adapted, "instruct")["after"]
+            adapted = scored(tuning_run("instruct", str(args.adapted), train, held, seeded, key_file, runs).run, "instruct")
+            rows["sft-adapted"] = adapted["after"] | {"seconds": adapted["seconds"], "zero-shot": adapted["before"]}
         for name, scores in rows.items():
             results.setdefault(name, {})[str(seed)] = scores
             print(f"{args.task} {args.labels} seed {seed} {name}: {scores}", flush=True)

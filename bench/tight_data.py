@@ -149,6 +149,15 @@ def setfit_baseline(train: list[dict], dev: list[dict], seed: int) -> list[str]:
     return list(model.predict([row["text"] for row in dev]))
 
 
+def anonymized_corpus(domain: str, corpus: str) -> Path:
+    """The domain corpus as the default anonymization stage writes it, made once and cached."""
+    shared = WORK / f"corpus-{domain}-anonymized.jsonl"
+    if not shared.is_file():
+        anonymize(data_dir() / corpus / "corpus.jsonl", "corpus", config(domain, {}), None, RunFolder(WORK / "anonymize-corpus"))
+        shutil.copy(RunFolder(WORK / "anonymize-corpus").anonymized("corpus"), shared)
+    return shared
+
+
 def corpus_run(domain: str, corpus: str, variant: dict[str, Any]) -> Path:
     """Anonymized corpus, tokenizer and pretrained model for one variant, made once and cached."""
     name = "-".join(f"{k}" for k in variant) or "default"
@@ -156,12 +165,8 @@ def corpus_run(domain: str, corpus: str, variant: dict[str, Any]) -> Path:
     cfg = config(domain, variant)
     run = RunFolder(folder)
     if not (run.pretrained_model / "config.json").is_file():
-        shared = WORK / f"corpus-{domain}-anonymized.jsonl"
-        if not shared.is_file():
-            anonymize(data_dir() / corpus / "corpus.jsonl", "corpus", cfg, None, RunFolder(WORK / "anonymize-corpus"))
-            shutil.copy(RunFolder(WORK / "anonymize-corpus").anonymized("corpus"), shared)
         run.anonymized("corpus").parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(shared, run.anonymized("corpus"))
+        shutil.copy(anonymized_corpus(domain, corpus), run.anonymized("corpus"))
         extend_vocabulary(cfg, run)
         pretrain(cfg, run)
     return folder
@@ -171,12 +176,11 @@ CORPORA = dict(TASKS.values())  # domain → its corpus folder
 
 
 def corpus_copy(domain: str, name: str) -> RunFolder:
-    """A fresh run folder ``WORK/name`` holding the domain corpus as the cached default stages anonymized it."""
-    source = RunFolder(corpus_run(domain, CORPORA[domain], {}))
+    """A fresh run folder ``WORK/name`` holding the domain corpus as the default anonymization wrote it."""
     run = RunFolder(WORK / name)
     shutil.rmtree(run.root, ignore_errors=True)
     run.anonymized("corpus").parent.mkdir(parents=True)
-    shutil.copy(source.anonymized("corpus"), run.anonymized("corpus"))
+    shutil.copy(anonymized_corpus(domain, CORPORA[domain]), run.anonymized("corpus"))
     return run
 
 
