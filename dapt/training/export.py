@@ -1,7 +1,10 @@
 """A dynamic-int8 copy of the fine-tuned classifier for CPU serving, measured beside fp32.
 
-Every ``nn.Linear`` gets int8 weights; activations are quantized on the fly (PyTorch's dynamic
-quantization, the fbgemm/x86 kernels). The copy is the classifier folder's config, tokenizer and
+Every ``nn.Linear`` but the feed-forward down-projections gets int8 weights, and its activations
+are quantized on the fly (PyTorch's dynamic quantization, the fbgemm/x86 kernels). A down-projection
+reads the feed-forward activations, whose outliers one scale per tensor cannot hold (Bondarenko et
+al. 2021): quantized, they took the frozen mpnet companion from 71.7 to 48.8 macro-F1 on
+financial-phrasebank; kept in fp32 they cost a third of the speed-up (bench/int8_layers.py). The copy is the classifier folder's config, tokenizer and
 head description plus ``int8.pt`` (a weights-only state dict), and the same for its companion in
 ``companion/``; loading rebuilds the architecture from the config and quantizes it before reading
 the weights.
@@ -16,7 +19,7 @@ import warnings
 from pathlib import Path
 
 import torch
-from torch.ao.quantization import quantize_dynamic
+from torch.ao.quantization import default_dynamic_qconfig, quantize_dynamic
 from transformers import AutoConfig, AutoModel, AutoTokenizer
 
 from dapt.errors import UserError
@@ -27,13 +30,17 @@ INT8_WEIGHTS = "int8.pt"
 LATENCY_TEXTS = 64  # one at a time, as a service answers requests
 
 
-def quantized(model: EncoderClassifier) -> EncoderClassifier:
-    """An int8 copy of ``model`` on the CPU (``model`` is left as it is)."""
+def quantized(model: EncoderClassifier, keep_down_projections: bool = True) -> EncoderClassifier:
+    """An int8 copy of ``model`` on the CPU (``model`` is left as it is); its feed-forward
+    down-projections stay fp32 unless ``keep_down_projections`` is off (module docstring)."""
+    inner = getattr(model.encoder.config, "intermediate_size", None) if keep_down_projections else None
+    layers = {name: default_dynamic_qconfig for name, module in model.named_modules()
+              if isinstance(module, torch.nn.Linear) and module.in_features != inner}  # fmt: skip
     with warnings.catch_warnings():
         # torch 2.13 marks its quantized tensors deprecated (moving to torchao) but ships and pins them.
         warnings.filterwarnings("ignore", category=UserWarning, module=r"torch\.ao\.")
         warnings.filterwarnings("ignore", message=r".*(deprecat|torchao).*")
-        return quantize_dynamic(copy.deepcopy(model).cpu().eval(), {torch.nn.Linear}, dtype=torch.qint8)
+        return quantize_dynamic(copy.deepcopy(model).cpu().eval(), layers, dtype=torch.qint8)
 
 
 def weight_only_int8(model: torch.nn.Module) -> torch.nn.Module:
@@ -70,7 +77,11 @@ def load_int8(folder: Path, max_length: int) -> Scorer:
     encoder = with_virtual_tokens(AutoModel.from_config(AutoConfig.from_pretrained(folder)), folder)
     skeleton = classifier_shaped_as(encoder, folder)
     model = quantized(skeleton)
-    model.load_state_dict(torch.load(folder / INT8_WEIGHTS, weights_only=True))
+    try:
+        model.load_state_dict(torch.load(folder / INT8_WEIGHTS, weights_only=True))
+    except RuntimeError:  # its layers do not match: an older dapt quantized every Linear
+        raise UserError(f"{folder}: an int8 copy in another layout than this dapt's",
+                        "leave out --int8 to use the fp32 model, or run dapt again to make a new copy") from None  # fmt: skip
     companion = companion_in(folder, lambda path: load_int8(path, max_length), model.labels)
     return Scorer.on_cpu(model, AutoTokenizer.from_pretrained(folder), max_length, companion)
 
