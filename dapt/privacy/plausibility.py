@@ -17,12 +17,17 @@ from presidio_analyzer import RecognizerResult
 from dapt.privacy.recognizers.base import ABBREVIATION_LETTERS, EVERYDAY_ZIPF, english_zipf
 from dapt.privacy.recognizers.gazetteer import COMMON_ZIPF, UNSEEN_ZIPF, is_name_evidence
 from dapt.privacy.recognizers.names import TitledNameRecognizer, first_names, is_known_name, last_names
+from dapt.privacy.recognizers.places import is_place
 from dapt.privacy.vocabulary import never_names
 
 SPACY = "SpacyRecognizer"
 NAME_TYPES = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "NRP"})
 WORD = re.compile(r"[^\W\d_][\w'’-]*")
 ENGLISH_WORD_ZIPF = 3.0  # a word at least this common is an English word, not a name to protect
+# A ward or department is named by its trade, not by anyone: ``the Vascular Clinic``, ``Cardiology``.
+# (``service`` and ``laboratory`` are left out: ``Chemical Abstracts Service`` is a firm.)
+UNIT_NOUNS = frozenset({"clinic", "unit", "room", "floor", "department", "ward"})
+SPECIALTY_ENDINGS = ("ology", "ologist", "ologists", "iatry", "iatrics", "iatrist", "pedics")
 SALUTATIONS = frozenset({"dear", "sir", "madam", "mr", "mrs", "ms", "miss", "dr", "hi", "hello", "regards"})
 NUMBER_WORDS = r"\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few|many"
 UNIT = r"(?:second|sec|minute|min|hour|hr|day|night|week|wk|month|mo|year|yr)s?"
@@ -104,6 +109,29 @@ def plausible_date(value: str, from_spacy: bool) -> bool:
     return not from_spacy or bool(DATE_ELEMENT.search(value))
 
 
+def _is_trade_term(lowered: list[str]) -> bool:
+    """Every word (bar ``the`` and a possessive) one Philter lists as no name, unseen in everyday
+    English and no known name: a drug, device or finding (``Zonegran``, ``the Esmarch``, ``Telfa``).
+    Rare places Philter also lists (``Recife`` 2.7, ``Nijmegen`` 2.4) are commoner than that."""
+    words = [re.sub(r"(?:'s|’s)$", "", word) for word in lowered if word != "the"]
+    return bool(words) and all(
+        word in never_names() and english_zipf(word) < UNSEEN_ZIPF and not is_known_name(word) for word in words
+    )
+
+
+def _is_department(lowered: list[str]) -> bool:
+    """A specialty (``Cardiology``) or a unit named by vocabulary alone (``the Post Anesthesia Care
+    Unit``, ``Orthopedic Clinic``); ``Mayo Clinic`` names a place of care, so it stays."""
+    words = [word for word in lowered if word != "the"]
+    if len(words) == 1:
+        return words[0].endswith(SPECIALTY_ENDINGS) and words[0] in never_names()
+    return (
+        len(words) > 1
+        and words[-1] in UNIT_NOUNS
+        and all(word in never_names() and not is_known_name(word) for word in words[:-1])
+    )
+
+
 def _is_gazetteer_name(word: str) -> bool:
     return (word in first_names() or word in last_names()) and english_zipf(word) < COMMON_ZIPF
 
@@ -119,6 +147,8 @@ def plausible_name(value: str, words: list[str], entity_type: str) -> bool:
     # made of vocabulary (``General Electric``) stay: dropping them cost presidio-synth 5 points of their recall
     if entity_type == "PERSON" and all(word in never_names() and not is_known_name(word) for word in lowered):
         return False
+    if entity_type != "PERSON" and (_is_trade_term(lowered) or _is_department(lowered)) and not is_place(value):
+        return False  # a drug, device, maker, finding or ward spaCy took for a place or firm
     if value.islower():  # shorthand ("abd soft", "neuro") unless it reads as a lower-case name
         names = [_is_gazetteer_name(word) for word in lowered]
         return any(names) and all(n or english_zipf(w) < UNSEEN_ZIPF for n, w in zip(names, lowered, strict=True))

@@ -39,6 +39,18 @@ CASES = [
     ("DATE_TIME",    "tuesday",               False),  # a weekday alone dates nothing
     ("DATE_TIME",    "on WEDNESDAY morning",  False),
     ("DATE_TIME",    "Monday 3/4",            True),   # with its day and month
+    ("LOCATION",     "Zonegran",              False),  # a drug brand Philter lists, unseen in English
+    ("ORGANIZATION", "Telfa",                 False),  # a dressing
+    ("ORGANIZATION", "the Esmarch",           False),  # a bandage, with its article
+    ("NRP",          "Proctosigmoiditis",     False),  # a finding
+    ("LOCATION",     "Recife",                True),   # a rare city Philter lists too, commoner in English
+    ("ORGANIZATION", "Nijmegen",              True),
+    ("ORGANIZATION", "Cardiology",            False),  # a specialty
+    ("ORGANIZATION", "the Intensive Care Unit", False),  # a ward named by its trade
+    ("ORGANIZATION", "Orthopedic Clinic",     False),
+    ("ORGANIZATION", "Mayo Clinic",           True),   # named by a name
+    ("ORGANIZATION", "Chemical Abstracts Service", True),  # a firm: services are not wards
+    ("ORGANIZATION", "Cleveland Clinic",      True),   # named by a place
 ]
 # fmt: on
 
