@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markdown import Markdown
+from rich.markup import escape
 from rich.table import Table
 
 from dapt import __version__
@@ -66,8 +67,9 @@ def main_options(
 
 
 def fail(error: UserError) -> typer.Exit:
-    """One line on stderr and exit code 2: how every user error ends."""
-    err.print(f"[bold red]error:[/] {error}", soft_wrap=True, highlight=False, markup=True)
+    """One line on stderr and exit code 2: how every user error ends (its text printed as it is:
+    ``dapt[int8]`` or a file named ``notes[1].jsonl`` is no markup)."""
+    err.print(f"[bold red]error:[/] {escape(str(error))}", soft_wrap=True, highlight=False, markup=True)
     return typer.Exit(code=2)
 
 
@@ -581,13 +583,14 @@ def generate(
     max_length: Annotated[int, typer.Option(min=1, help="Prompt tokens kept (the end of a longer prompt); truncations are counted.")] = 512,
     temperature: Annotated[float, typer.Option(min=0.0, help="0: greedy (the same output every time); above 0: sampled.")] = 0.0,
     seed: Annotated[int, typer.Option(help="Seed of sampling.")] = 0,
+    int8: Annotated[bool, typer.Option("--int8", help="Weight-only int8 (torchao: pip install 'dapt[int8]'): the weights in half the memory, perplexity kept (bench/decoder_int8.py).")] = False,
 ) -> None:
     """Continue every prompt of a file with a causal LM (batch generation on CPU or GPU)."""
     from dapt.training.generate import generate_file
 
     try:
         cfg = batch_input(output, text_field, bad_rows)
-        result = generate_file(model, input_path, output, cfg, max_new_tokens, max_length, temperature, seed)
+        result = generate_file(model, input_path, output, cfg, max_new_tokens, max_length, temperature, seed, int8)
     except UserError as error:
         raise fail(error) from None
     typer.echo(f"{result.documents} generated, {result.quarantined} rows set aside, {result.truncated} prompts "

@@ -16,6 +16,7 @@ from dapt.records import Document
 from dapt.runs import RunFolder
 from dapt.training.adapters import with_virtual_tokens
 from dapt.training.builders import is_causal_lm, model_architectures, pick_device
+from dapt.training.export import weight_only_int8
 from dapt.training.packaged import PACKAGED, packaged_model_path
 from dapt.training.predict import PredictResult, map_file
 from dapt.training.prompts import PROMPT_FILE, PromptFormat, generation_prompt
@@ -66,14 +67,15 @@ def continuations(
 
 def generate_file(
     model: Path, source: Path, output: Path, cfg: InputConfig, max_new_tokens: int, max_length: int,
-    temperature: float = 0.0, seed: int = 0,
+    temperature: float = 0.0, seed: int = 0, int8: bool = False,
 ) -> PredictResult:  # fmt: skip
     """Write one JSON line per usable prompt of ``source``: ``row`` and ``generated`` (greedy when
-    ``temperature`` is 0, else sampled with ``seed``). Prompts longer than ``max_length`` tokens
-    keep their end and are counted."""
+    ``temperature`` is 0, else sampled with ``seed``), with the weights in int8 if asked. Prompts
+    longer than ``max_length`` tokens keep their end and are counted."""
     folder = causal_lm_folder(model)
     tokenizer = AutoTokenizer.from_pretrained(folder)
     lm = with_virtual_tokens(AutoModelForCausalLM.from_pretrained(folder), folder).eval()
+    lm = weight_only_int8(lm) if int8 else lm
     tuned = PromptFormat.of(folder, "text", []) if (folder / PROMPT_FILE).is_file() else None
     torch.manual_seed(seed)
 

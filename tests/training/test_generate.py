@@ -5,14 +5,19 @@ line and nothing written."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
+from torchao.utils import TorchAOBaseTensor
 from typer.testing import CliRunner
 
+import dapt.training.generate as generation
 from dapt.cli import app
 from dapt.runs import RunFolder
+from dapt.training.export import weight_only_int8
 from tests.conftest import write_rows
 
 PROMPTS = [{"text": "The patient was admitted with"}, {"text": "   "}, {"text": "Blood pressure is " * 40},
@@ -63,3 +68,28 @@ def test_when_the_model_folder_holds_no_causal_lm_then_one_line_and_no_output(ti
     result = generate(tiny_model_dir, source, output)
     assert result.exit_code == 2 and "neither a run folder with a causal-LM model (preference/, instruct/ or pretrain/model)" in result.output
     assert not output.exists() and not list(tmp_path.glob("*.partial"))
+
+
+def test_when_generating_in_int8_then_greedy_output_follows_fp32(
+    decoder_run: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = write_rows(tmp_path / "prompts.jsonl", [PROMPTS[0], PROMPTS[3]])
+    fp32, int8 = tmp_path / "fp32.jsonl", tmp_path / "int8.jsonl"
+    assert generate(decoder_run, source, fp32).exit_code == 0
+    quantized = []
+    monkeypatch.setattr(generation, "weight_only_int8", lambda lm: quantized.append(weight_only_int8(lm)) or quantized[0])
+    result = generate(decoder_run, source, int8, "--int8")
+    assert result.exit_code == 0, result.output
+    assert isinstance(quantized[0].model.layers[0].mlp.up_proj.weight, TorchAOBaseTensor)
+    pairs = zip(int8.read_text().splitlines(), fp32.read_text().splitlines(), strict=True)
+    written = [(json.loads(a)["generated"], json.loads(b)["generated"]) for a, b in pairs]
+    # int8 weights with one scale per channel: the random tiny model's greedy text is the same until a near tie
+    assert all(len(os.path.commonprefix([a, b])) >= len(b) // 2 > 0 for a, b in written)
+
+
+def test_when_torchao_is_missing_then_int8_generation_names_the_extra(
+    decoder_run: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "torchao.quantization", None)  # import fails as if not installed
+    result = generate(decoder_run, write_rows(tmp_path / "prompts.jsonl", PROMPTS[:1]), tmp_path / "out.jsonl", "--int8")
+    assert result.exit_code == 2 and "dapt[int8]" in result.output and not (tmp_path / "out.jsonl").exists()
