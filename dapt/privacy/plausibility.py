@@ -48,12 +48,14 @@ DATE_ELEMENT = re.compile(
     r"|\b(?:christmas|easter|thanksgiving|new year)",
     re.IGNORECASE,
 )
-# A name followed by one of these nouns names a sign, test or disease (``Murphy sign``, ``Apgar
-# score``), unless a title before it makes it a person (``Dr. Murphy test``).
+# A name followed by one of these nouns names a sign, test, disease, instrument or structure (``Murphy
+# sign``, ``Kerrison rongeur``, ``Scarpa's fascia``), unless a title before it makes it a person (``Dr.
+# Murphy test``).
 EPONYM_NOUN = re.compile(
     r"^(?:'s|’s|s'|’)?\s+(?:signs?|syndrome|disease|test|maneuver|manoeuvre|reflex|criteria|score|scale|"
     r"classification|fracture|triad|phenomenon|murmur|nodes?|procedure|operation|palsy|ulcer|stain|incision|"
-    r"position|rule|index)\b",
+    r"position|rule|index|clamps?|forceps|scissors|retractors?|rongeurs?|elevators?|curettes?|cannulas?|"
+    r"laryngoscope|resectoscope|grommets?|shunt|fascia|ligament|canal|triangle|pouch)\b",
     re.IGNORECASE,
 )
 TITLE_BEFORE = re.compile(r"\b(?:mr|mrs|ms|miss|dr|prof|pt|patient)\.?\s*$", re.IGNORECASE)

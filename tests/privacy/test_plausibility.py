@@ -71,6 +71,10 @@ EPONYM_CASES = [
     ("Dr. Murphy test results reviewed.",   "Murphy", True),   # a title: the doctor
     ("Mr. Murphy signed the consent.",      "Murphy", True),   # "signed" is not a sign
     ("Murphy reports less pain.",           "Murphy", True),
+    ("Taken with the Kerrison rongeur.",    "Kerrison", False),  # an instrument
+    ("Scarpa's fascia was divided.",        "Scarpa", False),  # a structure
+    ("Bidirectional Glenn shunt, patent.",  "Glenn",  False),
+    ("Kelly came in with the clamps.",      "Kelly",  True),   # a name, then a verb
 ]
 # fmt: on
 
