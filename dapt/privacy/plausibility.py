@@ -122,8 +122,9 @@ def _is_trade_term(lowered: list[str]) -> bool:
 
 
 def _is_department(lowered: list[str]) -> bool:
-    """A specialty (``Cardiology``) or a unit named by vocabulary alone (``the Post Anesthesia Care
-    Unit``, ``Orthopedic Clinic``); ``Mayo Clinic`` names a place of care, so it stays."""
+    """A specialty (``Cardiology``) or a unit named by non-names alone (``the Intensive Care Unit``,
+    ``Orthopedic Clinic``); ``Mayo Clinic`` and ``the Post Anesthesia Care Unit`` hold a known name
+    (Post), so they stay."""
     words = [word for word in lowered if word != "the"]
     if len(words) == 1:
         return words[0].endswith(SPECIALTY_ENDINGS) and words[0] in never_names()
