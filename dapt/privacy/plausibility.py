@@ -111,13 +111,18 @@ def plausible_date(value: str, from_spacy: bool) -> bool:
     return not from_spacy or bool(DATE_ELEMENT.search(value))
 
 
+def _is_non_name(word: str) -> bool:
+    """A word Philter lists as no name that no gazetteer knows as one."""
+    return word in never_names() and not is_known_name(word)
+
+
 def _is_trade_term(lowered: list[str]) -> bool:
     """Every word (bar ``the`` and a possessive) one Philter lists as no name, unseen in everyday
     English and no known name: a drug, device or finding (``Zonegran``, ``the Esmarch``, ``Telfa``).
     Rare places Philter also lists (``Recife`` 2.7, ``Nijmegen`` 2.4) are commoner than that."""
     words = [re.sub(r"(?:'s|’s)$", "", word) for word in lowered if word != "the"]
     return bool(words) and all(
-        word in never_names() and english_zipf(word) < UNSEEN_ZIPF and not is_known_name(word) for word in words
+        _is_non_name(word) and english_zipf(word) < UNSEEN_ZIPF for word in words
     )
 
 
@@ -131,7 +136,7 @@ def _is_department(lowered: list[str]) -> bool:
     return (
         len(words) > 1
         and words[-1] in UNIT_NOUNS
-        and all(word in never_names() and not is_known_name(word) for word in words[:-1])
+        and all(_is_non_name(word) for word in words[:-1])
     )
 
 
@@ -148,7 +153,7 @@ def plausible_name(value: str, words: list[str], entity_type: str) -> bool:
         return True
     # vocabulary and shorthand that names no one (``Afebrile``, ``Dilt``, ``Alert``); organisations and places
     # made of vocabulary (``General Electric``) stay: dropping them cost presidio-synth 5 points of their recall
-    if entity_type == "PERSON" and all(word in never_names() and not is_known_name(word) for word in lowered):
+    if entity_type == "PERSON" and all(_is_non_name(word) for word in lowered):
         return False
     if entity_type != "PERSON" and (_is_trade_term(lowered) or _is_department(lowered)) and not is_place(value):
         return False  # a drug, device, maker, finding or ward spaCy took for a place or firm
