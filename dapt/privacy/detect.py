@@ -137,11 +137,11 @@ def _contains_weaker(outer: RecognizerResult, inner: RecognizerResult) -> bool:
 
 
 def _part(outer: RecognizerResult, start: int, end: int, text: str) -> RecognizerResult | None:
-    """``outer`` narrowed to ``text[start:end]`` without edge spaces and punctuation; None when no
-    letter or digit is left."""
+    """``outer`` narrowed to ``text[start:end]`` without edge spaces and punctuation; None when
+    fewer than two letters or digits are left (``W`` of spaCy's ``Woonsocket Hospital W``)."""
     piece = text[start:end]
     stripped = piece.strip(EDGE_CHARACTERS)
-    if not any(c.isalnum() for c in stripped):
+    if sum(c.isalnum() for c in stripped) < 2:
         return None
     begin = start + len(piece) - len(piece.lstrip(EDGE_CHARACTERS))
     return RecognizerResult(outer.entity_type, begin, begin + len(stripped), outer.score,

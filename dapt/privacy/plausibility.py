@@ -15,13 +15,26 @@ from collections.abc import Collection
 from presidio_analyzer import RecognizerResult
 
 from dapt.privacy.recognizers.base import ABBREVIATION_LETTERS, EVERYDAY_ZIPF, english_zipf
+from dapt.privacy.recognizers.contact import HomeTownRecognizer, VisitorTownRecognizer
 from dapt.privacy.recognizers.gazetteer import COMMON_ZIPF, UNSEEN_ZIPF, is_name_evidence
-from dapt.privacy.recognizers.names import TitledNameRecognizer, first_names, is_known_name, last_names
+from dapt.privacy.recognizers.names import (
+    CaredForNameRecognizer,
+    TitledNameRecognizer,
+    WordNameRecognizer,
+    first_names,
+    is_known_name,
+    last_names,
+)
 from dapt.privacy.recognizers.places import is_place
 from dapt.privacy.vocabulary import never_names
 
 SPACY = "SpacyRecognizer"
 NAME_TYPES = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "NRP"})
+# recognizers whose cue settles the type, so an allow-listed word or an eponym does not undo them
+CUE_TYPED = frozenset(
+    cls.__name__
+    for cls in (TitledNameRecognizer, CaredForNameRecognizer, WordNameRecognizer, HomeTownRecognizer, VisitorTownRecognizer)
+)
 WORD = re.compile(r"[^\W\d_][\w'’-]*")
 ENGLISH_WORD_ZIPF = 3.0  # a word at least this common is an English word, not a name to protect
 # A ward or department is named by its trade, not by anyone: ``the Vascular Clinic``, ``Cardiology``.
@@ -83,8 +96,9 @@ def is_plausible(result: RecognizerResult, text: str, allowed: Collection[str]) 
     words = WORD.findall(value)
     if any(word.lower() in SALUTATIONS for word in words[:1]) and len(words) == 1:
         return False
-    titled = recognizer_of(result) == TitledNameRecognizer.__name__  # ``dr. graves`` is a person, not Graves' disease
-    if not titled and (value.lower() in allowed or _has_allowed_word_and_no_name(words, allowed) or is_eponym(result, text)):
+    # ``dr. graves`` is a person, not Graves' disease; ``lives in NC`` a state, not a nasal cannula
+    cued = recognizer_of(result) in CUE_TYPED
+    if not cued and (value.lower() in allowed or _has_allowed_word_and_no_name(words, allowed) or is_eponym(result, text)):
         return False
     return recognizer_of(result) != SPACY or plausible_name(value, words, result.entity_type)
 

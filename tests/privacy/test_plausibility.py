@@ -85,3 +85,23 @@ def test_when_a_name_names_a_sign_or_disease_then_it_is_not_a_person(text: str, 
     start = text.index(value)
     result = RecognizerResult("PERSON", start, start + len(value), 0.85, recognition_metadata={"recognizer_name": recognizer})
     assert is_plausible(result, text, ALLOWED) is expected
+
+
+# fmt: off
+ALLOW_LISTED_CASES = [
+    ("Pt on 2L NC, sats 95%.",      "NC", "LOCATION", "SpacyRecognizer",    False),  # a nasal cannula
+    ("niece lives in NC, flying",   "NC", "LOCATION", "HomeTownRecognizer", True),   # the cue says a state
+    ("Dr. Foley reviewed the film", "Foley", "PERSON", "TitledNameRecognizer", True),
+    ("Foley draining clear urine",  "Foley", "PERSON", "GazetteerNameRecognizer", False),
+    ("answered. graves aware of plan", "graves", "PERSON", "CaredForNameRecognizer", True),  # Graves' disease allowed
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("text, value, entity_type, recognizer, expected", ALLOW_LISTED_CASES)
+def test_when_a_cue_settles_the_type_then_an_allow_listed_word_is_kept(
+    text: str, value: str, entity_type: str, recognizer: str, expected: bool
+) -> None:
+    start = text.index(value)
+    result = RecognizerResult(entity_type, start, start + len(value), 0.85, recognition_metadata={"recognizer_name": recognizer})
+    assert is_plausible(result, text, ALLOWED | {"nc", "foley", "graves"}) is expected

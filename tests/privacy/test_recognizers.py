@@ -7,6 +7,7 @@ import pytest
 from dapt.domains.finance.recognizers import AccountNumberRecognizer
 from dapt.domains.medical.recognizers import (
     AgeOver89Recognizer,
+    FacilityCueRecognizer,
     HealthPlanIdRecognizer,
     HospitalRecognizer,
     MrnRecognizer,
@@ -22,6 +23,7 @@ from dapt.privacy.recognizers.contact import (
     NanpPhoneRecognizer,
     TownRecognizer,
     TownSuffixRecognizer,
+    VisitorTownRecognizer,
     ZipCodeRecognizer,
 )
 from dapt.privacy.recognizers.dates import (
@@ -33,6 +35,7 @@ from dapt.privacy.recognizers.dates import (
 from dapt.privacy.recognizers.gazetteer import GazetteerNameRecognizer
 from dapt.privacy.recognizers.identifiers import SwiftBicRecognizer
 from dapt.privacy.recognizers.names import (
+    CaredForNameRecognizer,
     CredentialedNameRecognizer,
     IdentifiedNameRecognizer,
     KinNamedRecognizer,
@@ -42,6 +45,7 @@ from dapt.privacy.recognizers.names import (
     SurnameCueRecognizer,
     TitledNameRecognizer,
     UpperCaseNameRecognizer,
+    WordNameRecognizer,
 )
 from dapt.privacy.recognizers.organisations import CompanySuffixRecognizer, PartnersRecognizer
 from dapt.privacy.recognizers.places import PlaceGazetteerRecognizer
@@ -154,6 +158,25 @@ CASES = [
     (HomeTownRecognizer,   "hcp lives in PA, flying in", ["PA"]),                   # a state
     (HomeTownRecognizer,   "lives alone in north carolina", ["north carolina"]),    # a state's name
     (HomeTownRecognizer,   "lives in a nursing home", []),                          # not a place
+    (HomeTownRecognizer,   "LIVES ALONE IN FALL RIVER, FLORIDA.", ["FALL RIVER, FLORIDA"]),  # words, then a state
+    (HomeTownRecognizer,   "lives alone in new crystal, california", ["new crystal, california"]),
+    (VisitorTownRecognizer, "niece from GIBBSFURT in to visit", ["GIBBSFURT"]),     # where a visitor came from
+    (VisitorTownRecognizer, "husband from new bedford in to visit", ["new bedford"]),
+    (VisitorTownRecognizer, "family from out of town to visit; came from home to visit", []),
+    (FacilityCueRecognizer, "plan to transfer to WJM when bed avail", ["WJM"]),     # an abbreviation
+    (FacilityCueRecognizer, "old records requested from hfh (mr #8394)", ["hfh"]),
+    (FacilityCueRecognizer, "screening for grennan manor.cont.monitor", ["grennan manor"]),  # a name and a noun
+    (FacilityCueRecognizer, "Return to clinic two weeks. returned to work the following day", []),  # "weeks", "day"
+    (FacilityCueRecognizer, "A/P: SCREENING FOR MILLER REHAB. AWAITING BED", ["MILLER REHAB"]),  # a name that is a word
+    (FacilityCueRecognizer, "returned to his own home. sent to my home", []),                        # no name
+    (FacilityCueRecognizer, "f/u appt w/ dr. Cunningham at LDFP on 12/12", ["LDFP"]),
+    (FacilityCueRecognizer, "pt was at reynolds house pta.", ["reynolds house"]),
+    (FacilityCueRecognizer, "DISPO:  RETURN TO CARR REHAB WHEN CLEARED", ["CARR REHAB"]),  # not "RETURN TO"
+    (FacilityCueRecognizer, "transfer to the floor when bed avail; transferred from micu w/ chf", []),
+    (FacilityCueRecognizer, "transferred from OSH for mgmt. dispo: home vs rehab. sent to CT.", []),  # vocabulary
+    (FacilityCueRecognizer, "transferred from TSICU at JMH. returned to OR for washout", ["JMH"]),  # not the unit
+    (FacilityCueRecognizer, "PT ADMITTED 5-5 FROM FHH W/ SAH.",  ["FHH"]),           # shorthand rare in English
+    (FacilityCueRecognizer, "transfer to LTAC when bed avail; dispo: snf vs home; sent to PACU", []),  # kinds of care
     (ExtensionRecognizer,  "covering md (x3-2549) aware", ["x3-2549"]),             # a pager extension
     (ExtensionRecognizer,  "PIV x2, patent", []),                                   # a count
     (TownSuffixRecognizer, "discharge home to Gonzaleztown soon", ["Gonzaleztown"]),  # an English town ending
@@ -163,6 +186,9 @@ CASES = [
     (NanpPhoneRecognizer,  "husband (001-388-252-2693)",        ["001-388-252-2693"]),
     (NanpPhoneRecognizer,  "call (617) 555-0142 x12",           ["(617) 555-0142 x12"]),
     (NanpPhoneRecognizer,  "order 1234567890123",               []),                 # long digit run
+    (NanpPhoneRecognizer,  "requests call if any changes: 413-5554524.", ["413-5554524"]),  # one dash, a cue
+    (NanpPhoneRecognizer,  "can be reached at 517-2736 tonight", ["517-2736"]),     # a local number, a cue
+    (NanpPhoneRecognizer,  "dose 250-1000 mg; wbc 517-2736",    []),                 # no cue word before it
     (ShortDateRecognizer,  "discharged 11/18.",                 ["11/18"]),
     (ShortDateRecognizer,  "icu npn 6-16-12: pt remains",       ["6-16-12"]),        # dashed, 2-digit year
     (ShortDateRecognizer,  "pain 5/10, BP 120/80",              []),                 # a score, a pressure
@@ -220,6 +246,23 @@ CASES = [
     (SignatureRecognizer,  "pt seen by Malota RN today",        []),                 # not closing a line
     (LabelledNameRecognizer, "dispo. rn: n. prokurat",          ["n. prokurat"]),    # initial and no vocabulary
     (LabelledNameRecognizer, "rn: j. stable",                   []),
+    (LabelledNameRecognizer, "wife june mackesey wants a call", ["june mackesey"]),  # a word, then no vocabulary
+    (LabelledNameRecognizer, "visited w/ nephew honore garner.", ["honore garner"]),  # philter's first names
+    (LabelledNameRecognizer, "son will call back; wife may visit", []),             # words after words
+    (KinNamedRecognizer,   "NICOLO (NEPHEW) REQUESTS CALL",     ["NICOLO"]),         # philter's first names
+    (CaredForNameRecognizer, "R > L. MILOSZ PLEASANT AND COOPERATIVE", ["MILOSZ"]),
+    (TitledNameRecognizer, "social - Mr. SANCHEZ tearful",      ["SANCHEZ"]),        # a surname in capitals
+    (TitledNameRecognizer, "F/U W/ DR.REARDON RE: ANTICOAG",    ["REARDON"]),        # no space after the dot
+    (SignatureRecognizer,  "requested. ANASTASIA A, RN",        ["ANASTASIA A"]),    # a closing initial
+    (SignatureRecognizer,  "support pt/family. chloe a, rn",    ["chloe a"]),
+    (CaredForNameRecognizer, "status.Alice aware of plan.",     ["Alice"]),          # reported on
+    (CaredForNameRecognizer, "pt asking for ann, ann called.",  ["ann", "ann"]),     # addressed, then reported on
+    (CaredForNameRecognizer, "spoke w/ kayla by phone",         ["kayla"]),
+    (CaredForNameRecognizer, "Family aware of plan. Wife tearful. Pt pleasant. Will call back.", []),
+    (CaredForNameRecognizer, "pt asking for water. Spoke with family. Heparin per protocol.", []),
+    (WordNameRecognizer,   "PT ASKING FOR WILL, NIECE CALLED.", ["WILL"]),      # a word that is a name
+    (WordNameRecognizer,   "family meeting w/ son will, pt made dnr", ["will"]),
+    (WordNameRecognizer,   "wife will call back. md called will f/u. support given to wife. spoke w/ SISTER.", []),
     (AccountNumberRecognizer, "account no. 12345678 closed",    ["12345678"]),
     (AccountNumberRecognizer, "opened 12345678 tickets",        []),                 # no account word
     (SwiftBicRecognizer,   "BIC DEUTDEFF500 please",            ["DEUTDEFF500"]),

@@ -8,7 +8,10 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import MedicalLicenseRecognizer
 
 from dapt.privacy.recognizers import ConstantsRecognizer
-from dapt.privacy.recognizers.base import ABBREVIATION_LETTERS, CodedRecognizer, english_zipf
+from dapt.privacy.recognizers.base import ABBREVIATION_LETTERS, EVERYDAY_ZIPF, CodedRecognizer, english_zipf
+from dapt.privacy.recognizers.gazetteer import COMMON_ZIPF
+from dapt.privacy.recognizers.names import is_known_name, is_vocabulary
+from dapt.privacy.recognizers.places import is_place
 from dapt.privacy.vocabulary import never_names
 
 
@@ -102,6 +105,91 @@ def facility_name_start(text: str, facility_start: int) -> int | None:
     return facility_start - len(" ".join(words)) - 1
 
 
+# where a note sends a patient, or where one came from: ``transfer to BHH when bed avail``,
+# ``old records requested from hfh``, ``f/u appt w/ dr. Cunningham at LDFP on 12/12``
+FACILITY_CUES = (
+    r"transfer(?:red|ring)?\s(?:back\s)?(?:to|from)|return(?:ed)?\s(?:back\s)?to|sent\sto|requested\sfrom|"
+    r"screening\sfor|presented\sto|(?:pt|patient)\swas\sat|admitted\s(?:[\w/-]+\s)?from|"
+    r"appt\sw/\s[^;\n]{1,40}?\sat|dispo\s?[:;-]\s?|\p{L}{0,3}(?:icu|ccu|cu|ru)(?:-\p{L})?\sat"
+)
+# a facility's name ends where the sentence goes on: ``when``, ``w/``, ``on DATE``, ``vs home``, ``ED``
+AFTER_FACILITY = r"(?=\s(?:(?i:when|with|on|for|vs|pta|ed|er|via|x\d)\b|(?i:w/)|\()|\s?[(.,;:]|\s*$)"
+FACILITY_WORD = r"(?:(?i:st|mt)\.|\p{L}[\p{L}'’-]*)"
+CUE_WORDS = LINKING_WORDS - {"of", "and", "the", "a", "an"}
+# a care unit, not a place: ``micu``, ``tsicu``, ``ccu``, ``csru``, ``pacu``
+CARE_UNIT = regex.compile(r"(?i)\p{L}{0,3}(?:icu|ccu|cu|ru)")
+# the kinds of care a patient is sent to, a closed class: outside hospital, skilled nursing, visiting
+# nurses, extended and long-term care, step-down and progressive care units, nursing home, assisted living…
+CARE_SETTINGS = frozenset(
+    {"osh", "snf", "ecf", "vna", "ltac", "ltach", "ltc", "ltcf", "sdu", "pcu", "tcu", "nsg", "nh", "alf", "irf", "sar",
+     "cath"}
+)
+# the nouns that end a facility's name (``Wallace House``, ``Fox Medical Associates``)
+FACILITY_NOUNS = frozenset(
+    {"house", "manor", "rehab", "home", "center", "centre", "hospital", "general", "associates", "practice", "vna",
+     "memorial", "clinic", "pavilion", "infirmary"}
+)
+SHORTHAND_ZIPF = 3.0  # shorthand rarer than this in English may be a facility's initials in a transfer cue
+
+
+def _is_name_not_function_word(word: str) -> bool:
+    """A known name, even one that is a word (``Miller``, ``Fox``), but no everyday word (``my``)."""
+    return is_known_name(word) and english_zipf(word.lower()) < EVERYDAY_ZIPF
+
+
+def _names_someone(word: str) -> bool:
+    """No vocabulary, a known name that is no common English word (``Keene``, ``Reynolds``; not
+    ``weeks`` nor ``room``), or a known place."""
+    uncommon_name = is_known_name(word) and english_zipf(word.lower()) < COMMON_ZIPF
+    return not is_vocabulary(word) or uncommon_name or is_place(word)
+
+
+def is_facility_abbreviation(word: str) -> bool:
+    """One word in a transfer cue that can name a facility: no vocabulary (``BHH``, ``LDFP``), or
+    shorthand rare in English that is no kind of care setting nor a care unit (``JMH``, ``trh``; not
+    ``OSH``, ``snf``, ``micu``)."""
+    lowered = word.lower()
+    if len(lowered) < 2 or lowered in CARE_SETTINGS or CARE_UNIT.fullmatch(lowered):
+        return False
+    return not is_vocabulary(lowered) or english_zipf(lowered) < SHORTHAND_ZIPF
+
+
+class FacilityCueRecognizer(CodedRecognizer):
+    """A care facility named where a note transfers, sends or refers a patient, in any case, with
+    or without a facility word: ``transfer to BHH when bed avail``, ``transferred from keene manor
+    w/ chf``, ``old records requested from hfh (mr #…)``. The cue says a place follows; a name of
+    vocabulary alone (``the floor``, ``rehab``, ``OSH``) or a care unit (``micu``) is no facility."""
+
+    ENTITY = "HOSPITAL"
+    CUE = regex.compile(rf"\b(?i:{FACILITY_CUES})\s{{0,2}}")
+    NAME = regex.compile(
+        rf"(?!(?i:the|a|an|his|her|their)\b|(?i:{FACILITY_CUES})){FACILITY_WORD}(?:\s{FACILITY_WORD}){{0,3}}?{AFTER_FACILITY}"
+    )
+    SCORE = 0.85
+
+    def load(self) -> None:
+        """Warm the gazetteers so the first document does not pay for them."""
+        names_facility("Keene Manor")
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
+        """The facility after every cue, where one is named."""
+        names = (self.NAME.match(text, cue.end()) for cue in self.CUE.finditer(text))
+        return [self.result(*name.span(), self.SCORE) for name in names if name and names_facility(name.group())]
+
+
+def names_facility(phrase: str) -> bool:
+    """One word that can be a facility's initials (``BHH``, ``JMH``), or several of which one names
+    someone or somewhere (``keene manor``, ``Good Samaritan Medical Center``); no cue inside."""
+    words = [word.strip(".'’").removesuffix("'s") for word in phrase.split()]
+    if any(word.lower() in CUE_WORDS for word in words):
+        return False  # another cue inside: ``dispo: return to Carr Rehab``
+    if len(words) == 1:
+        return is_facility_abbreviation(words[0])
+    if words[-1].lower() in FACILITY_NOUNS and any(_is_name_not_function_word(word) for word in words[:-1]):
+        return True  # ``Miller Rehab``, ``ford house``: a name that is also a word, then a facility noun
+    return any(_names_someone(word) for word in words if len(word) > 1)
+
+
 class AgeOver89Recognizer(ConstantsRecognizer):
     """Ages of 90 and above, which HIPAA Safe Harbor requires to be aggregated."""
 
@@ -131,5 +219,6 @@ def recognizers() -> list[EntityRecognizer]:
         MrnRecognizer(),
         HealthPlanIdRecognizer(),
         HospitalRecognizer(),
+        FacilityCueRecognizer(),
         AgeOver89Recognizer(),
     ]

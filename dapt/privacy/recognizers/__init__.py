@@ -20,6 +20,7 @@ from dapt.privacy.recognizers.contact import (
     NanpPhoneRecognizer,
     TownRecognizer,
     TownSuffixRecognizer,
+    VisitorTownRecognizer,
     ZipCodeRecognizer,
 )
 from dapt.privacy.recognizers.dates import (
@@ -31,6 +32,7 @@ from dapt.privacy.recognizers.dates import (
 from dapt.privacy.recognizers.gazetteer import GazetteerNameRecognizer
 from dapt.privacy.recognizers.identifiers import SwiftBicRecognizer
 from dapt.privacy.recognizers.names import (
+    CaredForNameRecognizer,
     CredentialedNameRecognizer,
     IdentifiedNameRecognizer,
     KinNamedRecognizer,
@@ -40,6 +42,7 @@ from dapt.privacy.recognizers.names import (
     SurnameCueRecognizer,
     TitledNameRecognizer,
     UpperCaseNameRecognizer,
+    WordNameRecognizer,
 )
 from dapt.privacy.recognizers.organisations import CompanySuffixRecognizer, PartnersRecognizer
 from dapt.privacy.recognizers.places import PlaceGazetteerRecognizer
@@ -57,6 +60,8 @@ def generic_recognizers() -> list[EntityRecognizer]:
         UpperCaseNameRecognizer,
         SignOffRecognizer,
         SignatureRecognizer,
+        CaredForNameRecognizer,
+        WordNameRecognizer,
         AddressRecognizer,
         GazetteerNameRecognizer,
         PlaceGazetteerRecognizer,
@@ -64,6 +69,7 @@ def generic_recognizers() -> list[EntityRecognizer]:
         PartnersRecognizer,
         CityStateRecognizer,
         HomeTownRecognizer,
+        VisitorTownRecognizer,
         ZipCodeRecognizer,
         NanpPhoneRecognizer,
         InternationalPhoneRecognizer,

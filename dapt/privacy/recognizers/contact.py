@@ -7,7 +7,13 @@ from faker.providers.address.en_US import Provider as UsAddress
 from presidio_analyzer import Pattern
 from presidio_analyzer.predefined_recognizers import UrlRecognizer
 
-from dapt.privacy.recognizers.base import CASE_SENSITIVE, RARE_ZIPF, ConstantsRecognizer, english_zipf
+from dapt.privacy.recognizers.base import (
+    CASE_SENSITIVE,
+    RARE_ZIPF,
+    ConstantsRecognizer,
+    CuedValueRecognizer,
+    english_zipf,
+)
 from dapt.privacy.recognizers.places import places
 from dapt.privacy.vocabulary import never_names
 
@@ -31,27 +37,54 @@ class CityStateRecognizer(ConstantsRecognizer):
         return False if " " not in town and town.lower() in never_names() else None
 
 
+WORD = r"\p{L}[\p{L}'’-]+"
+STATE_AFTER = rf",\s(?i:{STATES}|{STATE_NAMES})(?!\p{{L}})"
+
+
+def is_home_town(value: str) -> bool:
+    """A town before a state (``fall river, florida``), a state, a known town, or no word of the
+    vocabulary (``dover``)."""
+    town, *state = value.split(",")
+    lowered = town.lower()
+    if state or STATE.fullmatch(town) or lowered in places()[0]:
+        return True
+    return lowered.split()[-1] not in never_names()
+
+
 class HomeTownRecognizer(ConstantsRecognizer):
-    """Where someone lives: ``lives in dover``, ``LIVES ALONE IN NORWOOD``, ``lives w/ son in PA``."""
+    """Where someone lives: ``lives in dover``, ``LIVES ALONE IN NORWOOD``, ``lives w/ son in PA``,
+    ``lives alone in fall river, florida``."""
 
     ENTITY = "LOCATION"
+    LIVES_IN = r"lives?(?:\salone)?(?:\s(?:w/|with)\s?\p{L}+)?\s(?:in|at)"
     PATTERNS = [
         Pattern(
             "lives in (medium)",
-            rf"(?<=\b(?i:lives?(?:\salone)?(?:\s(?:w/|with)\s?\p{{L}}+)?\s(?:in|at))\s)(?i:{TOWN_PREFIX})?\p{{L}}[\p{{L}}'’-]+"
-            rf"(?:,\s(?i:{STATES}|{STATE_NAMES})(?!\p{{L}}))?",
+            rf"(?<=\s)(?<=\b(?i:{LIVES_IN})\s)(?:{WORD}(?:\s{WORD}){{0,2}}{STATE_AFTER}|(?i:{TOWN_PREFIX})?{WORD}(?:{STATE_AFTER})?)",
             0.6,
         )
     ]
     FLAGS = CASE_SENSITIVE
 
     def validate_result(self, pattern_text: str) -> bool:
-        """A state (``PA``, ``california``), a known town, or no word of the vocabulary (``dover``)."""
-        town = pattern_text.split(",")[0]
-        lowered = town.lower()
-        if STATE.fullmatch(town) or lowered in places()[0]:
-            return True
-        return lowered.split()[-1] not in never_names()
+        """See ``is_home_town``."""
+        return is_home_town(pattern_text)
+
+
+class VisitorTownRecognizer(CuedValueRecognizer):
+    """Where a visitor came from: ``niece from GIBBSFURT in to visit``, ``husband from new bedford
+    in to visit``."""
+
+    ENTITY = "LOCATION"
+    CUED = [
+        regex.compile(
+            rf"\b(?i:from)\s(?!(?i:the|a|an|home|work|out)\b)({WORD}(?:\s{WORD}){{0,2}}?)(?=\s(?i:in\sto\svisit|to\svisit|visiting)\b)"
+        )
+    ]
+
+    def is_value(self, value: str) -> bool:
+        """See ``is_home_town``."""
+        return is_home_town(value)
 
 
 class TownRecognizer(ConstantsRecognizer):
@@ -95,7 +128,8 @@ class ZipCodeRecognizer(ConstantsRecognizer):
 
 class NanpPhoneRecognizer(ConstantsRecognizer):
     """North-American numbers in the forms ``(617) 555-0142``, ``617.555.0142``, ``+1 617 555 0142``,
-    ``001-617-555-0142``, with an optional extension."""
+    ``001-617-555-0142``, with an optional extension; after a cue word also ``413-5554524`` and a
+    local ``517-2736``."""
 
     ENTITY = "PHONE_NUMBER"
     PATTERNS = [
@@ -103,7 +137,14 @@ class NanpPhoneRecognizer(ConstantsRecognizer):
             "NANP phone (medium)",
             r"(?<![\w-])(?:(?:\+1|001|1)[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?:\s?(?:x|ext\.?)\s?\d{1,5})?(?![\w-])",
             0.6,
-        )
+        ),
+        # ``requests call if any changes: 413-5554524``, ``reached at 517-2736``: a cue word before it
+        Pattern(
+            "cued local number (medium)",
+            r"(?<=\b(?i:call|phone|tel|telephone|cell|mobile|reached\sat|pager|beeper)\b[^\n\d]{0,30})"
+            r"(?:\d{3}[\s.-]?)?\d{3}[.-]?\d{4}(?![\w-])",
+            0.6,
+        ),
     ]
     CONTEXT = ["phone", "tel", "call", "fax", "cell", "mobile", "pager"]
 

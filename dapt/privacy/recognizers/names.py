@@ -17,11 +17,12 @@ from dapt.privacy.recognizers.base import (
     EVERYDAY_ZIPF,
     RARE_ZIPF,
     ConstantsRecognizer,
+    CuedValueRecognizer,
     english_zipf,
     faker_providers,
     string_values,
 )
-from dapt.privacy.vocabulary import never_names
+from dapt.privacy.vocabulary import never_names, philter_lists, philter_names
 
 # Smith, McLean, O'Brien, Smith-Jones; atomic, so a failed match is not retried for every split
 # of the word into parts (15x faster on clinical notes, same matches)
@@ -73,19 +74,37 @@ def known_names() -> frozenset[str]:
     return first_names() | last_names()
 
 
+def is_cued_name(word: str) -> bool:
+    """A name Faker's or philter's lists know: where a cue says a name stands, the larger lists
+    (``Milosz``, ``Nicolo``) are safe to use."""
+    lowered = word.strip(",.").lower()
+    return lowered in known_names() or lowered in philter_names()
+
+
+def _is_lower_case_pair(first: str, last: str) -> bool:
+    """``pt john doe``, ``wife june mackesey``, ``son art dias``; not ``pt tol fair`` nor ``son will
+    call``: a first name, then a surname or a word that is no vocabulary; a first name that is also
+    a word (``june``) only before a surname that is no word either."""
+    given = first in first_names() or first in philter_lists()["firstnames"]
+    surname = last in last_names() or not is_vocabulary(last)
+    return given and surname and (first not in never_names() or not is_vocabulary(last))
+
+
 def is_known_name(word: str) -> bool:
     """Whether ``word``, without surrounding commas or dots, is a known first or last name."""
     return word.strip(",.").lower() in known_names()
 
 
 class TitledNameRecognizer(ConstantsRecognizer):
-    """A name after Dr/Mr/Mrs/Ms/Prof, in any case: ``Dr. Young``, ``dr. kaufman``."""
+    """A name after Dr/Mr/Mrs/Ms/Prof, in any case: ``Dr. Young``, ``dr. kaufman``, ``Mr. SANCHEZ``,
+    ``DR.REARDON``."""
 
     ENTITY = "PERSON"
     PATTERNS = [
         Pattern(
             "titled name (strong)",
-            rf"(?<=\s)(?<=\b(?i:dr|mr|mrs|ms|miss|prof)\.?\s)(?:{INITIAL})?(?:{LOWER_OR_TITLE_NAME})(?:\s{NAME}){{0,2}}\b",
+            rf"(?<=[\s.])(?<=\b(?i:dr|mr|mrs|ms|miss|prof)(?:\.\s?|\s))(?:{INITIAL})?(?:{LOWER_OR_TITLE_NAME}|[A-Z]{{2,}})"
+            rf"(?:\s{NAME}){{0,2}}\b",
             0.75,
         )
     ]
@@ -135,7 +154,7 @@ class LabelledNameRecognizer(ConstantsRecognizer):
         will do (``rn: n. prokurat``)."""
         words = [word.strip(",.") for word in pattern_text.split()]
         if pattern_text.islower() and len(words) == 2 and len(words[0]) > 1:  # ``pt john doe``, not ``pt tol fair``
-            return words[0] in first_names() and words[0] not in never_names() and words[1] in last_names()
+            return _is_lower_case_pair(*words)
         initial, rest = _initial_and_words(pattern_text)
         if initial and rest and not any(is_vocabulary(word.strip(",.")) for word in rest):
             return True
@@ -188,8 +207,8 @@ class KinNamedRecognizer(ConstantsRecognizer):
     FLAGS = CASE_SENSITIVE
 
     def validate_result(self, pattern_text: str) -> bool:
-        """The word must be a known name."""
-        return is_known_name(pattern_text)
+        """The word must be a name Faker's or philter's lists know (``NICOLO (NEPHEW)``)."""
+        return is_cued_name(pattern_text)
 
 
 class SignatureRecognizer(CredentialedNameRecognizer):
@@ -200,7 +219,7 @@ class SignatureRecognizer(CredentialedNameRecognizer):
     PATTERNS = [
         Pattern(
             "signature line (medium)",
-            rf"(?<=(?:^|[.;!?])[ \t]*(?:[-–—][ \t]?)?)(?:{INITIAL})?{ANY_CASE_NAME}(?:\s{ANY_CASE_NAME})?"
+            rf"(?<=(?:^|[.;!?])[ \t]*(?:[-–—][ \t]?)?)(?:{INITIAL})?{ANY_CASE_NAME}(?:\s{ANY_CASE_NAME})?(?:\s[A-Za-z]\.?)?"
             rf"(?=(?:,\s?|\s)(?i:{CREDENTIALS})\.?[ \t]*$)",
             0.6,
         )
@@ -213,10 +232,11 @@ class SignatureRecognizer(CredentialedNameRecognizer):
 
 
 def _initial_and_words(value: str) -> tuple[bool, list[str]]:
-    """Whether ``value`` opens with an initial, and its other words."""
+    """Whether ``value`` opens with an initial, and its other words (a closing initial left out:
+    ``ANASTASIA A``)."""
     match = regex.match(INITIAL, value)
     rest = value[match.end() :] if match else value
-    return match is not None, rest.split()
+    return match is not None, [word for word in rest.split() if len(word.strip(".,")) > 1]
 
 
 def is_vocabulary(word: str) -> bool:
@@ -263,6 +283,48 @@ class UpperCaseNameRecognizer(ConstantsRecognizer):
         """The first word must be a first name, so "CT CHEST" or "NO ACUTE" is never a person. (A
         line written in capitals reaches detection case-restored: casing.py.)"""
         return pattern_text.split()[0].lower() in first_names()
+
+
+REPORTS = (
+    r"tearful|aware|pleasant|slept|requests?|asking|at\sbedside|called|visited|wants|states|upset|anxious|"
+    r"agrees|declined|plans\sto|will\scall|updated"
+)
+ADDRESSED = r"asking\sfor|spoke\s(?:w/|with)|given\sto|called|updated|call\sfrom|visited\sby"
+
+
+class CaredForNameRecognizer(CuedValueRecognizer):
+    """A name alone where a note reports on someone or speaks to them: ``alice aware of plan``,
+    ``JENNIFER tearful``, ``pt asking for ann``, ``spoke w/ kayla by phone``. The clause is the cue,
+    so no capital is needed; the word must still be a known name that is no vocabulary."""
+
+    ENTITY = "PERSON"
+    CUED = [
+        regex.compile(rf"(?:^|[.;:!?,-])[ \t]{{0,3}}({ANY_CASE_NAME})\s(?i:{REPORTS})\b", regex.MULTILINE),
+        regex.compile(rf"\b(?i:{ADDRESSED})\s({ANY_CASE_NAME})\b"),
+    ]
+
+    def is_value(self, value: str) -> bool:
+        """A name Faker's or philter's lists know that is no word of the vocabulary (``ann``,
+        ``MILOSZ``; not ``family`` nor ``will``)."""
+        return is_cued_name(value) and value.lower() not in never_names()
+
+
+class WordNameRecognizer(CuedValueRecognizer):
+    """A first name that is also a word (``will``, ``may``, ``grace``) where only a name fits: after
+    a relation or a word of address, closing the clause: ``PT ASKING FOR WILL.``, ``son will, pt
+    made dnr``, ``support given to grace.`` (not ``will call back``, ``md called will f/u``)."""
+
+    ENTITY = "PERSON"
+    CUED = [
+        regex.compile(
+            rf"\b(?i:{RELATIONS}|{ADDRESSED})\s(?!(?i:{RELATIONS})\b)([A-Za-z][a-z]+|[A-Z]{{2,}})(?=\s?[.,;:!?)]|[ \t]*$)",
+            regex.MULTILINE,
+        )
+    ]
+
+    def is_value(self, value: str) -> bool:
+        """A known first name, word or not."""
+        return value.lower() in first_names()
 
 
 class SignOffRecognizer(ConstantsRecognizer):
