@@ -82,7 +82,7 @@ def is_cued_name(word: str) -> bool:
 
 
 def _is_lower_case_pair(first: str, last: str) -> bool:
-    """``pt john doe``, ``wife june mackesey``, ``son art dias``; not ``pt tol fair`` nor ``son will
+    """``pt john doe``, ``wife june mackesey``, ``nephew honore garner``; not ``pt tol fair`` nor ``son will
     call``: a first name, then a surname or a word that is no vocabulary; a first name that is also
     a word (``june``) only before a surname that is no word either."""
     given = first in first_names() or first in philter_lists()["firstnames"]
