@@ -10,7 +10,7 @@ label): the same stratified labels as the tight-data bench, scored on the task's
                pretrain/model folder), when given
 
     .venv/bin/python bench/decoder_tuning.py --task financial-phrasebank --seeds 0 [--eval-rows 300]
-        [--adapted RUN/pretrain/model] [--no-dpo]
+        [--adapted RUN/pretrain/model] [--no-dpo] [--no-base]
 
 Writes bench/results/decoder_tuning_<task>_<labels>.json (macro-F1 and accuracy per row and seed,
 reward margins, wall time).
@@ -60,6 +60,8 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/dapt-bench-decoder-tuning"))
     parser.add_argument("--dpo", action=argparse.BooleanOptionalAction, default=True, help="the dpo row (--no-dpo: skip it)")
     parser.add_argument("--sft-run", type=Path, default=None, help="reuse this SFT run of the seed (one seed only)")
+    parser.add_argument("--base", action=argparse.BooleanOptionalAction, default=True,
+                        help="the zero-shot, sft and dpo rows of the packaged model (--no-base: only sft-adapted)")
     args = parser.parse_args(argv)
     domain, _ = TASKS[args.task]
     pool, dev = read_rows(data_dir() / args.task / "train.jsonl"), read_rows(data_dir() / args.task / "dev.jsonl")
@@ -78,10 +80,12 @@ def main(argv: list[str]) -> None:
                                         "preference": cfg.preference.model_copy(update={"seed": seed})})  # fmt: skip
         started = time.monotonic()
         runs = args.work / "runs"
-        sft_run = args.sft_run or tuning_run("instruct", PACKAGED_DECODER, train, held, seeded, key_file, runs).run
-        sft = scored(sft_run, "instruct")
-        rows = {"zero-shot": sft["before"], "sft": sft["after"] | {"seconds": sft["seconds"]}}
-        if args.dpo:
+        rows: dict[str, Any] = {}
+        if args.base:
+            sft_run = args.sft_run or tuning_run("instruct", PACKAGED_DECODER, train, held, seeded, key_file, runs).run
+            sft = scored(sft_run, "instruct")
+            rows = {"zero-shot": sft["before"], "sft": sft["after"] | {"seconds": sft["seconds"]}}
+        if args.base and args.dpo:
             dpo = scored(tuning_run("preference", str(sft_run), train, held, seeded, key_file, runs).run, "preference")
             rows["dpo"] = dpo["after"] | {"seconds": dpo["seconds"], "reward_margin_last": dpo["reward_margin_last"]}
         if args.adapted:
