@@ -130,21 +130,24 @@ def _is_non_name(word: str) -> bool:
     return word in never_names() and not is_known_name(word)
 
 
+def _without_the(lowered: list[str]) -> list[str]:
+    """The words of a name spaCy found, bar the article (``the Esmarch``, ``the Intensive Care Unit``)."""
+    return [word for word in lowered if word != "the"]
+
+
 def _is_trade_term(lowered: list[str]) -> bool:
     """Every word (bar ``the`` and a possessive) one Philter lists as no name, unseen in everyday
     English and no known name: a drug, device or finding (``Zonegran``, ``the Esmarch``, ``Telfa``).
     Rare places Philter also lists (``Recife`` 2.7, ``Nijmegen`` 2.4) are commoner than that."""
-    words = [re.sub(r"(?:'s|’s)$", "", word) for word in lowered if word != "the"]
-    return bool(words) and all(
-        _is_non_name(word) and english_zipf(word) < UNSEEN_ZIPF for word in words
-    )
+    words = [re.sub(r"(?:'s|’s)$", "", word) for word in _without_the(lowered)]
+    return bool(words) and all(_is_non_name(word) and english_zipf(word) < UNSEEN_ZIPF for word in words)
 
 
 def _is_department(lowered: list[str]) -> bool:
     """A specialty (``Cardiology``) or a unit named by non-names alone (``the Intensive Care Unit``,
     ``Orthopedic Clinic``); ``Mayo Clinic`` and ``the Post Anesthesia Care Unit`` hold a known name
     (Post), so they stay."""
-    words = [word for word in lowered if word != "the"]
+    words = _without_the(lowered)
     if len(words) == 1:
         return words[0].endswith(SPECIALTY_ENDINGS) and words[0] in never_names()
     return (

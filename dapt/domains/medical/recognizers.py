@@ -105,19 +105,20 @@ def facility_name_start(text: str, facility_start: int) -> int | None:
     return facility_start - len(" ".join(words)) - 1
 
 
+# a care unit, not a place: ``micu``, ``tsicu``, ``ccu``, ``csru``, ``pacu``
+CARE_UNIT_WORD = r"\p{L}{0,3}(?:icu|ccu|cu|ru)"
 # where a note sends a patient, or where one came from: ``transfer to BHH when bed avail``,
 # ``old records requested from hfh``, ``f/u appt w/ dr. Cunningham at LDFP on 12/12``
 FACILITY_CUES = (
     r"transfer(?:red|ring)?\s(?:back\s)?(?:to|from)|return(?:ed)?\s(?:back\s)?to|sent\sto|requested\sfrom|"
     r"screening\sfor|presented\sto|(?:pt|patient)\swas\sat|admitted\s(?:[\w/-]+\s)?from|"
-    r"appt\sw/\s[^;\n]{1,40}?\sat|dispo\s?[:;-]\s?|\p{L}{0,3}(?:icu|ccu|cu|ru)(?:-\p{L})?\sat"
+    rf"appt\sw/\s[^;\n]{{1,40}}?\sat|dispo\s?[:;-]\s?|{CARE_UNIT_WORD}(?:-\p{{L}})?\sat"
 )
 # a facility's name ends where the sentence goes on: ``when``, ``w/``, ``on DATE``, ``vs home``, ``ED``
 AFTER_FACILITY = r"(?=\s(?:(?i:when|with|on|for|vs|pta|ed|er|via|x\d)\b|(?i:w/)|\()|\s?[(.,;:]|\s*$)"
 FACILITY_WORD = r"(?:(?i:st|mt)\.|\p{L}[\p{L}'’-]*)"
 CUE_WORDS = LINKING_WORDS - {"of", "and", "the", "a", "an"}
-# a care unit, not a place: ``micu``, ``tsicu``, ``ccu``, ``csru``, ``pacu``
-CARE_UNIT = regex.compile(r"(?i)\p{L}{0,3}(?:icu|ccu|cu|ru)")
+CARE_UNIT = regex.compile(rf"(?i){CARE_UNIT_WORD}")
 # the kinds of care a patient is sent to, a closed class: outside hospital, skilled nursing, visiting
 # nurses, extended and long-term care, step-down and progressive care units, nursing home, assisted living…
 CARE_SETTINGS = frozenset(

@@ -77,8 +77,7 @@ def known_names() -> frozenset[str]:
 def is_cued_name(word: str) -> bool:
     """A name Faker's or philter's lists know: where a cue says a name stands, the larger lists
     (``Milosz``, ``Nicolo``) are safe to use."""
-    lowered = word.strip(",.").lower()
-    return lowered in known_names() or lowered in philter_names()
+    return is_known_name(word) or word.strip(",.").lower() in philter_names()
 
 
 def _is_lower_case_pair(first: str, last: str) -> bool:
