@@ -61,16 +61,18 @@ DATE_ELEMENT = re.compile(
     r"|\b(?:christmas|easter|thanksgiving|new year)",
     re.IGNORECASE,
 )
-# A name followed by one of these nouns names a sign, test, disease, instrument or structure (``Murphy
-# sign``, ``Kerrison rongeur``, ``Scarpa's fascia``), unless a title before it makes it a person (``Dr.
+# A name followed by one of these nouns names a sign, test, disease, instrument, structure or line
+# (``Murphy sign``, ``Kerrison rongeur``, ``Scarpa's fascia``, ``Hickman site``, ``Swan R IJ``), unless a title before it makes it a person (``Dr.
 # Murphy test``).
 EPONYM_NOUN = re.compile(
     r"^(?:'s|’s|s'|’)?\s+(?:signs?|syndrome|disease|test|maneuver|manoeuvre|reflex|criteria|score|scale|"
     r"classification|fracture|triad|phenomenon|murmur|nodes?|procedure|operation|palsy|ulcer|stain|incision|"
     r"position|rule|index|clamps?|forceps|scissors|retractors?|rongeurs?|elevators?|curettes?|cannulas?|"
-    r"laryngoscope|resectoscope|grommets?|shunt|fascia|ligament|canal|triangle|pouch)\b",
+    r"laryngoscope|resectoscope|grommets?|shunt|fascia|ligament|canal|triangle|pouch|catheter|cath|line|port|site|"
+    r"(?:r|l|rt|lt|right|left)\.?\s+(?:chest|ij|sc|subclavian|fem|femoral|arm))\b",
     re.IGNORECASE,
 )
+ONE_WORD = re.compile(r"\s*\S+(?=(?:\s[A-Za-z]\.?)?\s*$)")  # one word, perhaps before an initial
 TITLE_BEFORE = re.compile(r"\b(?:mr|mrs|ms|miss|dr|prof|pt|patient)\.?\s*$", re.IGNORECASE)
 DRUG_SUFFIXES = (
     "olac", "pentin", "mycin", "cillin", "pril", "sartan", "olol", "statin", "azole", "idine", "oxacin",
@@ -104,10 +106,12 @@ def is_plausible(result: RecognizerResult, text: str, allowed: Collection[str]) 
 
 
 def is_eponym(result: RecognizerResult, text: str) -> bool:
-    """A one-word name that names a sign, score or disease: ``Murphy sign``, ``Crohn's disease``."""
-    if " " in text[result.start : result.end].strip():
+    """A one-word name that names a sign, score, disease or line: ``Murphy sign``, ``Crohn's
+    disease``, ``Hickman R chest`` (a side the name finder took for an initial)."""
+    head = ONE_WORD.match(text, result.start, result.end)
+    if not head:
         return False
-    return bool(EPONYM_NOUN.match(text[result.end : result.end + 40])) and not TITLE_BEFORE.search(text[max(result.start - 12, 0) : result.start])
+    return bool(EPONYM_NOUN.match(text[head.end() : head.end() + 40])) and not TITLE_BEFORE.search(text[max(result.start - 12, 0) : result.start])
 
 
 def _has_allowed_word_and_no_name(words: list[str], allowed: Collection[str]) -> bool:

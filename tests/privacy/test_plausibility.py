@@ -75,6 +75,10 @@ EPONYM_CASES = [
     ("Scarpa's fascia was divided.",        "Scarpa", False),  # a structure
     ("Bidirectional Glenn shunt, patent.",  "Glenn",  False),
     ("Kelly came in with the clamps.",      "Kelly",  True),   # a name, then a verb
+    ("Hickman site clean and dry.",         "Hickman", False),  # a line
+    ("LINES: HICKMAN R CHEST, FLUSHED.",    "HICKMAN R", False),  # a side, not an initial
+    ("Swan L IJ placed @ 0400.",            "Swan",   False),
+    ("Hickman R. visited the pt today.",    "Hickman R.", True),  # a name with an initial
 ]
 # fmt: on
 

@@ -119,6 +119,10 @@ CASES = [
     (AddressRecognizer,    "walked 50 feet in the hall",       []),                 # distance, no street word
     (AddressRecognizer,    "via PEG tube 2 cans",              []),                 # "via" as a route
     (AddressRecognizer,    "address on file. cust verified, SSN 831", []),          # number after the sentence
+    (AddressRecognizer,    "at Locavore, 641 Dašická 688, today", ["641 Dašická 688"]),  # number, name, number
+    (AddressRecognizer,    "take 2 Tylenol 500 mg; 4.5 Synovial Resector. 4. The", []),  # a drug, a tool
+    (AddressRecognizer,    "Trivo lives on Grössgstötten 50 street.", ["Grössgstötten 50"]),  # a cue, no street word
+    (AddressRecognizer,    "pt is on Levophed 5 mcg; lives on Social Security 2 yrs", []),  # vocabulary after "on"
     (GazetteerNameRecognizer, "Directed By: Johannes Varvio",  ["Johannes Varvio"]), # first name, rare word
     (GazetteerNameRecognizer, "by Szabina J Gelencsér today",  ["Szabina J Gelencsér"]),  # initial shape
     (GazetteerNameRecognizer, "spoke with patricia desrosiers", ["patricia desrosiers"]),  # lower case
@@ -177,6 +181,14 @@ CASES = [
     (FacilityCueRecognizer, "transferred from TSICU at JMH. returned to OR for washout", ["JMH"]),  # not the unit
     (FacilityCueRecognizer, "PT ADMITTED 5-5 FROM FHH W/ SAH.",  ["FHH"]),           # shorthand rare in English
     (FacilityCueRecognizer, "transfer to LTAC when bed avail; dispo: snf vs home; sent to PACU", []),  # kinds of care
+    (FacilityCueRecognizer, "OLD RECORDS REQUESTED FROM GOOD SAMARITAN MEDICAL CENTER (MRN", ["GOOD SAMARITAN MEDICAL CENTER"]),
+    (FacilityCueRecognizer, "will transfer back to mercy hospital of west mary when stable", ["mercy hospital of west mary"]),
+    (FacilityCueRecognizer, "screening for LAKE MAX NURSING AND REHAB. kenneth", ["LAKE MAX NURSING AND REHAB"]),
+    (FacilityCueRecognizer, "transferred from outside hospital w/ chf. sent to a different nursing home.", []),
+    (FacilityCueRecognizer, "transfer to acute rehab center when stable; transferred from another hospital", []),
+    (FacilityCueRecognizer, "95 Y.O. FEMALE FROM WALLACE HOUSE W/ NSTEMI. 98 y/o m from nbm w/", ["WALLACE HOUSE", "nbm"]),
+    (FacilityCueRecognizer, "ADMITTED JUNE 27TH FROM HAVERHILL MEDICAL CENTER W/", ["HAVERHILL MEDICAL CENTER"]),
+    (FacilityCueRecognizer, "82 yo F from home w/ sob. 70 yo male from rehab. 65M from OSH for cath", []),
     (ExtensionRecognizer,  "covering md (x3-2549) aware", ["x3-2549"]),             # a pager extension
     (ExtensionRecognizer,  "PIV x2, patent", []),                                   # a count
     (TownSuffixRecognizer, "discharge home to Gonzaleztown soon", ["Gonzaleztown"]),  # an English town ending
@@ -263,6 +275,8 @@ CASES = [
     (WordNameRecognizer,   "PT ASKING FOR WILL, NIECE CALLED.", ["WILL"]),      # a word that is a name
     (WordNameRecognizer,   "family meeting w/ son will, pt made dnr", ["will"]),
     (WordNameRecognizer,   "wife will call back. md called will f/u. support given to wife. spoke w/ SISTER.", []),
+    (WordNameRecognizer,   "SOCIAL: HCP WILL STATES PT WAS WELL. niece May called x2", ["WILL", "May"]),
+    (WordNameRecognizer,   "son will call tonight; daughter may visit; wife will be updated", []),  # verbs follow
     (AccountNumberRecognizer, "account no. 12345678 closed",    ["12345678"]),
     (AccountNumberRecognizer, "opened 12345678 tickets",        []),                 # no account word
     (SwiftBicRecognizer,   "BIC DEUTDEFF500 please",            ["DEUTDEFF500"]),

@@ -108,10 +108,11 @@ def facility_name_start(text: str, facility_start: int) -> int | None:
 # a care unit, not a place: ``micu``, ``tsicu``, ``ccu``, ``csru``, ``pacu``
 CARE_UNIT_WORD = r"\p{L}{0,3}(?:icu|ccu|cu|ru)"
 # where a note sends a patient, or where one came from: ``transfer to BHH when bed avail``,
-# ``old records requested from hfh``, ``f/u appt w/ dr. Cunningham at LDFP on 12/12``
+# ``old records requested from hfh``, ``f/u appt w/ dr. Cunningham at LDFP on 12/12``, ``82 yo F from nbm``
 FACILITY_CUES = (
     r"transfer(?:red|ring)?\s(?:back\s)?(?:to|from)|return(?:ed)?\s(?:back\s)?to|sent\sto|requested\sfrom|"
-    r"screening\sfor|presented\sto|(?:pt|patient)\swas\sat|admitted\s(?:[\w/-]+\s)?from|"
+    r"screening\sfor|presented\sto|(?:pt|patient)\swas\sat|admitted\s(?:[\w/-]+\s){0,2}from|"
+    r"(?:[mf]|male|female|man|woman)\sfrom|"
     rf"appt\sw/\s[^;\n]{{1,40}}?\sat|dispo\s?[:;-]\s?|{CARE_UNIT_WORD}(?:-\p{{L}})?\sat"
 )
 # a facility's name ends where the sentence goes on: ``when``, ``w/``, ``on DATE``, ``vs home``, ``ED``
@@ -130,6 +131,15 @@ FACILITY_NOUNS = frozenset(
     {"house", "manor", "rehab", "home", "center", "centre", "hospital", "general", "associates", "practice", "vna",
      "memorial", "clinic", "pavilion", "infirmary"}
 )
+# the words that say what kind of place a patient goes to, not which (``outside hospital``, ``skilled
+# nursing facility``, ``acute rehab center``), besides function words (``my own home``)
+KINDS_OF_CARE = CARE_SETTINGS | frozenset(
+    {"hospital", "center", "centre", "home", "rehab", "rehabilitation", "clinic", "facility", "unit", "hospice",
+     "outside", "local", "nearby", "community", "nursing", "acute", "subacute", "skilled", "psych", "psychiatric",
+     "mental", "health", "medical", "care", "long", "term", "long-term", "assisted", "living", "adult", "day", "group",
+     "private", "state", "county", "va", "veterans", "teaching", "own", "pt's", "patient's", "another", "other", "same", "different", "new", "previous", "prior",
+     "former", "current", "nearest", "closest"}
+)
 SHORTHAND_ZIPF = 3.0  # shorthand rarer than this in English may be a facility's initials in a transfer cue
 
 
@@ -143,6 +153,19 @@ def _names_someone(word: str) -> bool:
     ``weeks`` nor ``room``), or a known place."""
     uncommon_name = is_known_name(word) and english_zipf(word.lower()) < COMMON_ZIPF
     return not is_vocabulary(word) or uncommon_name or is_place(word)
+
+
+def _ends_in_facility_noun(lowered: list[str]) -> bool:
+    """A facility noun last, or before ``of`` (``Good Samaritan Hospital``, ``hospital of west mary``)."""
+    return lowered[-1] in FACILITY_NOUNS or any(
+        word in FACILITY_NOUNS and after == "of" for word, after in zip(lowered, lowered[1:])
+    )
+
+
+def _tells_which_place(word: str) -> bool:
+    """A word of a facility's name that is neither a kind of care nor a function word (``samaritan``,
+    ``good``; not ``outside``, ``nursing``, ``my``)."""
+    return word not in KINDS_OF_CARE and english_zipf(word) < FUNCTION_WORD_ZIPF
 
 
 def is_facility_abbreviation(word: str) -> bool:
@@ -164,7 +187,7 @@ class FacilityCueRecognizer(CodedRecognizer):
     ENTITY = "HOSPITAL"
     CUE = regex.compile(rf"\b(?i:{FACILITY_CUES})\s{{0,2}}")
     NAME = regex.compile(
-        rf"(?!(?i:the|a|an|his|her|their)\b|(?i:{FACILITY_CUES})){FACILITY_WORD}(?:\s{FACILITY_WORD}){{0,3}}?{AFTER_FACILITY}"
+        rf"(?!(?i:the|a|an|his|her|their)\b|(?i:{FACILITY_CUES})){FACILITY_WORD}(?:\s{FACILITY_WORD}){{0,4}}?{AFTER_FACILITY}"
     )
     SCORE = 0.85
 
@@ -188,6 +211,9 @@ def names_facility(phrase: str) -> bool:
         return is_facility_abbreviation(words[0])
     if words[-1].lower() in FACILITY_NOUNS and any(_is_name_not_function_word(word) for word in words[:-1]):
         return True  # ``Miller Rehab``, ``ford house``: a name that is also a word, then a facility noun
+    lowered = [word.lower() for word in words]
+    if _ends_in_facility_noun(lowered) and any(_tells_which_place(word) for word in lowered):
+        return True  # ``GOOD SAMARITAN MEDICAL CENTER``, ``mercy hospital of west mary``: more than a kind of care
     return any(_names_someone(word) for word in words if len(word) > 1)
 
 

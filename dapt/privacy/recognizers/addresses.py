@@ -15,6 +15,7 @@ from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from dapt.privacy.recognizers.base import CASE_INSENSITIVE, CASE_SENSITIVE, CodedRecognizer, english_zipf
+from dapt.privacy.recognizers.names import is_vocabulary
 
 
 def _alternatives(words: set[str]) -> str:
@@ -79,6 +80,15 @@ CORES = [
         CASE_INSENSITIVE,
     ),
 ]
+# Cores whose street name (group 1) must hold a word that is no vocabulary, so that ``2 Tylenol 500``
+# and ``lives on Social Security 2`` name no street.
+NAMED_CORES = [
+    # 6639 Canónigo Valiño 70, 641 Dašická 688: a number, a street's name, a house number
+    regex.compile(r"(?<![\d.,])\b\d{1,6}\s((?:\p{Lu}[\p{L}'’-]*\s){1,3})\d{1,5}[A-Za-z]?\b(?![ \t]?(?:%|\p{L}))",
+                  CASE_SENSITIVE),
+    # lives on Grössgstötten 50, enter on Hoge Wei 32
+    regex.compile(rf"(?<=\b(?i:lives|live|living|enter|located)\son\s)((?:{CAPITALISED}\s){{1,3}})\d{{1,5}}[A-Za-z]?\b", CASE_SENSITIVE),
+]
 # Numbers right before a core, or a whole "213 Pilekrogen 53" before a unit core ("Apt. 263").
 LEADING_NUMBERS = regex.compile(r"(?:(?:\d{1,6}\s)?(?:\p{Lu}[\p{L}'’-]+\s){1,3}\d{1,5}[A-Za-z]?,?\s|(?:\d{1,6}\s)+)$")
 # , Town, Country 12345 after a core; a postcode may be split (394 13) or lead with letters (SW1A 1AA).
@@ -102,8 +112,16 @@ class AddressRecognizer(CodedRecognizer):
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
         """One result per address, merged across cores that touch."""
-        spans = sorted(grow(text, *match.span()) for pattern in CORES for match in pattern.finditer(text))
+        cores = [match.span() for pattern in CORES for match in pattern.finditer(text)] + [
+            match.span() for pattern in NAMED_CORES for match in pattern.finditer(text) if _names_a_street(match.group(1))
+        ]
+        spans = sorted(grow(text, *core) for core in cores)
         return [self.result(start, end, SCORE) for start, end in merge_touching(text, spans)]
+
+
+def _names_a_street(words: str) -> bool:
+    """A street's name holds a word that is no vocabulary (``Valiño``; not ``Tylenol``, ``Bed``)."""
+    return any(not is_vocabulary(word.rstrip(".")) for word in words.split())
 
 
 def grow(text: str, start: int, end: int) -> tuple[int, int]:

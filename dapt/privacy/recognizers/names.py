@@ -311,14 +311,17 @@ class CaredForNameRecognizer(CuedValueRecognizer):
 class WordNameRecognizer(CuedValueRecognizer):
     """A first name that is also a word (``will``, ``may``, ``grace``) where only a name fits: after
     a relation or a word of address, closing the clause: ``PT ASKING FOR WILL.``, ``son will, pt
-    made dnr``, ``support given to grace.`` (not ``will call back``, ``md called will f/u``)."""
+    made dnr``, ``support given to grace.``, or after a relation, before what the person did: ``HCP
+    WILL STATES`` (not ``will call back``, ``md called will f/u``, ``son will call``)."""
 
     ENTITY = "PERSON"
     CUED = [
         regex.compile(
             rf"\b(?i:{RELATIONS}|{ADDRESSED})\s(?!(?i:{RELATIONS})\b)([A-Za-z][a-z]+|[A-Z]{{2,}})(?=\s?[.,;:!?)]|[ \t]*$)",
             regex.MULTILINE,
-        )
+        ),
+        # ``HCP WILL STATES``, ``niece May called``: a relation, then the name, then what the person did
+        regex.compile(rf"\b(?i:{RELATIONS})\s([A-Za-z][a-z]+|[A-Z]{{2,}})(?=\s(?i:{REPORTS})\b)"),
     ]
 
     def is_value(self, value: str) -> bool:
