@@ -102,7 +102,21 @@ def is_plausible(result: RecognizerResult, text: str, allowed: Collection[str]) 
     cued = recognizer_of(result) in CUE_TYPED
     if not cued and (value.lower() in allowed or _has_allowed_word_and_no_name(words, allowed) or is_eponym(result, text)):
         return False
-    return recognizer_of(result) != SPACY or plausible_name(value, words, result.entity_type)
+    if recognizer_of(result) != SPACY:
+        return True
+    return plausible_name(value, words, result.entity_type) and not _is_common_noun_here(words, result.entity_type, text)
+
+
+def _is_common_noun_here(words: list[str], entity_type: str, text: str) -> bool:
+    """A firm or place spaCy found whose every word Philter lists as no name and the same document
+    also writes in lower case: common nouns capitalised by a heading or a sentence start
+    (``Colonoscopy``, ``Inflammatory Bowel Disease``), where a firm (``Microsoft``) keeps its capitals."""
+    if entity_type not in ("ORGANIZATION", "LOCATION"):
+        return False
+    lowered = _without_the([word.lower() for word in words])
+    return bool(lowered) and all(
+        _is_non_name(word) and re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text) is not None for word in lowered
+    )
 
 
 def is_eponym(result: RecognizerResult, text: str) -> bool:

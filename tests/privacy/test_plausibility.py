@@ -109,3 +109,23 @@ def test_when_a_cue_settles_the_type_then_an_allow_listed_word_is_kept(
     start = text.index(value)
     result = RecognizerResult(entity_type, start, start + len(value), 0.85, recognition_metadata={"recognizer_name": recognizer})
     assert is_plausible(result, text, ALLOWED | {"nc", "foley", "graves"}) is expected
+
+
+# fmt: off
+COMMON_NOUN_CASES = [
+    ("Colonoscopy: normal. A colonoscopy was done.",        "Colonoscopy", "ORGANIZATION", False),  # also lower case
+    ("Inflammatory Bowel Disease. no inflammatory bowel disease", "Inflammatory Bowel Disease", "ORGANIZATION", False),
+    ("Colonoscopy: normal.",                                "Colonoscopy", "ORGANIZATION", True),   # no lower-case use
+    ("Seen at Mercy. mercy was shown",                      "Mercy",       "ORGANIZATION", True),   # a known name
+    ("Lumbar: tender. lumbar spine films",                  "Lumbar",      "LOCATION",     False),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("text, value, entity_type, expected", COMMON_NOUN_CASES)
+def test_when_the_note_also_writes_a_word_in_lower_case_then_spacy_firm_of_it_is_dropped(
+    text: str, value: str, entity_type: str, expected: bool
+) -> None:
+    start = text.index(value)
+    result = RecognizerResult(entity_type, start, start + len(value), 0.85, recognition_metadata={"recognizer_name": SPACY})
+    assert is_plausible(result, text, ALLOWED) is expected
