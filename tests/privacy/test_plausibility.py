@@ -62,6 +62,12 @@ def test_when_spacy_guesses_then_only_plausible_personal_data_is_kept(entity_typ
     assert is_plausible(result, text, ALLOWED) is expected
 
 
+def found(text: str, value: str, entity_type: str, recognizer: str) -> RecognizerResult:
+    """The recognizer's finding of ``value`` (its first occurrence) in ``text``."""
+    start = text.index(value)
+    return RecognizerResult(entity_type, start, start + len(value), 0.85, recognition_metadata={"recognizer_name": recognizer})
+
+
 # fmt: off
 EPONYM_CASES = [
     ("Positive Murphy sign on exam.",       "Murphy", False),  # a sign
@@ -86,9 +92,7 @@ EPONYM_CASES = [
 @pytest.mark.parametrize("text, value, expected", EPONYM_CASES)
 @pytest.mark.parametrize("recognizer", [SPACY, "GazetteerNameRecognizer"])
 def test_when_a_name_names_a_sign_or_disease_then_it_is_not_a_person(text: str, value: str, expected: bool, recognizer: str) -> None:
-    start = text.index(value)
-    result = RecognizerResult("PERSON", start, start + len(value), 0.85, recognition_metadata={"recognizer_name": recognizer})
-    assert is_plausible(result, text, ALLOWED) is expected
+    assert is_plausible(found(text, value, "PERSON", recognizer), text, ALLOWED) is expected
 
 
 # fmt: off
@@ -106,9 +110,7 @@ ALLOW_LISTED_CASES = [
 def test_when_a_cue_settles_the_type_then_an_allow_listed_word_is_kept(
     text: str, value: str, entity_type: str, recognizer: str, expected: bool
 ) -> None:
-    start = text.index(value)
-    result = RecognizerResult(entity_type, start, start + len(value), 0.85, recognition_metadata={"recognizer_name": recognizer})
-    assert is_plausible(result, text, ALLOWED | {"nc", "foley", "graves"}) is expected
+    assert is_plausible(found(text, value, entity_type, recognizer), text, ALLOWED | {"nc", "foley", "graves"}) is expected
 
 
 # fmt: off
@@ -126,6 +128,4 @@ COMMON_NOUN_CASES = [
 def test_when_the_note_also_writes_a_word_in_lower_case_then_spacy_firm_of_it_is_dropped(
     text: str, value: str, entity_type: str, expected: bool
 ) -> None:
-    start = text.index(value)
-    result = RecognizerResult(entity_type, start, start + len(value), 0.85, recognition_metadata={"recognizer_name": SPACY})
-    assert is_plausible(result, text, ALLOWED) is expected
+    assert is_plausible(found(text, value, entity_type, SPACY), text, ALLOWED) is expected
