@@ -62,8 +62,8 @@ DATE_ELEMENT = re.compile(
     re.IGNORECASE,
 )
 # A name followed by one of these nouns names a sign, test, disease, instrument, structure or line
-# (``Murphy sign``, ``Kerrison rongeur``, ``Scarpa's fascia``, ``Hickman site``, ``Swan R IJ``), unless a title before it makes it a person (``Dr.
-# Murphy test``).
+# (``Murphy sign``, ``Kerrison rongeur``, ``Scarpa's fascia``, ``Hickman site``, ``Swan R IJ``), unless
+# a title before it makes it a person (``Dr. Murphy test``).
 EPONYM_NOUN = re.compile(
     r"^(?:'s|’s|s'|’)?\s+(?:signs?|syndrome|disease|test|maneuver|manoeuvre|reflex|criteria|score|scale|"
     r"classification|fracture|triad|phenomenon|murmur|nodes?|procedure|operation|palsy|ulcer|stain|incision|"

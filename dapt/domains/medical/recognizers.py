@@ -137,8 +137,8 @@ KINDS_OF_CARE = CARE_SETTINGS | frozenset(
     {"hospital", "center", "centre", "home", "rehab", "rehabilitation", "clinic", "facility", "unit", "hospice",
      "outside", "local", "nearby", "community", "nursing", "acute", "subacute", "skilled", "psych", "psychiatric",
      "mental", "health", "medical", "care", "long", "term", "long-term", "assisted", "living", "adult", "day", "group",
-     "private", "state", "county", "va", "veterans", "teaching", "own", "pt's", "patient's", "another", "other", "same", "different", "new", "previous", "prior",
-     "former", "current", "nearest", "closest"}
+     "private", "state", "county", "va", "veterans", "teaching", "own", "pt's", "patient's", "another", "other",
+     "same", "different", "new", "previous", "prior", "former", "current", "nearest", "closest"}
 )
 SHORTHAND_ZIPF = 3.0  # shorthand rarer than this in English may be a facility's initials in a transfer cue
 
@@ -203,7 +203,8 @@ class FacilityCueRecognizer(CodedRecognizer):
 
 def names_facility(phrase: str) -> bool:
     """One word that can be a facility's initials (``BHH``, ``JMH``), or several of which one names
-    someone or somewhere (``keene manor``, ``Good Samaritan Medical Center``); no cue inside."""
+    someone or somewhere (``keene manor``) or, before a facility noun, says which place it is beyond
+    a kind of care (``Good Samaritan Medical Center``, not ``outside hospital``); no cue inside."""
     words = [word.strip(".'’").removesuffix("'s") for word in phrase.split()]
     if any(word.lower() in CUE_WORDS for word in words):
         return False  # another cue inside: ``dispo: return to Carr Rehab``
