@@ -37,9 +37,10 @@ CUE_TYPED = frozenset(
 )
 WORD = re.compile(r"[^\W\d_][\w'’-]*")
 ENGLISH_WORD_ZIPF = 3.0  # a word at least this common is an English word, not a name to protect
-# A ward or department is named by its trade, not by anyone: ``the Vascular Clinic``, ``Cardiology``.
-# (``service`` and ``laboratory`` are left out: ``Chemical Abstracts Service`` is a firm.)
-UNIT_NOUNS = frozenset({"clinic", "unit", "room", "floor", "department", "ward"})
+# A ward or department is named by its trade, not by anyone: ``the Vascular Clinic``, ``the Endoscopy Suite``,
+# ``the Department of Anesthesia``, ``Cardiology``. (``service`` is left out: ``Chemical Abstracts Service`` is a firm.)
+UNIT_NOUNS = frozenset({"clinic", "unit", "room", "floor", "department", "ward", "suite", "laboratory", "lab"})
+UNIT_HEADS = frozenset({"department", "dept", "division", "section"})
 SPECIALTY_ENDINGS = ("ology", "ologist", "ologists", "iatry", "iatrics", "iatrist", "pedics")
 SALUTATIONS = frozenset({"dear", "sir", "madam", "mr", "mrs", "ms", "miss", "dr", "hi", "hello", "regards"})
 NUMBER_WORDS = r"\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few|many"
@@ -163,11 +164,13 @@ def _is_trade_term(lowered: list[str]) -> bool:
 
 def _is_department(lowered: list[str]) -> bool:
     """A specialty (``Cardiology``) or a unit named by non-names alone (``the Intensive Care Unit``,
-    ``Orthopedic Clinic``); ``Mayo Clinic`` and ``the Post Anesthesia Care Unit`` hold a known name
-    (Post), so they stay."""
+    ``Orthopedic Clinic``, ``the Department of Anesthesia``); ``Mayo Clinic`` and ``the Post Anesthesia
+    Care Unit`` hold a known name (Post), so they stay."""
     words = _without_the(lowered)
     if len(words) == 1:
         return words[0].endswith(SPECIALTY_ENDINGS) and words[0] in never_names()
+    if len(words) > 2 and words[0] in UNIT_HEADS and words[1] == "of":
+        return all(_is_non_name(word) for word in words[2:])
     return (
         len(words) > 1
         and words[-1] in UNIT_NOUNS

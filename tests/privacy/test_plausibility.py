@@ -51,6 +51,11 @@ CASES = [
     ("ORGANIZATION", "Mayo Clinic",           True),   # named by a name
     ("ORGANIZATION", "Chemical Abstracts Service", True),  # a firm: services are not wards
     ("ORGANIZATION", "Cleveland Clinic",      True),   # named by a place
+    ("ORGANIZATION", "the Department of Anesthesia", False),  # a department named by its trade
+    ("ORGANIZATION", "Division of Cardiology", False),
+    ("ORGANIZATION", "the Endoscopy Suite",   False),
+    ("ORGANIZATION", "the Cardiac Catheterization Laboratory", False),
+    ("ORGANIZATION", "Washington State Department of Labor", True),  # named by a place
 ]
 # fmt: on
 
