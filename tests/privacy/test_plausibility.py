@@ -101,6 +101,34 @@ def test_when_a_name_names_a_sign_or_disease_then_it_is_not_a_person(text: str, 
 
 
 # fmt: off
+THING_CASES = [
+    ("The Harmonic scalpel was used.",        "Harmonic", "ORGANIZATION", False),  # a name before a noun: a device
+    ("Positioned prone on the Jackson table.", "Jackson", "PERSON",       False),
+    ("Two Robinson catheters were placed.",   "Robinson", "PERSON",       False),  # a plural noun
+    ("Flows by the Fick technique.",          "Fick",     "PERSON",       False),
+    ("foley draining 30cc/hr amber urine.",   "amber",    "PERSON",       False),  # a colour, in lower case
+    ("Smith reports less pain.",              "Smith",    "PERSON",       True),   # a verb, no plural noun
+    ("Smith states she is tired.",            "Smith",    "PERSON",       True),
+    ("Met the Smith family at noon.",         "Smith",    "PERSON",       True),   # a person's own
+    ("wife Mary daughter Sue at bedside",     "Mary",     "PERSON",       True),
+    ("Scott had given Belle his address.",    "Belle",    "PERSON",       True),   # a word of grammar
+    ("Re: Carolyn hill, MRN 7720492",         "Carolyn",  "PERSON",       True),   # a surname that is a noun too
+    ("Dr. Jackson table rounds at noon.",     "Jackson",  "PERSON",       True),   # a title: the doctor
+    ("Smith female, 54, admitted.",           "Smith",    "PERSON",       True),   # an adjective too
+    ("Seen by Olympus today.",                "Olympus",  "ORGANIZATION", True),   # an adverb too
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("text, value, entity_type, expected", THING_CASES)
+@pytest.mark.parametrize("recognizer", [SPACY, "GazetteerNameRecognizer"])
+def test_when_a_name_stands_before_a_noun_then_it_names_a_thing(
+    text: str, value: str, entity_type: str, expected: bool, recognizer: str
+) -> None:
+    assert is_plausible(found(text, value, entity_type, recognizer), text, ALLOWED) is expected
+
+
+# fmt: off
 ALLOW_LISTED_CASES = [
     ("Pt on 2L NC, sats 95%.",      "NC", "LOCATION", "SpacyRecognizer",    False),  # a nasal cannula
     ("niece lives in NC, flying",   "NC", "LOCATION", "HomeTownRecognizer", True),   # the cue says a state

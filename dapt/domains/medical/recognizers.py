@@ -8,7 +8,13 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import MedicalLicenseRecognizer
 
 from dapt.privacy.recognizers import ConstantsRecognizer
-from dapt.privacy.recognizers.base import ABBREVIATION_LETTERS, EVERYDAY_ZIPF, CodedRecognizer, english_zipf
+from dapt.privacy.recognizers.base import (
+    ABBREVIATION_LETTERS,
+    EVERYDAY_ZIPF,
+    FUNCTION_WORD_ZIPF,
+    CodedRecognizer,
+    english_zipf,
+)
 from dapt.privacy.recognizers.gazetteer import COMMON_ZIPF
 from dapt.privacy.recognizers.names import is_known_name, is_vocabulary
 from dapt.privacy.recognizers.places import is_place
@@ -48,7 +54,6 @@ class HealthPlanIdRecognizer(ConstantsRecognizer):
 
 NAME_WORD = regex.compile(r"\p{L}[\p{L}'’-]*|(?i:st|mt)\.")
 MOST_NAME_WORDS = 5
-FUNCTION_WORD_ZIPF = 6.0  # ``to``, ``from``, ``at``, ``back`` (5.9 ``name`` is no stop: ``holy name hospital``)
 # capitalised, only these stop a name (``New England Medical Center``; ``At Mercy Hospital``)
 LINKING_WORDS = frozenset({"at", "to", "from", "in", "on", "for", "by", "with", "via", "the", "a", "an", "and", "of"})
 NAME_REACH = 80  # characters before a facility word its name can start
