@@ -84,6 +84,18 @@ PERSONAL_NOUN = re.compile(
     rf"{RELATIONS}|{CREDENTIALS}|family|household|residence|home|house|kids|children|twins|baby|case|chart|file|"
     r"account|estate"
 )
+# a dose or a route and schedule after a name makes it a drug: ``Demerol 50 mg``, ``Klor-Con 20 mEq``, ``Premarin p.o.``
+DOSE_AFTER = re.compile(
+    r"\s*(?:\d[\d.,]*\s*(?:mg|mcg|µg|g|ml|units?|meq|cc|%)|(?:p\.?o|q\.?d|b\.?i\.?d|t\.?i\.?d|q\.?h\.?s|prn)\b\.?)(?![\w/])",
+    re.IGNORECASE,
+)
+# race and ethnicity as the US standard (OMB, 1997) counts them: groups of millions, no identifier under
+# HIPAA's Safe Harbor and clinical information (``58-year-old Caucasian female``); nationalities stay
+RACE_OR_ETHNICITY = re.compile(
+    r"white|black|caucasian|asian|african[ -]american|american indian|alaska native|native hawaiian|"
+    r"pacific islander|(?:non-?)?hispanic|latin[oax]",
+    re.IGNORECASE,
+)
 DRUG_SUFFIXES = (
     "olac", "pentin", "mycin", "cillin", "pril", "sartan", "olol", "statin", "azole", "idine", "oxacin",
     "dipine", "parin", "afil", "mab", "tinib", "ciclovir", "triptan", "azepam", "azolam", "barbital",
@@ -108,6 +120,8 @@ def is_plausible(result: RecognizerResult, text: str, allowed: Collection[str]) 
     words = WORD.findall(value)
     if any(word.lower() in SALUTATIONS for word in words[:1]) and len(words) == 1:
         return False
+    if result.entity_type == "NRP" and RACE_OR_ETHNICITY.fullmatch(value):
+        return False
     # ``dr. graves`` is a person, not Graves' disease; ``lives in NC`` a state, not a nasal cannula
     cued = recognizer_of(result) in CUE_TYPED
     if not cued and (
@@ -115,6 +129,7 @@ def is_plausible(result: RecognizerResult, text: str, allowed: Collection[str]) 
         or _has_allowed_word_and_no_name(words, allowed)
         or is_eponym(result, text)
         or names_a_thing(result, text)
+        or DOSE_AFTER.match(text, result.end)
     ):
         return False
     if recognizer_of(result) != SPACY:

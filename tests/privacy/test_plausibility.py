@@ -26,6 +26,9 @@ CASES = [
     ("LOCATION",     "MD",                    False),  # a credential read as Maryland
     ("LOCATION",     "Charleroi",             True),
     ("NRP",          "Slovenian",             True),
+    ("NRP",          "Caucasian",             False),  # race or ethnicity: no identifier
+    ("NRP",          "Hispanic",              False),
+    ("NRP",          "African American",      False),
     ("NRP",          "gabapentin",            False),  # a drug
     ("DATE_TIME",    "1-2 weeks",             False),  # a duration
     ("DATE_TIME",    "day 5",                 False),  # a hospital day
@@ -126,6 +129,22 @@ def test_when_a_name_stands_before_a_noun_then_it_names_a_thing(
     text: str, value: str, entity_type: str, expected: bool, recognizer: str
 ) -> None:
     assert is_plausible(found(text, value, entity_type, recognizer), text, ALLOWED) is expected
+
+
+# fmt: off
+DOSE_CASES = [
+    ("3. Armour Thyroid 90 mg p.o. daily.",  "Armour Thyroid", "PERSON",       False),  # a dose: a drug
+    ("Klor-Con 20 mEq p.o. b.i.d.",          "Klor-Con",       "ORGANIZATION", False),
+    ("Premarin p.o. q.o.d.",                 "Premarin",       "LOCATION",     False),  # a route
+    ("Kelly 45 years old, seen today.",      "Kelly",          "PERSON",       True),   # an age is no dose
+    ("Seen with Kelly 2/3 of the time.",     "Kelly",          "PERSON",       True),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("text, value, entity_type, expected", DOSE_CASES)
+def test_when_a_dose_follows_a_name_then_it_names_a_drug(text: str, value: str, entity_type: str, expected: bool) -> None:
+    assert is_plausible(found(text, value, entity_type, SPACY), text, ALLOWED) is expected
 
 
 # fmt: off
