@@ -245,6 +245,9 @@ CASES = [
     (LabelledNameRecognizer, "Patient: DOE, JOHN was seen",     ["DOE, JOHN"]),
     (UpperCaseNameRecognizer, "note\nKELLI VALDEZ, 70-year-old", ["KELLI VALDEZ"]),
     (UpperCaseNameRecognizer, "HIGH-RESOLUTION CT CHEST - 10/4", []),                # not a first name
+    (UpperCaseNameRecognizer, "REASON FOR CONSULTATION: chest pain", []),           # a header: "for" is no name
+    (UpperCaseNameRecognizer, "GENERAL APPEARANCE: well", []),
+    (UpperCaseNameRecognizer, "signed JOHN KOWALCZYK today", ["JOHN KOWALCZYK"]),  # no vocabulary: a surname
     (LabelledNameRecognizer, "reversed. Thanks,\nTyler\n",    ["Tyler"]),          # letter sign-off
     (LabelledNameRecognizer, "Agent Timothy: Could you",        ["Timothy"]),        # chat speaker
     (SignOffRecognizer,    "Case closed. - James\n",            ["James"]),

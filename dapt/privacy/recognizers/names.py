@@ -279,9 +279,11 @@ class UpperCaseNameRecognizer(ConstantsRecognizer):
     FLAGS = CASE_SENSITIVE
 
     def validate_result(self, pattern_text: str) -> bool:
-        """The first word must be a first name, so "CT CHEST" or "NO ACUTE" is never a person. (A
-        line written in capitals reaches detection case-restored: casing.py.)"""
-        return pattern_text.split()[0].lower() in first_names()
+        """The first word must be a first name, so "CT CHEST" or "NO ACUTE" is never a person, and
+        the last a known name or no vocabulary, so neither is the header "REASON FOR" nor "GENERAL
+        APPEARANCE". (A line written in capitals reaches detection case-restored: casing.py.)"""
+        words = pattern_text.split()
+        return words[0].lower() in first_names() and could_be_name(words[-1])
 
 
 REPORTS = (
