@@ -96,6 +96,11 @@ RACE_OR_ETHNICITY = re.compile(
     r"pacific islander|(?:non-?)?hispanic|latin[oax]",
     re.IGNORECASE,
 )
+# a test or rating scale is named after its authors or its place: ``California Verbal Learning Test``, ``Beck
+# Depression Inventory-II``, ``the Western Aphasia Battery`` (``Scale Unlimited``, a firm, goes on after the word)
+NAMED_INSTRUMENT = re.compile(
+    r"\b(?i:tests?|scale|inventory|battery|questionnaire|exam|examination)(?:-[IVX]+)?(?=\s*(?:$|[,;(])|\s+(?:of|for|[A-Z]{2,}\b|\d))"
+)
 DRUG_SUFFIXES = (
     "olac", "pentin", "mycin", "cillin", "pril", "sartan", "olol", "statin", "azole", "idine", "oxacin",
     "dipine", "parin", "afil", "mab", "tinib", "ciclovir", "triptan", "azepam", "azolam", "barbital",
@@ -130,6 +135,7 @@ def is_plausible(result: RecognizerResult, text: str, allowed: Collection[str]) 
         or is_eponym(result, text)
         or names_a_thing(result, text)
         or DOSE_AFTER.match(text, result.end)
+        or NAMED_INSTRUMENT.search(value)
     ):
         return False
     if recognizer_of(result) != SPACY:

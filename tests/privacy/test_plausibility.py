@@ -59,6 +59,10 @@ CASES = [
     ("ORGANIZATION", "the Endoscopy Suite",   False),
     ("ORGANIZATION", "the Cardiac Catheterization Laboratory", False),
     ("ORGANIZATION", "Washington State Department of Labor", True),  # named by a place
+    ("ORGANIZATION", "California Verbal Learning Test", False),  # a test named by its place
+    ("PERSON",       "Mattis Dementia Rating Scale", False),
+    ("ORGANIZATION", "Beck Depression Inventory-II", False),
+    ("ORGANIZATION", "Scale Unlimited",       True),   # a firm: the word goes on
 ]
 # fmt: on
 
