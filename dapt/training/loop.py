@@ -87,17 +87,19 @@ def train_with_early_stopping(
             schedule.step()
             optimizer.zero_grad(set_to_none=True)
             log.train_loss.append(round(loss, 4))
-            if step % eval_every == 0 or step == cfg.max_steps:
-                score, validation_loss = objective.validate()
-                model.train()
-                log.validations.append({"step": step, log.metric: round(score, 4), "loss": round(validation_loss, 4)})
-                if (score, -validation_loss) > (log.best_score, -log.best_loss):
-                    log.best_step, log.best_score, log.best_loss = step, score, validation_loss
-                    best = trainable_state(model)
-                report(step, f"loss {loss:.3f} · validation {log.metric} {score:.3f} (best {log.best_score:.3f})")
-                if log.validations_since_best() > cfg.patience:
-                    log.stopped_early = True
-                    break
+            if step % eval_every != 0 and step != cfg.max_steps:
+                report(step, f"loss {loss:.3f}")  # the log shows progress between validations too
+                continue
+            score, validation_loss = objective.validate()
+            model.train()
+            log.validations.append({"step": step, log.metric: round(score, 4), "loss": round(validation_loss, 4)})
+            if (score, -validation_loss) > (log.best_score, -log.best_loss):
+                log.best_step, log.best_score, log.best_loss = step, score, validation_loss
+                best = trainable_state(model)
+            report(step, f"loss {loss:.3f} · validation {log.metric} {score:.3f} (best {log.best_score:.3f})")
+            if log.validations_since_best() > cfg.patience:
+                log.stopped_early = True
+                break
     model.load_state_dict(best, strict=False)
     return log
 

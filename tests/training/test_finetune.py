@@ -4,6 +4,7 @@ tokens round-trips through save → reload → merge → predict, class weights 
 from __future__ import annotations
 
 import random
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,7 @@ from transformers import AutoModel, AutoModelForMaskedLM, AutoTokenizer
 
 from dapt.config import FinetuneConfig
 from dapt.splits import stratified_split
+from dapt.training import loop
 from dapt.training.adapters import VIRTUAL_TOKEN_METHODS, VIRTUAL_TOKENS, merged
 from dapt.training.builders import pick_device, warmup_then_decay
 from dapt.training.classifier import EncoderClassifier, Scorer, class_probabilities, load_classifier, pooled_texts
@@ -178,6 +180,22 @@ def test_when_validation_stops_improving_then_training_stops_early_with_the_best
     assert len(log.validations) - [v["step"] for v in log.validations].index(log.best_step) - 1 == cfg.patience + 1
     f1, _ = validate(model, validation, pick_device())
     assert f1 == pytest.approx(log.best_score)
+
+
+def test_when_training_runs_between_validations_then_every_step_reports_progress(
+    tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reported: list[tuple[int, str]] = []
+
+    @contextmanager
+    def recording(*_, **__):
+        yield lambda step, status: reported.append((step, status))
+
+    monkeypatch.setattr(loop, "step_progress", recording)
+    cfg = settings(method="full", max_steps=6, eval_every=3, patience=10)
+    train_tiny(tiny_model_dir, cfg, rows(32), rows(8, seed=1), tiny_model_dir)
+    assert [step for step, _ in reported] == list(range(1, 7))
+    assert ["validation" in status for _, status in reported] == [False, False, True, False, False, True]
 
 
 @pytest.mark.parametrize(
