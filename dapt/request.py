@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
-from dapt.config import RunConfig, read_yaml, resolve_config
+from dapt.config import CAUSAL_LM_DEFAULTS, RunConfig, read_yaml, resolve_config
 from dapt.domains.base import load_domain
 from dapt.privacy.keys import load_key
 
@@ -59,10 +59,11 @@ class RunRequest(BaseModel):
         return self.model_copy(update=paths)
 
 
-def run_config(domain: str, config: Path | None, flags: dict[str, Any]) -> RunConfig:
-    """Domain defaults < YAML file < CLI flags, validated as one tree."""
+def run_config(domain: str, config: Path | None, flags: dict[str, Any], causal: bool = False) -> RunConfig:
+    """Domain defaults < causal-LM defaults (``causal``: the base model is a decoder) < YAML file <
+    CLI flags, validated as one tree."""
     plugin = load_domain(domain)
-    layers = [plugin.defaults_layer()]
+    layers = [plugin.defaults_layer(), *([("causal-LM defaults", CAUSAL_LM_DEFAULTS)] if causal else [])]
     if config is not None:
         layers.append((str(config), read_yaml(config)))
     layers.append(("command-line flags", flags))
@@ -79,7 +80,8 @@ def prepare(request: RunRequest) -> tuple[Inputs, RunConfig]:
     cfg = run_config(request.domain, request.config, request.flags())
     inputs = request.inputs()
     load_key(request.key_file)
-    objective_of(cfg)  # the base model is a model folder, of an architecture the objective can train
+    if objective_of(cfg) == "clm":  # (also: the base model is a model folder the objective can train)
+        cfg = run_config(request.domain, request.config, request.flags(), causal=True)
     if cfg.finetune.companion:
         companion_path(cfg.finetune)  # installed (and unpacked), or a model folder
     check_inputs(inputs, cfg)

@@ -16,7 +16,8 @@ from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from dapt.errors import UserError
 from dapt.io import write_jsonl
-from dapt.request import run_config
+from dapt.config import CAUSAL_LM_DEFAULTS
+from dapt.request import RunRequest, prepare, run_config
 from dapt.runs import RunFolder, write_json
 from dapt.training.builders import objective_of
 from dapt.training.pretrain import language_modelling, pretrain
@@ -31,6 +32,24 @@ def test_the_objective_follows_the_base_models_architecture(tiny_causal_dir: Pat
     assert objective_of(run_config("medical", None, {"base_model": str(tiny_model_dir)})) == "mlm"
     forced = {"base_model": str(tiny_causal_dir), "pretrain": {"objective": "mlm"}}
     assert objective_of(run_config("medical", None, forced)) == "mlm"
+
+
+def budgets(request: RunRequest) -> tuple[int, str, int, int, int]:
+    _, cfg = prepare(request)
+    tuning = cfg.finetune
+    return cfg.pretrain.steps, tuning.method, tuning.max_steps, tuning.batch_size, tuning.self_training_sentences
+
+
+def test_when_the_base_model_is_a_decoder_then_a_run_starts_from_the_causal_budgets_under_the_users_config(
+    tiny_causal_dir: Path, tiny_model_dir: Path, tmp_path: Path
+) -> None:
+    causal = CAUSAL_LM_DEFAULTS["finetune"]
+    expected = (CAUSAL_LM_DEFAULTS["pretrain"]["steps"], causal["method"], causal["max_steps"], causal["batch_size"], 0)
+    assert budgets(RunRequest(domain="medical", base_model=str(tiny_causal_dir))) == expected
+    assert budgets(RunRequest(domain="medical", base_model=str(tiny_model_dir))) == (150, "full", 400, 16, 8000)
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("finetune: {max_steps: 7}\n", encoding="utf-8")
+    assert budgets(RunRequest(domain="medical", base_model=str(tiny_causal_dir), config=mine))[2] == 7
 
 
 def test_causal_blocks_are_the_documents_in_order_separated_by_eos_and_labelled_by_themselves(
