@@ -86,7 +86,8 @@ PERSONAL_NOUN = re.compile(
 )
 # a dose or a route and schedule after a name makes it a drug: ``Demerol 50 mg``, ``Klor-Con 20 mEq``, ``Premarin p.o.``
 DOSE_AFTER = re.compile(
-    r"\s*(?:\d[\d.,]*\s*(?:mg|mcg|µg|g|ml|units?|meq|cc|%)|(?:p\.?o|q\.?d|b\.?i\.?d|t\.?i\.?d|q\.?h\.?s|prn)\b\.?)(?![\w/])",
+    r"\s*(?:\d[\d.,]*\s*(?:mg|mcg|µg|g|ml|units?|meq|cc|%)|(?:p\.?o|q\.?d|b\.?i\.?d|t\.?i\.?d|q\.?h\.?s|prn)\b\.?)"
+    r"(?![\w/])",
     re.IGNORECASE,
 )
 # race and ethnicity as the US standard (OMB, 1997) counts them: groups of millions, no identifier under
@@ -99,7 +100,8 @@ RACE_OR_ETHNICITY = re.compile(
 # a test or rating scale is named after its authors or its place: ``California Verbal Learning Test``, ``Beck
 # Depression Inventory-II``, ``the Western Aphasia Battery`` (``Scale Unlimited``, a firm, goes on after the word)
 NAMED_INSTRUMENT = re.compile(
-    r"\b(?i:tests?|scale|inventory|battery|questionnaire|exam|examination)(?:-[IVX]+)?(?=\s*(?:$|[,;(])|\s+(?:of|for|[A-Z]{2,}\b|\d))"
+    r"\b(?i:tests?|scale|inventory|battery|questionnaire|exam|examination)(?:-[IVX]+)?"
+    r"(?=\s*(?:$|[,;(])|\s+(?:of|for|[A-Z]{2,}\b|\d))"
 )
 DRUG_SUFFIXES = (
     "olac", "pentin", "mycin", "cillin", "pril", "sartan", "olol", "statin", "azole", "idine", "oxacin",
