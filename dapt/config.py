@@ -218,6 +218,10 @@ class PretrainConfig(LoraFields):
     heldout_documents: int = Field(
         50, ge=0, description="Last corpus documents kept out of training to measure adaptation (at most a tenth)."
     )
+    offdomain_documents: int = Field(
+        50, ge=0, description="Documents of the other installed domains' bundled samples scored before and after "
+        "pretraining with the same loss: the forgetting check on text outside the domain (0: off).",
+    )
     time_budget_minutes: float = Field(0, ge=0, description="Stop pretraining after this long (0: no limit).")
     checkpoint_every: int = Field(
         50, ge=0, description="Save the training state every N steps, so a stopped run resumes from it (0: never)."

@@ -71,6 +71,9 @@ def test_when_the_base_model_is_a_decoder_then_the_flow_pretrains_it_causally_un
     assert (pretrain["objective"], pretrain["method"]) == ("clm", "lora") and pretrain["heldout_perplexity"]["after"] > 0
     card = (run_dir / "model_card.md").read_text()
     assert pretrain["memorisation"]["canaries"] and "## Memorisation audit" in card
+    assert "secret recovered by greedy decoding" in card
+    forgetting = pretrain["offdomain_perplexity"]
+    assert f"perplexity {forgetting['before']} → {forgetting['after']}." in card  # the forgetting check
     assert "Continued pretraining (causal-LM, LoRA merged into the weights)" in card
     assert f"perplexity {pretrain['heldout_perplexity']['before']} → {pretrain['heldout_perplexity']['after']}" in card
     assert f"DP-SGD (Opacus, rdp accountant):\n  (ε, δ) = ({pretrain['dp_epsilon']}, " in card and pretrain["dp_epsilon"] <= 8.08

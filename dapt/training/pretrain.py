@@ -33,7 +33,9 @@ from transformers import (
 from transformers.models.bert.modeling_bert import BertLayer
 
 from dapt.config import ADAPTER_LEARNING_RATES, PretrainConfig, RunConfig
+from dapt.domains.base import installed_domains
 from dapt.errors import UserError
+from dapt.io import read_jsonl
 from dapt.progress import step_progress
 from dapt.runs import RunFolder, read_json, training_corpus, write_json
 from dapt.training.adapters import adapter_config
@@ -423,16 +425,27 @@ def pretrain(cfg: RunConfig, run: RunFolder, resume: bool = False) -> PretrainRe
     canaries = make_canaries(settings.canaries, settings.seed) if settings.steps else []  # nothing trained: nothing to audit
     blocks = objective.pack(tokenizer, plant(texts[: len(texts) - held_out], canaries, settings.seed), settings.max_length)
     heldout_blocks = objective.pack(tokenizer, texts[len(texts) - held_out :], settings.max_length)
-    heldout_batches = fixed_masks(heldout_blocks[:HELDOUT_BLOCKS], objective.collator, settings.batch_size)
+    offdomain = offdomain_texts(cfg.domain, settings.offdomain_documents)
+    offdomain_blocks = objective.pack(tokenizer, offdomain, settings.max_length)
+    measured_on = {
+        "": fixed_masks(heldout_blocks[:HELDOUT_BLOCKS], objective.collator, settings.batch_size),
+        "offdomain_": fixed_masks(offdomain_blocks[:HELDOUT_BLOCKS], objective.collator, settings.batch_size),
+    }
+
+    def measure(when: str) -> None:
+        """The held-out and off-domain losses at ``when`` (after the head warm-up or after pretraining)."""
+        for prefix, batches in measured_on.items():
+            progress.heldout[prefix + when] = heldout_loss(model, batches, device, objective.loss)
+
     phases = training_phases(model, settings, name, method)
     private = None
     if blocks and settings.dp.target_epsilon:
-        progress.heldout["after_head_warmup"] = heldout_loss(model, heldout_batches, device, objective.loss)
+        measure("after_head_warmup")
         with step_progress("continued pretraining (DP-SGD)", settings.steps) as report:
             progress.losses, private = train_private(model, blocks, settings.steps, settings.batch_size,
                                                      phases[1][0].learning_rate, settings.dp, device, report, deadline,
                                                      settings.seed)  # fmt: skip
-        progress.heldout["after_pretraining"] = heldout_loss(model, heldout_batches, device, objective.loss)
+        measure("after_pretraining")
     elif blocks:
         batches = endless_batches(blocks, objective.collator, settings.batch_size, settings.seed)
         if saved is not None:  # the same batches and masks as an unbroken run
@@ -446,7 +459,7 @@ def pretrain(cfg: RunConfig, run: RunFolder, resume: bool = False) -> PretrainRe
                 train_phase(model, parameters, phase, batches, device, report, len(progress.losses), deadline,
                             checkpoints, saved if saved and saved["progress"]["phase"] == index else None,
                             objective, ranks)  # fmt: skip
-                progress.heldout[measured] = heldout_loss(model, heldout_batches, device, objective.loss)
+                measure(measured)
                 progress.phase = index + 1
     losses, heldout = progress.losses, progress.heldout
     if isinstance(model, PeftModel):
@@ -480,6 +493,7 @@ def pretrain(cfg: RunConfig, run: RunFolder, resume: bool = False) -> PretrainRe
         write_json(run.report("pretrain"), {
             **asdict(result), "device": str(device.torch_device), "processes": ranks.count,
             "weights_not_in_base_model": missing, **described_phases(result, phases),
+            **offdomain_report(heldout, name, len(offdomain)),
             "differential_privacy": asdict(private) if private else None, "memorisation": memorisation,
             "loss_per_step": losses,
         })  # fmt: skip
@@ -490,6 +504,31 @@ def pretrain(cfg: RunConfig, run: RunFolder, resume: bool = False) -> PretrainRe
             f"read the exposure table in {run.report('pretrain')}; train fewer steps or raise the ceiling",
         )
     return result
+
+
+def offdomain_texts(domain: str, documents: int) -> list[str]:
+    """Text outside ``domain`` for the forgetting check: the first ``documents`` of the other installed
+    domains' bundled sample corpora (synthetic, shipped with each plugin)."""
+    texts: list[str] = []
+    for name, plugin in sorted(installed_domains().items()):
+        if name != domain and len(texts) < documents and plugin.sample.corpus.is_file():
+            texts += [row["text"] for row in read_jsonl(plugin.sample.corpus)][: documents - len(texts)]
+    return texts
+
+
+def offdomain_report(heldout: dict[str, float | None], objective: str, documents: int) -> dict[str, Any]:
+    """The forgetting check's figures: the loss on other domains' text before and after pretraining
+    (causal-LM: with perplexities)."""
+    before, after = heldout.get("offdomain_after_head_warmup"), heldout.get("offdomain_after_pretraining")
+    if before is None or after is None:
+        return {}
+    report: dict[str, Any] = {
+        "offdomain_documents": documents, "offdomain_loss": {"before": before, "after": after},
+        "offdomain_change_percent": round(100 * (after - before) / before, 1),
+    }  # fmt: skip
+    if objective == "clm":
+        report["offdomain_perplexity"] = {"before": round(math.exp(before), 2), "after": round(math.exp(after), 2)}
+    return report
 
 
 def described_phases(result: PretrainResult, phases: list[tuple[Phase, list[torch.nn.Parameter], str]]) -> dict[str, Any]:

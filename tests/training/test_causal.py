@@ -6,6 +6,7 @@ loss falls, and the memorisation audit exposes a canary planted often."""
 from __future__ import annotations
 
 import json
+import math
 import shutil
 from pathlib import Path
 
@@ -14,13 +15,14 @@ import torch
 from safetensors.torch import load_file
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
+from dapt.config import CAUSAL_LM_DEFAULTS
+from dapt.domains.base import load_domain
 from dapt.errors import UserError
 from dapt.io import write_jsonl
-from dapt.config import CAUSAL_LM_DEFAULTS
 from dapt.request import RunRequest, prepare, run_config
 from dapt.runs import RunFolder, write_json
 from dapt.training.builders import objective_of
-from dapt.training.pretrain import language_modelling, pretrain
+from dapt.training.pretrain import language_modelling, offdomain_texts, pretrain
 from tests.conftest import sample_rows
 from tests.slices import make_slice
 
@@ -32,6 +34,12 @@ def test_the_objective_follows_the_base_models_architecture(tiny_causal_dir: Pat
     assert objective_of(run_config("medical", None, {"base_model": str(tiny_model_dir)})) == "mlm"
     forced = {"base_model": str(tiny_causal_dir), "pretrain": {"objective": "mlm"}}
     assert objective_of(run_config("medical", None, forced)) == "mlm"
+
+
+def test_the_forgetting_check_reads_the_other_domains_samples_only() -> None:
+    finance = [row["text"] for row in sample_rows(load_domain("finance").sample.corpus, 5)]
+    assert offdomain_texts("medical", 5) == finance
+    assert offdomain_texts("medical", 0) == []
 
 
 def budgets(request: RunRequest) -> tuple[int, str, int, int, int]:
@@ -90,6 +98,9 @@ def test_causal_pretraining_with_lora_lowers_held_out_loss_and_merges_into_a_mod
     assert (result.objective, result.method, result.head_warmup_steps, result.steps) == ("clm", "lora", 0, 120)
     assert result.heldout_loss_after_pretraining < result.heldout_loss_after_head_warmup  # before = as it came
     assert report["heldout_perplexity"]["after"] < report["heldout_perplexity"]["before"]
+    forgetting, losses = report["offdomain_perplexity"], report["offdomain_loss"]  # the finance sample's text
+    assert report["offdomain_documents"] == 50 and losses["before"] != losses["after"]
+    assert forgetting["after"] == pytest.approx(math.exp(losses["after"]), rel=1e-3)
     weights = load_file(causal_run.pretrained_model / "model.safetensors")
     assert not any("lora" in name or "trainable_tokens" in name for name in weights)  # merged
     model = AutoModelForCausalLM.from_pretrained(causal_run.pretrained_model)
