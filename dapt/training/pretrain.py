@@ -15,6 +15,7 @@ import random
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, fields
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -512,7 +513,7 @@ def offdomain_texts(domain: str, documents: int) -> list[str]:
     texts: list[str] = []
     for name, plugin in sorted(installed_domains().items()):
         if name != domain and len(texts) < documents and plugin.sample.corpus.is_file():
-            texts += [row["text"] for row in read_jsonl(plugin.sample.corpus)][: documents - len(texts)]
+            texts += [row["text"] for row in islice(read_jsonl(plugin.sample.corpus), documents - len(texts))]
     return texts
 
 

@@ -15,7 +15,7 @@ SUFFIXES = (
     r"Ventures|Enterprises|Industries|Consulting|Analytics|Insurance|Bank|Bancorp|Trust|& Sons|and Sons"
 )
 SURNAME = r"\p{L}[\p{L}'’]+"
-FUNCTION_WORD_ZIPF = 6.6  # as common as "by" or commoner: articles, prepositions, conjunctions ("can" is 6.5)
+CONNECTIVE_ZIPF = 6.6  # as common as "by" or commoner: articles, prepositions, conjunctions ("can" is 6.5)
 
 
 class CompanySuffixRecognizer(ConstantsRecognizer):
@@ -33,7 +33,7 @@ class CompanySuffixRecognizer(ConstantsRecognizer):
         """Not when every word before the suffix is a function word (``In Group``, ``The Bank``; ``Can
         Capital`` is a company)."""
         before = [word for word in pattern_text.split()[:-1] if not word.isdigit()]
-        return False if before and all(english_zipf(word.lower()) >= FUNCTION_WORD_ZIPF for word in before) else None
+        return False if before and all(english_zipf(word.lower()) >= CONNECTIVE_ZIPF for word in before) else None
 
 
 class PartnersRecognizer(ConstantsRecognizer):
