@@ -48,6 +48,11 @@ vocab: {min_frequency: 3}
 """
 
 
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove the session's Prefect home and key environment (it would otherwise stay in /tmp after every run)."""
+    shutil.rmtree(_SESSION_HOME, ignore_errors=True)
+
+
 def sample_rows(path: Path, count: int) -> list[dict]:
     with path.open(encoding="utf-8") as handle:
         return [json.loads(line) for line, _ in zip(handle, range(count))]
