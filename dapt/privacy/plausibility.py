@@ -27,7 +27,7 @@ from dapt.privacy.recognizers.names import (
     is_known_name,
     last_names,
 )
-from dapt.privacy.recognizers.places import is_place
+from dapt.privacy.recognizers.places import is_place, names_a_group
 from dapt.privacy.vocabulary import never_names
 from dapt.privacy.wordclass import is_only_noun
 
@@ -127,7 +127,7 @@ def is_plausible(result: RecognizerResult, text: str, allowed: Collection[str]) 
     words = WORD.findall(value)
     if any(word.lower() in SALUTATIONS for word in words[:1]) and len(words) == 1:
         return False
-    if result.entity_type == "NRP" and RACE_OR_ETHNICITY.fullmatch(value):
+    if result.entity_type == "NRP" and (RACE_OR_ETHNICITY.fullmatch(value) or not names_a_group(value)):
         return False
     # ``dr. graves`` is a person, not Graves' disease; ``lives in NC`` a state, not a nasal cannula
     cued = recognizer_of(result) in CUE_TYPED

@@ -30,6 +30,15 @@ CASES = [
     ("NRP",          "Hispanic",              False),
     ("NRP",          "African American",      False),
     ("NRP",          "gabapentin",            False),  # a drug
+    ("NRP",          "Tympanic",              False),  # a word capitalised by its sentence, no people
+    ("NRP",          "Allis",                 False),  # an instrument named after its maker
+    ("NRP",          "Lexiscan",              False),  # a brand
+    ("NRP",          "Mexican",               True),   # a people from a country's name (Mexico)
+    ("NRP",          "Paraguayans",           True),
+    ("NRP",          "Danish",                True),   # from a language's name
+    ("NRP",          "Filipino",              True),   # spelled from neither
+    ("NRP",          "Baptist",               True),   # a religious group
+    ("NRP",          "Shiites",               True),
     ("DATE_TIME",    "1-2 weeks",             False),  # a duration
     ("DATE_TIME",    "day 5",                 False),  # a hospital day
     ("DATE_TIME",    "0700-1900",             False),  # a nursing shift

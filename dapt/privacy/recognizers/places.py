@@ -8,6 +8,7 @@ from functools import cache
 
 import faker.providers.address as faker_address
 import regex
+from faker.providers.person import Provider as PersonProvider
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
@@ -25,6 +26,16 @@ CAPITALISED_RUN = regex.compile(r"(?<![\p{L}\d])\p{Lu}[\p{L}'’-]*(?:[ -]\p{Lu}
 WORD = regex.compile(r"\p{Lu}[\p{L}'’-]*")
 LONGEST_PLACE_WORDS = 3
 SCORE = 0.5
+SHORTEST_STEM = 4  # ``Peru`` and ``Iran`` still lead to ``Peruvian`` and ``Iranian``; ``Oman`` is no stem of ``omas``
+# Faker names countries and languages, not their peoples; these few are spelled from neither
+IRREGULAR_DEMONYMS = frozenset({"swiss", "scottish", "scots", "filipino", "cypriot", "flemish", "emirati", "briton"})
+# the religious and political groups of Presidio's NRP (a closed class), singular or plural
+FAITH_OR_PARTY = regex.compile(
+    r"(?:christian|catholic|protestant|baptist|methodist|lutheran|presbyterian|pentecostal|evangelical|mormon|"
+    r"jehovah|muslim|moslem|islamic|jewish|jew|hindu|buddhist|sikh|shi'?a|shii|shi'?ite|sunni|orthodox|amish|"
+    r"adventist|quaker|anglican|episcopalian|atheist|agnostic|democrat|republican|communist|socialist)(?:s|es)?",
+    regex.IGNORECASE,
+)
 
 
 @cache
@@ -47,6 +58,28 @@ def is_place(phrase: str) -> bool:
     if lowered in countries:
         return True
     return lowered in towns and (" " in lowered or (english_zipf(lowered) < RARE_ZIPF and lowered not in never_names()))
+
+
+@cache
+def group_stems() -> frozenset[str]:
+    """Stems a people's name begins with: every word of Faker's English country and language names,
+    also without its final vowel (``Mexic`` of Mexico for ``Mexican``, ``Argentin`` for ``Argentinean``)."""
+    names = [*places()[1], *(language.lower() for language in PersonProvider.language_names)]
+    words = {word for name in names for word in regex.findall(r"\p{L}+", name)}
+    trimmed = {word[:-1] for word in words if word[-1] in "aeiouy"}
+    return frozenset(stem for stem in words | trimmed if len(stem) >= SHORTEST_STEM)
+
+
+def names_a_group(phrase: str) -> bool:
+    """Whether a phrase spaCy took for a nationality, religious or political group holds a word
+    that reads as one (``Vietnamese``, ``proud saudis``, ``Baptist``), unlike the eponyms and brands
+    it also tags (``Allis``, ``Tympanic membranes``, ``Lexiscan``)."""
+    for word in regex.findall(r"\p{L}+", phrase.lower()):
+        if word in IRREGULAR_DEMONYMS or FAITH_OR_PARTY.fullmatch(word):
+            return True
+        if any(word.startswith(stem) for stem in group_stems()):
+            return True
+    return False
 
 
 class PlaceGazetteerRecognizer(CodedRecognizer):
