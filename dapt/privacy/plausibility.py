@@ -127,8 +127,6 @@ def is_plausible(result: RecognizerResult, text: str, allowed: Collection[str]) 
     words = WORD.findall(value)
     if any(word.lower() in SALUTATIONS for word in words[:1]) and len(words) == 1:
         return False
-    if result.entity_type == "NRP" and (RACE_OR_ETHNICITY.fullmatch(value) or not names_a_group(value)):
-        return False
     # ``dr. graves`` is a person, not Graves' disease; ``lives in NC`` a state, not a nasal cannula
     cued = recognizer_of(result) in CUE_TYPED
     if not cued and (
@@ -140,6 +138,8 @@ def is_plausible(result: RecognizerResult, text: str, allowed: Collection[str]) 
         or NAMED_INSTRUMENT.search(value)
     ):
         return False
+    if result.entity_type == "NRP":  # a people, faith or party by its word, however common (``American``)
+        return names_a_group(value) and not RACE_OR_ETHNICITY.fullmatch(value)
     if recognizer_of(result) != SPACY:
         return True
     return plausible_name(value, words, result.entity_type) and not _is_common_noun_here(words, result.entity_type, text)

@@ -34,11 +34,12 @@ CASES = [
     ("NRP",          "Allis",                 False),  # an instrument named after its maker
     ("NRP",          "Lexiscan",              False),  # a brand
     ("NRP",          "Mexican",               True),   # a people from a country's name (Mexico)
-    ("NRP",          "Paraguayans",           True),
+    ("NRP",          "paraguayans",           True),   # lower case, as a note may write it
     ("NRP",          "Danish",                True),   # from a language's name
     ("NRP",          "Filipino",              True),   # spelled from neither
     ("NRP",          "Baptist",               True),   # a religious group
-    ("NRP",          "Shiites",               True),
+    ("NRP",          "shiis",                 True),
+    ("NRP",          "American",              True),   # an everyday word, yet a people
     ("DATE_TIME",    "1-2 weeks",             False),  # a duration
     ("DATE_TIME",    "day 5",                 False),  # a hospital day
     ("DATE_TIME",    "0700-1900",             False),  # a nursing shift
