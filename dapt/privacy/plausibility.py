@@ -39,6 +39,7 @@ CUE_TYPED = frozenset(
     for cls in (TitledNameRecognizer, CaredForNameRecognizer, WordNameRecognizer, HomeTownRecognizer, VisitorTownRecognizer)
 )
 WORD = re.compile(r"[^\W\d_][\w'’-]*")
+PLACE_BEFORE = re.compile(r"\b(?:from|in|at|near)\s+$", re.IGNORECASE)
 ENGLISH_WORD_ZIPF = 3.0  # a word at least this common is an English word, not a name to protect
 # A ward or department is named by its trade, not by anyone: ``the Vascular Clinic``, ``the Endoscopy Suite``,
 # ``the Department of Anesthesia``, ``Cardiology``. (``service`` is left out: ``Chemical Abstracts Service`` is a firm.)
@@ -139,6 +140,8 @@ def is_plausible(result: RecognizerResult, text: str, allowed: Collection[str]) 
     ):
         return False
     if result.entity_type == "NRP":  # a people, faith or party by its word, however common (``American``)
+        if PLACE_BEFORE.search(text, max(result.start - 8, 0), result.start):
+            return True  # a town spaCy took for a people: ``brought in by EMS from Wendyland``
         return names_a_group(value) and not RACE_OR_ETHNICITY.fullmatch(value)
     if recognizer_of(result) != SPACY:
         return True

@@ -118,6 +118,21 @@ def test_when_a_name_names_a_sign_or_disease_then_it_is_not_a_person(text: str, 
 
 
 # fmt: off
+GROUP_CASES = [
+    ("Brought in by EMS from Wendyland today.",  "Wendyland", True),   # a town spaCy took for a people
+    ("The lesion was grasped with Allis.",       "Allis",     False),  # an instrument
+    ("Tympanic membranes are clear.",            "Tympanic",  False),  # a word opening its sentence
+    ("A 58-year-old Samoan woman.",              "Samoan",    True),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("text, value, expected", GROUP_CASES)
+def test_when_spacy_finds_a_people_then_the_word_or_a_place_before_it_must_say_so(text: str, value: str, expected: bool) -> None:
+    assert is_plausible(found(text, value, "NRP", SPACY), text, ALLOWED) is expected
+
+
+# fmt: off
 THING_CASES = [
     ("The Harmonic scalpel was used.",        "Harmonic", "ORGANIZATION", False),  # a name before a noun: a device
     ("Positioned prone on the Jackson table.", "Jackson", "PERSON",       False),
