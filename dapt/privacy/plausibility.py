@@ -40,6 +40,7 @@ CUE_TYPED = frozenset(
 )
 WORD = re.compile(r"[^\W\d_][\w'’-]*")
 PLACE_BEFORE = re.compile(r"\b(?:from|in|at|near)\s+$", re.IGNORECASE)
+NUMBER_BEFORE = re.compile(r"\d\s*-?\s*$")
 ENGLISH_WORD_ZIPF = 3.0  # a word at least this common is an English word, not a name to protect
 # A ward or department is named by its trade, not by anyone: ``the Vascular Clinic``, ``the Endoscopy Suite``,
 # ``the Department of Anesthesia``, ``Cardiology``. (``service`` is left out: ``Chemical Abstracts Service`` is a firm.)
@@ -95,7 +96,7 @@ DOSE_AFTER = re.compile(
 # HIPAA's Safe Harbor and clinical information (``58-year-old Caucasian female``); nationalities stay
 RACE_OR_ETHNICITY = re.compile(
     r"white|black|caucasian|asian|african[ -]american|american indian|alaska native|native hawaiian|"
-    r"pacific islander|(?:non-?)?hispanic|latin[oax]",
+    r"pacific islander|native american|(?:non-?)?hispanic|latin[oax]",
     re.IGNORECASE,
 )
 # a test or rating scale is named after its authors or its place: ``California Verbal Learning Test``, ``Beck
@@ -139,13 +140,22 @@ def is_plausible(result: RecognizerResult, text: str, allowed: Collection[str]) 
         or NAMED_INSTRUMENT.search(value)
     ):
         return False
-    if result.entity_type == "NRP":  # a people, faith or party by its word, however common (``American``)
-        if PLACE_BEFORE.search(text, max(result.start - 8, 0), result.start):
-            return True  # a town spaCy took for a people: ``brought in by EMS from Wendyland``
-        return names_a_group(value) and not RACE_OR_ETHNICITY.fullmatch(value)
+    if result.entity_type == "NRP":
+        return plausible_group(result, value, text)
     if recognizer_of(result) != SPACY:
         return True
     return plausible_name(value, words, result.entity_type) and not _is_common_noun_here(words, result.entity_type, text)
+
+
+def plausible_group(result: RecognizerResult, value: str, text: str) -> bool:
+    """A people, faith or party by its word, however common (``American``), but no race, catheter size
+    (``a 16 French dilator``) or drug; or a town spaCy took for a people (``from Wendyland``)."""
+    if PLACE_BEFORE.search(text, max(result.start - 8, 0), result.start):
+        return True
+    if NUMBER_BEFORE.search(text, max(result.start - 4, 0), result.start) or any(char.isdigit() for char in value):
+        return False
+    lowered = value.lower()
+    return names_a_group(value) and not RACE_OR_ETHNICITY.fullmatch(value) and not lowered.endswith(DRUG_SUFFIXES)
 
 
 def _is_common_noun_here(words: list[str], entity_type: str, text: str) -> bool:

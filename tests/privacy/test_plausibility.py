@@ -123,6 +123,11 @@ GROUP_CASES = [
     ("The lesion was grasped with Allis.",       "Allis",     False),  # an instrument
     ("Tympanic membranes are clear.",            "Tympanic",  False),  # a word opening its sentence
     ("A 58-year-old Samoan woman.",              "Samoan",    True),
+    ("Dilated to a size 16 French dilator.",     "French",    False),  # a catheter size
+    ("Using a 7-French sheath.",                 "7-French",  False),
+    ("Speaks French at home.",                   "French",    True),
+    ("A 51-year-old Native American male.",      "Native American", False),  # race: no identifier
+    ("Started on a statin.",                     "statin",    False),  # a drug
 ]
 # fmt: on
 
