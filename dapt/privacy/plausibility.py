@@ -40,7 +40,7 @@ CUE_TYPED = frozenset(
 )
 WORD = re.compile(r"[^\W\d_][\w'’-]*")
 PLACE_BEFORE = re.compile(r"\b(?:from|in|at|near)\s+$", re.IGNORECASE)
-NUMBER_BEFORE = re.compile(r"\d\s*-?\s*$")
+SIZE_BEFORE = re.compile(r"(?<!\d)\d{1,2}\s*-?\s*$")  # ``16 French``; not a year (``a 2017 Polish film``)
 ENGLISH_WORD_ZIPF = 3.0  # a word at least this common is an English word, not a name to protect
 # A ward or department is named by its trade, not by anyone: ``the Vascular Clinic``, ``the Endoscopy Suite``,
 # ``the Department of Anesthesia``, ``Cardiology``. (``service`` is left out: ``Chemical Abstracts Service`` is a firm.)
@@ -152,7 +152,7 @@ def plausible_group(result: RecognizerResult, value: str, text: str) -> bool:
     (``a 16 French dilator``) or drug; or a town spaCy took for a people (``from Wendyland``)."""
     if PLACE_BEFORE.search(text, max(result.start - 8, 0), result.start):
         return True
-    if NUMBER_BEFORE.search(text, max(result.start - 4, 0), result.start) or any(char.isdigit() for char in value):
+    if SIZE_BEFORE.search(text, max(result.start - 5, 0), result.start) or any(char.isdigit() for char in value):
         return False
     lowered = value.lower()
     return names_a_group(value) and not RACE_OR_ETHNICITY.fullmatch(value) and not lowered.endswith(DRUG_SUFFIXES)

@@ -126,6 +126,7 @@ GROUP_CASES = [
     ("Dilated to a size 16 French dilator.",     "French",    False),  # a catheter size
     ("Using a 7-French sheath.",                 "7-French",  False),
     ("Speaks French at home.",                   "French",    True),
+    ("Zoolander is a 2017 Polish film.",         "Polish",    True),   # a year, not a size
     ("A 51-year-old Native American male.",      "Native American", False),  # race: no identifier
     ("Started on a statin.",                     "statin",    False),  # a drug
 ]
