@@ -127,6 +127,7 @@ CASES = [
     (GazetteerNameRecognizer, "by Szabina J Gelencsér today",  ["Szabina J Gelencsér"]),  # initial shape
     (GazetteerNameRecognizer, "spoke with patricia desrosiers", ["patricia desrosiers"]),  # lower case
     (GazetteerNameRecognizer, "my name is benjamin a seiler",  ["benjamin a seiler"]),  # pairs overlap
+    (GazetteerNameRecognizer, "a diamond keratome was used",   []),                 # a rare word, yet vocabulary
     (GazetteerNameRecognizer, "per Rintanen, plan",            ["Rintanen"]),       # surname ending
     (GazetteerNameRecognizer, "seen by Abramovich today",      ["Abramovich"]),     # surname ending, rare word
     (GazetteerNameRecognizer, "visit to Ostrich Farm",         []),                 # ending, yet an English word

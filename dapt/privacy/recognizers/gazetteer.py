@@ -86,8 +86,9 @@ def run_span(words: list[tuple[str, int, int]]) -> tuple[int, int] | None:
 
 
 def is_lower_case_name(first: str, last: str) -> bool:
-    """``patricia desrosiers``: a first name that is no everyday word, then a rare surname."""
-    last_is_surname = last in last_names() or english_zipf(last) < UNSEEN_ZIPF
+    """``patricia desrosiers``: a first name that is no everyday word, then a rare surname; not ``diamond
+    keratome``, whose rare word is vocabulary (Philter's list)."""
+    last_is_surname = last in last_names() or (english_zipf(last) < UNSEEN_ZIPF and last not in never_names())
     return _is_first_name(first) and last_is_surname and english_zipf(last) < RARE_ZIPF
 
 
