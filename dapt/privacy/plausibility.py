@@ -40,13 +40,20 @@ CUE_TYPED = frozenset(
 )
 WORD = re.compile(r"[^\W\d_][\w'’-]*")
 PLACE_BEFORE = re.compile(r"\b(?:from|in|at|near)\s+$", re.IGNORECASE)
-SIZE_BEFORE = re.compile(r"(?<!\d)\d{1,2}\s*-?\s*$")  # ``16 French``; not a year (``a 2017 Polish film``)
+# catheters are sized in French (Charrière: 16 French is 16/3 mm): ``a 16 French dilator``, ``#14 French Foley``;
+# a year is no size (``a 2017 French film``)
+SIZE_BEFORE = re.compile(r"(?<![\d.])\d{1,2}\s*-?\s*$")
+CATHETER_UNIT = "french"
 ENGLISH_WORD_ZIPF = 3.0  # a word at least this common is an English word, not a name to protect
 # A ward or department is named by its trade, not by anyone: ``the Vascular Clinic``, ``the Endoscopy Suite``,
 # ``the Department of Anesthesia``, ``Cardiology``. (``service`` is left out: ``Chemical Abstracts Service`` is a firm.)
 UNIT_NOUNS = frozenset({"clinic", "unit", "room", "floor", "department", "ward", "suite", "laboratory", "lab"})
 UNIT_HEADS = frozenset({"department", "dept", "division", "section"})
-SPECIALTY_ENDINGS = ("ology", "ologist", "ologists", "iatry", "iatrics", "iatrist", "pedics")
+SPECIALTY_ENDINGS = ("ology", "ologist", "ologists", "iatry", "iatrics", "iatrist", "pedics", "esthesia")
+# a capital after a small letter inside a word marks a brand or unit (``InterStim``, ``FloSeal``, ``IgG``, ``mCi``);
+# a name has one only after a particle (``McCall``, ``MacArthur``, ``DeShawn``, ``LaToya``, ``VanDyke``)
+INNER_CAPITAL = re.compile(r"([^\W\d_]*?[a-z])[A-Z]")
+NAME_PARTICLES = frozenset({"mc", "mac", "de", "di", "da", "du", "la", "le", "van", "von", "fitz", "st", "o", "d", "del"})
 SALUTATIONS = frozenset({"dear", "sir", "madam", "mr", "mrs", "ms", "miss", "dr", "hi", "hello", "regards"})
 NUMBER_WORDS = r"\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few|many"
 UNIT = r"(?:second|sec|minute|min|hour|hr|day|night|week|wk|month|mo|year|yr)s?"
@@ -129,6 +136,8 @@ def is_plausible(result: RecognizerResult, text: str, allowed: Collection[str]) 
     words = WORD.findall(value)
     if any(word.lower() in SALUTATIONS for word in words[:1]) and len(words) == 1:
         return False
+    if words and words[0].lower() == CATHETER_UNIT and SIZE_BEFORE.search(text, max(result.start - 5, 0), result.start):
+        return False
     # ``dr. graves`` is a person, not Graves' disease; ``lives in NC`` a state, not a nasal cannula
     cued = recognizer_of(result) in CUE_TYPED
     if not cued and (
@@ -148,11 +157,11 @@ def is_plausible(result: RecognizerResult, text: str, allowed: Collection[str]) 
 
 
 def plausible_group(result: RecognizerResult, value: str, text: str) -> bool:
-    """A people, faith or party by its word, however common (``American``), but no race, catheter size
-    (``a 16 French dilator``) or drug; or a town spaCy took for a people (``from Wendyland``)."""
+    """A people, faith or party by its word, however common (``American``), but no race or drug (``statin``);
+    or a town spaCy took for a people (``from Wendyland``)."""
     if PLACE_BEFORE.search(text, max(result.start - 8, 0), result.start):
         return True
-    if SIZE_BEFORE.search(text, max(result.start - 5, 0), result.start) or any(char.isdigit() for char in value):
+    if any(char.isdigit() for char in value):
         return False
     lowered = value.lower()
     return names_a_group(value) and not RACE_OR_ETHNICITY.fullmatch(value) and not lowered.endswith(DRUG_SUFFIXES)
@@ -251,6 +260,12 @@ def _is_department(lowered: list[str]) -> bool:
     )
 
 
+def _is_brand_word(word: str) -> bool:
+    """``InterStim``, ``NexGen``, ``DuraGen``; not ``McDevitt`` nor a known name written so (``JoAnn``)."""
+    inner = INNER_CAPITAL.match(word)
+    return bool(inner) and inner.group(1).lower() not in NAME_PARTICLES and not is_known_name(word)
+
+
 def _is_gazetteer_name(word: str) -> bool:
     return (word in first_names() or word in last_names()) and english_zipf(word) < COMMON_ZIPF
 
@@ -259,6 +274,8 @@ def plausible_name(value: str, words: list[str], entity_type: str) -> bool:
     """Whether spaCy's name, place or organisation reads like one in clinical or banking text."""
     lowered = [word.lower() for word in words]
     if not words or any(char.isdigit() for char in value) or any(w.endswith(DRUG_SUFFIXES) for w in lowered):
+        return False
+    if any(_is_brand_word(word) for word in words):
         return False
     if any(is_name_evidence(word) for word in lowered):
         return True

@@ -59,6 +59,14 @@ CASES = [
     ("LOCATION",     "Recife",                True),   # a rare city Philter lists too, commoner in English
     ("ORGANIZATION", "Nijmegen",              True),
     ("ORGANIZATION", "Cardiology",            False),  # a specialty
+    ("LOCATION",     "Anesthesia",            False),  # placed by Anesthesia: a service
+    ("ORGANIZATION", "InterStim",             False),  # a capital inside the word: a brand
+    ("LOCATION",     "DuraGen",               False),
+    ("ORGANIZATION", "IgG",                   False),  # an antibody class
+    ("ORGANIZATION", "the OsteoMed Screw Fixation System", False),
+    ("PERSON",       "McDevitt",              True),   # after a particle: a surname
+    ("PERSON",       "DeShawn Tate",          True),
+    ("PERSON",       "JoAnn",                 True),   # a known name written so
     ("ORGANIZATION", "the Intensive Care Unit", False),  # a ward named by its trade
     ("ORGANIZATION", "Orthopedic Clinic",     False),
     ("ORGANIZATION", "Mayo Clinic",           True),   # named by a name
@@ -124,6 +132,7 @@ GROUP_CASES = [
     ("Tympanic membranes are clear.",            "Tympanic",  False),  # a word opening its sentence
     ("A 58-year-old Samoan woman.",              "Samoan",    True),
     ("Dilated to a size 16 French dilator.",     "French",    False),  # a catheter size
+    ("Zoolander is a 2017 French film.",         "French",    True),   # a year, not a size
     ("Using a 7-French sheath.",                 "7-French",  False),
     ("Speaks French at home.",                   "French",    True),
     ("Zoolander is a 2017 Polish film.",         "Polish",    True),   # a year, not a size
@@ -143,6 +152,7 @@ THING_CASES = [
     ("The Harmonic scalpel was used.",        "Harmonic", "ORGANIZATION", False),  # a name before a noun: a device
     ("Positioned prone on the Jackson table.", "Jackson", "PERSON",       False),
     ("Two Robinson catheters were placed.",   "Robinson", "PERSON",       False),  # a plural noun
+    ("A #14 French Foley was placed.",        "French Foley", "PERSON",   False),  # a catheter size
     ("Flows by the Fick technique.",          "Fick",     "PERSON",       False),
     ("foley draining 30cc/hr amber urine.",   "amber",    "PERSON",       False),  # a colour, in lower case
     ("Smith reports less pain.",              "Smith",    "PERSON",       True),   # a verb, no plural noun
