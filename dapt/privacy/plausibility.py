@@ -40,9 +40,10 @@ CUE_TYPED = frozenset(
 )
 WORD = re.compile(r"[^\W\d_][\w'’-]*")
 PLACE_BEFORE = re.compile(r"\b(?:from|in|at|near)\s+$", re.IGNORECASE)
-# catheters are sized in French (Charrière: 16 French is 16/3 mm): ``a 16 French dilator``, ``#14 French Foley``;
-# a year is no size (``a 2017 French film``)
-SIZE_BEFORE = re.compile(r"(?<![\d.])\d{1,2}\s*-?\s*$")
+# catheters are sized in French (Charrière: 16 French is 16/3 mm): ``a 16 French dilator``, ``#14 French Foley``,
+# ``#8.5 French``, ``French 10 JP drain``; a year is no size (``a 2017 French film``)
+SIZE_BEFORE = re.compile(r"(?<![\d.])\d{1,2}(?:\.\d)?\s*-?\s*$")
+SIZE_AFTER = re.compile(r"\s*\d{1,2}(?:\.\d)?(?![\d.])")
 CATHETER_UNIT = "french"
 ENGLISH_WORD_ZIPF = 3.0  # a word at least this common is an English word, not a name to protect
 # A ward or department is named by its trade, not by anyone: ``the Vascular Clinic``, ``the Endoscopy Suite``,
@@ -136,7 +137,7 @@ def is_plausible(result: RecognizerResult, text: str, allowed: Collection[str]) 
     words = WORD.findall(value)
     if any(word.lower() in SALUTATIONS for word in words[:1]) and len(words) == 1:
         return False
-    if words and words[0].lower() == CATHETER_UNIT and SIZE_BEFORE.search(text, max(result.start - 5, 0), result.start):
+    if words and words[0].lower() == CATHETER_UNIT and _is_sized(result.start, text):
         return False
     # ``dr. graves`` is a person, not Graves' disease; ``lives in NC`` a state, not a nasal cannula
     cued = recognizer_of(result) in CUE_TYPED
@@ -154,6 +155,12 @@ def is_plausible(result: RecognizerResult, text: str, allowed: Collection[str]) 
     if recognizer_of(result) != SPACY:
         return True
     return plausible_name(value, words, result.entity_type) and not _is_common_noun_here(words, result.entity_type, text)
+
+
+def _is_sized(start: int, text: str) -> bool:
+    """``French`` at ``start`` with a size before or after it: ``#8.5 French``, ``French 10 JP drain``."""
+    unit_end = start + len(CATHETER_UNIT)
+    return bool(SIZE_BEFORE.search(text, max(start - 7, 0), start) or SIZE_AFTER.match(text, unit_end))
 
 
 def plausible_group(result: RecognizerResult, value: str, text: str) -> bool:

@@ -133,6 +133,8 @@ GROUP_CASES = [
     ("A 58-year-old Samoan woman.",              "Samoan",    True),
     ("Dilated to a size 16 French dilator.",     "French",    False),  # a catheter size
     ("Zoolander is a 2017 French film.",         "French",    True),   # a year, not a size
+    ("An #8.5 French venous sheath.",            "French",    False),
+    ("A round French 10 JP drain.",              "French",    False),  # the size after the unit
     ("Using a 7-French sheath.",                 "7-French",  False),
     ("Speaks French at home.",                   "French",    True),
     ("Zoolander is a 2017 Polish film.",         "Polish",    True),   # a year, not a size
