@@ -49,7 +49,7 @@ vocab: {min_frequency: 3}
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    """Remove the session's Prefect home and key environment (it would otherwise stay in /tmp after every run)."""
+    """Remove the session's temporary home (Prefect's database and logs), left in /tmp by every run before."""
     shutil.rmtree(_SESSION_HOME, ignore_errors=True)
 
 

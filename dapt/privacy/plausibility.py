@@ -54,7 +54,7 @@ SPECIALTY_ENDINGS = ("ology", "ologist", "ologists", "iatry", "iatrics", "iatris
 # a capital after a small letter inside a word marks a brand or unit (``InterStim``, ``FloSeal``, ``IgG``, ``mCi``);
 # a name has one only after a particle (``McCall``, ``MacArthur``, ``DeShawn``, ``LaToya``, ``VanDyke``)
 INNER_CAPITAL = re.compile(r"([^\W\d_]*?[a-z])[A-Z]")
-NAME_PARTICLES = frozenset({"mc", "mac", "de", "di", "da", "du", "la", "le", "van", "von", "fitz", "st", "o", "d", "del"})
+NAME_PARTICLES = frozenset({"mc", "mac", "de", "di", "da", "du", "la", "le", "van", "von", "fitz", "st", "del"})
 SALUTATIONS = frozenset({"dear", "sir", "madam", "mr", "mrs", "ms", "miss", "dr", "hi", "hello", "regards"})
 NUMBER_WORDS = r"\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few|many"
 UNIT = r"(?:second|sec|minute|min|hour|hr|day|night|week|wk|month|mo|year|yr)s?"
@@ -170,8 +170,7 @@ def plausible_group(result: RecognizerResult, value: str, text: str) -> bool:
         return True
     if any(char.isdigit() for char in value):
         return False
-    lowered = value.lower()
-    return names_a_group(value) and not RACE_OR_ETHNICITY.fullmatch(value) and not lowered.endswith(DRUG_SUFFIXES)
+    return names_a_group(value) and not RACE_OR_ETHNICITY.fullmatch(value) and not value.lower().endswith(DRUG_SUFFIXES)
 
 
 def _is_common_noun_here(words: list[str], entity_type: str, text: str) -> bool:

@@ -1,6 +1,7 @@
 """Towns and countries without a cue, found by a gazetteer: Faker's city lists of 40+ locales and
 its English country names. A one-word town must be rare as an English word (``Charleroi``, not
-``Nice``) and be written with a capital, as place names are."""
+``Nice``) and be written with a capital, as place names are. The same country names, with Faker's
+language names, tell a people from a word spaCy mistook for one (``names_a_group``)."""
 
 from __future__ import annotations
 
