@@ -154,6 +154,13 @@ CASES = [
     (InternationalPhoneRecognizer, "gave 2 mg at 10 30",       []),                 # weak, no cue word
     (LongNumberRecognizer, "card 4969800024734372 lost",       ["4969800024734372"]),
     (LongNumberRecognizer, "platelets 150000 cells, 12345 mg, 3.14159", []),        # units and decimals
+    (LongNumberRecognizer, "Revision rhinoplasty (CPT 30450). Cartilage (CPT 21235).", []),  # procedure codes
+    (LongNumberRecognizer, "single vessel. 93556, 59, Imaging supervision", []),    # a code with its modifier
+    (LongNumberRecognizer, "PROCEDURE CODES: 64640 times three, 64614 times four", []),
+    (LongNumberRecognizer, "CPT codes reviewed. Account 4969800024734372", ["4969800024734372"]),  # next sentence
+    (LongNumberRecognizer, "zip code 02139, account 58213", ["02139", "58213"]),    # other codes stay
+    (LongNumberRecognizer, "MRN 1234567, 59 yo male", ["1234567"]),                # no code: seven digits
+    (LongNumberRecognizer, "CPT 15825 done on MRN 1234567", ["1234567"]),           # after CPT, not a code
     (TimestampRecognizer,  "logged 2000-04-16 11:34:35 by",    ["2000-04-16 11:34:35"]),
     (TimestampRecognizer,  "ratio 2000-04 only",               []),
     (CityStateRecognizer,  "at 5 Elm St, Port Ashley, MI 96812", ["Port Ashley, MI"]),

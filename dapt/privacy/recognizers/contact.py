@@ -188,15 +188,23 @@ class ExtensionRecognizer(ConstantsRecognizer):
     FLAGS = CASE_SENSITIVE
 
 
+CPT_MODIFIERS = "22|25|26|50|51|52|59|76|77|78|79|91|LT|RT|TC"  # the commonest modifiers of a procedure code
+
+
 class LongNumberRecognizer(ConstantsRecognizer):
     """A standalone number of 5 or more digits: in notes and letters nearly always an identifier
-    (account, card, record, postcode), rarely a measurement, which carries a unit or decimals."""
+    (account, card, record, postcode), rarely a measurement, which carries a unit or decimals, or a
+    procedure code: five digits after ``CPT`` in the same sentence or with a modifier (``93556, 59,``,
+    ``64484 LT``, ``64640 times three``)."""
 
     ENTITY = "ID_NUMBER"
     PATTERNS = [
         Pattern(
             "long number (weak)",
-            r"(?<![\w.,/:$€£-])\d{5,}(?![\w/%:-]|[.,]\d|\s?(?:mg|mcg|ml|units?|cc|kg|g|mm|cm|k|cells|copies|iu)\b)",
+            r"(?<![\w.,/:$€£-])"
+            rf"(?!(?<=\b(?:CPT|procedure codes?)\b[^.\n]{{0,60}})\d{{5}}(?!\d)"
+            rf"|\d{{5}}(?:,\s*(?:{CPT_MODIFIERS})\b|\s+(?:LT|RT|times)\b))"
+            r"\d{5,}(?![\w/%:-]|[.,]\d|\s?(?:mg|mcg|ml|units?|cc|kg|g|mm|cm|k|cells|copies|iu)\b)",
             0.45,
         )
     ]
