@@ -223,6 +223,9 @@ CASES = [
     (ShortDateRecognizer,  "OOB to chair w/ 2/2 assist",        []),                 # staff to assist
     (ShortDateRecognizer,  "Reflexes: 2/2 in BUE; pupils 3/2",  []),                 # left/right pairs
     (ShortDateRecognizer,  "measures 5/8 inch in length",       []),                 # a fraction of an inch
+    (ShortDateRecognizer,  "to the medial 1/3rd of the tibia",  []),                 # a fraction as an ordinal
+    (ShortDateRecognizer,  "for the past 2 1/2 years",          []),                 # a mixed fraction
+    (ShortDateRecognizer,  "through the 10/11 mm cannula",      []),                 # a size in millimetres
     (MonthNameDateRecognizer, "s/p craniotomy february 1995.",  ["february 1995"]),  # month and year
     (MonthNameDateRecognizer, "seen AUGUST 6  HPI",             ["AUGUST 6"]),
     (MonthNameDateRecognizer, "Date of exam: 4 Jul 2011 by",    ["4 Jul 2011"]),

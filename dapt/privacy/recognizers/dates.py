@@ -17,13 +17,15 @@ MONTH_NUMBER = r"(?:0?[1-9]|1[0-2])"
 # (``Reflexes: 2/2``, ``Pupils 3/2``)
 NOT_A_SCORE_BEFORE = (
     r"(?=\d)(?<![\d/.+-])(?<!(?i:pain|scale|score|strength|psv?|peep|c?pap|bipap|ac|s?imv|vent|reflexes|pupils):?\s)"
+    r"(?<!\d\s)"  # a whole number before it makes a mixed fraction: ``2 1/2 years``
 )
 # n/4, n/5, n/6 or n/10 with n at most the scale: how notes write reflexes, strength, murmurs and pain
 # (2/4, 5/5, 1/6, 9/10); a date of that shape (April 5th as 4/5) counts only beside a date word
 SCORE_SHAPED = r"(?:[1-4]/4|[1-5]/5|[1-6]/6|(?:[1-9]|10)/10)(?![\d/])"
+# a unit after it makes a quantity, an ordinal ending a fraction (``the medial 1/3rd``, ``7/8th inch``)
 NOT_A_QUANTITY_AFTER = (
     r"(?![\d/-])(?!\s*(?i:pain|scale|strength|mmhg|power|days?|weeks?|hours?|hrs?|mins?|times|mg|ml|units?|assist|l|cc|"
-    r"inch(?:es)?)\b)"
+    r"inch(?:es)?|mm|cm|tabs?|tablets?)\b)(?!(?i:st|nd|rd|th)\b)"
 )
 YEAR = r"(?:19|20|21)\d{2}"
 
