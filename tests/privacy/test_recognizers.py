@@ -226,6 +226,7 @@ CASES = [
     (ShortDateRecognizer,  "to the medial 1/3rd of the tibia",  []),                 # a fraction as an ordinal
     (ShortDateRecognizer,  "for the past 2 1/2 years",          []),                 # a mixed fraction
     (ShortDateRecognizer,  "NPN 0700 11/18: pt stable",         ["11/18"]),          # a time before a date
+    (ShortDateRecognizer,  "s/p cabg x4 11/26. cv: lasix",      ["11/26"]),          # a count before a date
     (ShortDateRecognizer,  "through the 10/11 mm cannula",      []),                 # a size in millimetres
     (MonthNameDateRecognizer, "s/p craniotomy february 1995.",  ["february 1995"]),  # month and year
     (MonthNameDateRecognizer, "seen AUGUST 6  HPI",             ["AUGUST 6"]),

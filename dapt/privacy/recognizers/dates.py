@@ -17,7 +17,8 @@ MONTH_NUMBER = r"(?:0?[1-9]|1[0-2])"
 # (``Reflexes: 2/2``, ``Pupils 3/2``)
 NOT_A_SCORE_BEFORE = (
     r"(?=\d)(?<![\d/.+-])(?<!(?i:pain|scale|score|strength|psv?|peep|c?pap|bipap|ac|s?imv|vent|reflexes|pupils):?\s)"
-    r"(?<!(?<![\d:])\d{1,2}\s)"  # a small whole number before it makes a mixed fraction (``2 1/2 years``); a time does not
+    # a small whole number before it makes a mixed fraction (``2 1/2 years``); a time or a count does not (``CABG x3 8/21``)
+    r"(?<!(?<![\w:.])\d{1,2}\s)"
 )
 # n/4, n/5, n/6 or n/10 with n at most the scale: how notes write reflexes, strength, murmurs and pain
 # (2/4, 5/5, 1/6, 9/10); a date of that shape (April 5th as 4/5) counts only beside a date word
