@@ -33,6 +33,7 @@ from dapt.privacy.wordclass import is_only_noun
 
 SPACY = "SpacyRecognizer"
 NAME_TYPES = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "NRP"})
+FACILITY = "HOSPITAL"
 # recognizers whose cue settles the type, so an allow-listed word or an eponym does not undo them
 CUE_TYPED = frozenset(
     cls.__name__
@@ -132,9 +133,11 @@ def is_plausible(result: RecognizerResult, text: str, allowed: Collection[str]) 
     value = text[result.start : result.end].strip()
     if result.entity_type == "DATE_TIME":
         return plausible_date(value, from_spacy=recognizer_of(result) == SPACY)
+    words = WORD.findall(value)
+    if result.entity_type == FACILITY:
+        return not _is_department([word.lower() for word in words])  # ``the Urology Clinic`` is a ward
     if result.entity_type not in NAME_TYPES:
         return True
-    words = WORD.findall(value)
     if any(word.lower() in SALUTATIONS for word in words[:1]) and len(words) == 1:
         return False
     if words and words[0].lower() == CATHETER_UNIT and _is_sized(result.start, text):

@@ -228,3 +228,17 @@ def test_when_the_note_also_writes_a_word_in_lower_case_then_spacy_firm_of_it_is
     text: str, value: str, entity_type: str, expected: bool
 ) -> None:
     assert is_plausible(found(text, value, entity_type, SPACY), text, ALLOWED) is expected
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("Pediatric Urology Clinic", False),  # a ward named by its trade
+        ("Atrial Fibrillation Clinic", False),
+        ("Mayo Clinic", True),  # named by a name
+        ("Shadyside Hospital", True),
+    ],
+)
+def test_when_a_facility_is_named_by_its_trade_then_it_is_a_ward_not_a_place(value: str, expected: bool) -> None:
+    text = f"seen in the {value} today"
+    assert is_plausible(found(text, value, "HOSPITAL", "HospitalRecognizer"), text, ALLOWED) is expected

@@ -75,6 +75,13 @@ CASES = [
     (HospitalRecognizer,   "seen at New England Medical Center", ["New England Medical Center"]),  # capitalised common word
     (HospitalRecognizer,   "TRANSFERRED FROM ST. PIERRE'S W/",  ["ST. PIERRE'S"]),   # a saint's hospital
     (HospitalRecognizer,   "University Hospital of Lynchton. Patient", ["University Hospital of Lynchton"]),  # named after
+    (HospitalRecognizer,   "neurovascularly intact.\nHOSPITAL COURSE: The", []),     # a header after a line break
+    (HospitalRecognizer,   "NOTE\nPort Alanshire Community Hospital", ["Port Alanshire Community Hospital"]),  # one line
+    (HospitalRecognizer,   "Questions regarding hospital stay", []),                 # case changes: no name
+    (HospitalRecognizer,   "admitted via ABCD Hospital",       []),                 # ``via`` ends it; ABCD: initials
+    (HospitalRecognizer,   "back to Mercy general hospital",   ["Mercy general hospital"]),  # a kind of facility
+    (HospitalRecognizer,   "went to His hospital and",         []),                 # a determiner
+    (HospitalRecognizer,   "was at the patient's hospital",    []),                 # vocabulary, possessive
     (TitledNameRecognizer, "dr. kaufman aware",                 ["kaufman"]),        # lower-case name
     (TitledNameRecognizer, "Dear Dr. Bennett,",                 ["Bennett"]),
     (LabelledNameRecognizer, "Patient: Meagan Mercer  MR#",     ["Meagan Mercer"]),
@@ -100,6 +107,9 @@ CASES = [
     (TitledNameRecognizer, "safe agent in MR imaging of the head", []),               # MR imaging: vocabulary
     (TitledNameRecognizer, "272 +/- 34 ms vs after drugs",       []),                 # milliseconds, not Ms.
     (TitledNameRecognizer, "protein (Mr approximately 38,000)",  []),                 # molecular weight
+    (TitledNameRecognizer, "seen by Dr. X. The patient is",     ["X"]),              # an initial, then a sentence
+    (TitledNameRecognizer, "per Dr. Y. DISCHARGE DIAGNOSES",    ["Y"]),              # an initial, then a header
+    (TitledNameRecognizer, "seen by Dr. J. Young today",        ["J. Young"]),       # a surname that is a word
     (CredentialedNameRecognizer, "notify md w/ changes",        []),                 # "notify" is no name
     (IdentifiedNameRecognizer, "2008 Sian Cowely (Medical record number 9129226):", ["Sian Cowely"]),  # unknown surname
     (IdentifiedNameRecognizer, "Ann Lee, MRN: 4482913",          ["Ann Lee"]),

@@ -56,6 +56,8 @@ NAME_WORD = regex.compile(r"\p{L}[\p{L}'’-]*|(?i:st|mt)\.")
 MOST_NAME_WORDS = 5
 # capitalised, only these stop a name (``New England Medical Center``; ``At Mercy Hospital``)
 LINKING_WORDS = frozenset({"at", "to", "from", "in", "on", "for", "by", "with", "via", "the", "a", "an", "and", "of"})
+NAME_STOPS = LINKING_WORDS | {"his", "her", "their", "our", "my", "your", "its", "this", "that"}  # ``His hospital``
+POSSESSIVE = regex.compile(r"['’]s$")
 NAME_REACH = 80  # characters before a facility word its name can start
 
 
@@ -95,19 +97,32 @@ class HospitalRecognizer(CodedRecognizer):
 
 
 def facility_name_start(text: str, facility_start: int) -> int | None:
-    """Where the name before a facility word starts: the words back to a stop word or a break
-    (``sent to [jones] nursing home``); None when none of them names anything."""
+    """Where the name before a facility word starts: the words back to a stop word, a break or a
+    change of case (``sent to [jones] nursing home``, ``admitted via [ABCD] Hospital``); None when
+    none of them names anything (``HOSPITAL COURSE`` after a line break, ``Questions regarding
+    hospital``, ``his hospital``)."""
+    before = text[max(0, facility_start - NAME_REACH) : facility_start]
+    if not before.endswith(" "):
+        return None  # a line break or a tab: the facility word opens a line, a header
     words: list[str] = []
-    for word in reversed(text[max(0, facility_start - NAME_REACH) : facility_start].split(" ")[:-1]):
-        function_word = word.lower() in LINKING_WORDS if word[:1].isupper() else english_zipf(word) >= FUNCTION_WORD_ZIPF
-        if len(words) == MOST_NAME_WORDS or not NAME_WORD.fullmatch(word) or function_word:
+    for word in reversed(before.rsplit("\n", 1)[-1].split(" ")[:-1]):  # a name is on one line
+        if len(words) == MOST_NAME_WORDS or not NAME_WORD.fullmatch(word) or _ends_name(word, words):
             break
         words.insert(0, word)
     if not words or all(word.isupper() and len(word) <= ABBREVIATION_LETTERS for word in words):
         return None  # ``OSH hospital``: an abbreviation for the outside hospital
-    if not (words[0][:1].isupper() or any(word.lower() not in never_names() for word in words)):
+    if not (words[0][:1].isupper() or any(POSSESSIVE.sub("", word.lower()) not in never_names() for word in words)):
         return None
     return facility_start - len(" ".join(words)) - 1
+
+
+def _ends_name(word: str, name: list[str]) -> bool:
+    """Whether ``word``, just before the ``name`` words found so far, is no part of it: a function
+    word, or a change of case (a name is written capitalised or in lower case, not both; the kind
+    of facility, ``general``, ``memorial``, goes with either)."""
+    if word[:1].isupper():
+        return word.lower() in NAME_STOPS or any(w[:1].islower() and w.lower() not in FACILITY_NOUNS for w in name)
+    return english_zipf(word) >= FUNCTION_WORD_ZIPF or any(w[:1].isupper() for w in name)
 
 
 # a care unit, not a place: ``micu``, ``tsicu``, ``ccu``, ``csru``, ``pacu``

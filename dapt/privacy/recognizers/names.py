@@ -10,7 +10,8 @@ from functools import cache
 
 import faker.providers.person as faker_person
 import regex
-from presidio_analyzer import Pattern
+from presidio_analyzer import Pattern, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from dapt.privacy.recognizers.base import (
     CASE_SENSITIVE,
@@ -108,6 +109,17 @@ class TitledNameRecognizer(ConstantsRecognizer):
         )
     ]
     FLAGS = CASE_SENSITIVE
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None, regex_flags: int | None = None
+    ) -> list[RecognizerResult]:
+        """Every titled name; an initial before the next sentence's first word is the whole name
+        (``Dr. X. The patient``, ``Dr. Y. DISCHARGE``: ``X``, ``Y``)."""
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        for result in results:
+            if _initial_before_sentence(text[result.start : result.end]):
+                result.end = result.start + 1
+        return results
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """A name in lower case must hold a known name or a word that is not vocabulary: ``dr.
@@ -236,6 +248,14 @@ def _initial_and_words(value: str) -> tuple[bool, list[str]]:
     match = regex.match(INITIAL, value)
     rest = value[match.end() :] if match else value
     return match is not None, [word for word in rest.split() if len(word.strip(".,")) > 1]
+
+
+def _initial_before_sentence(value: str) -> bool:
+    """An initial with its full stop, then vocabulary that is no name (``X. The``, ``Y. At``), not a
+    surname (``J. Young``, ``J. Kowalczyk``)."""
+    initial, words = _initial_and_words(value)
+    after = words[0].strip(",.") if words else ""
+    return initial and value[1:2] == "." and is_vocabulary(after) and not is_known_name(after)
 
 
 def is_vocabulary(word: str) -> bool:
