@@ -46,6 +46,13 @@ PLACE_BEFORE = re.compile(r"\b(?:from|in|at|near)\s+$", re.IGNORECASE)
 SIZE_BEFORE = re.compile(r"(?<![\d.])\d{1,2}(?:\.\d)?\s*-?\s*$")
 SIZE_AFTER = re.compile(r"\s*\d{1,2}(?:\.\d)?(?![\d.])")
 CATHETER_UNIT = "french"
+# a size before a name makes it an instrument or implant: ``#15 Bard-Parker``, ``an 18-gauge Tuohy``,
+# ``0.014-inch Asahi``, ``12 mm Hasson``, ``a size 5 Copeland``, ``6-French Langston``
+SIZED_BEFORE = re.compile(
+    r"(?:#\s?\d{1,2}(?:\.\d)?|(?<![\d.])\d{1,2}(?:\.\d{1,3})?\s?-?\s?(?:gauge|ga|french|fr|mm|cm|inch)|\bsize\s\d{1,2}(?:\.\d)?)"
+    r"\s*-?\s*$",
+    re.IGNORECASE,
+)
 ENGLISH_WORD_ZIPF = 3.0  # a word at least this common is an English word, not a name to protect
 # A ward or department is named by its trade, not by anyone: ``the Vascular Clinic``, ``the Endoscopy Suite``,
 # ``the Department of Anesthesia``, ``Cardiology``. (``service`` is left out: ``Chemical Abstracts Service`` is a firm.)
@@ -150,6 +157,7 @@ def is_plausible(result: RecognizerResult, text: str, allowed: Collection[str]) 
         or is_eponym(result, text)
         or names_a_thing(result, text)
         or DOSE_AFTER.match(text, result.end)
+        or SIZED_BEFORE.search(text, max(result.start - 16, 0), result.start)
         or NAMED_INSTRUMENT.search(value)
     ):
         return False

@@ -179,18 +179,24 @@ def test_when_a_name_stands_before_a_noun_then_it_names_a_thing(
 
 
 # fmt: off
-DOSE_CASES = [
+DOSE_OR_SIZE_CASES = [
     ("3. Armour Thyroid 90 mg p.o. daily.",  "Armour Thyroid", "PERSON",       False),  # a dose: a drug
     ("Klor-Con 20 mEq p.o. b.i.d.",          "Klor-Con",       "ORGANIZATION", False),
     ("Premarin p.o. q.o.d.",                 "Premarin",       "LOCATION",     False),  # a route
     ("Kelly 45 years old, seen today.",      "Kelly",          "PERSON",       True),   # an age is no dose
     ("Seen with Kelly 2/3 of the time.",     "Kelly",          "PERSON",       True),
+    ("incision with a #15 Bard-Parker.",     "Bard-Parker",    "ORGANIZATION", False),  # a size: an instrument
+    ("An 18-gauge Tuohy needle was",         "Tuohy",          "LOCATION",     False),
+    ("through a 0.014-inch Asahi wire",      "Asahi",          "ORGANIZATION", False),
+    ("placed a 12 mm Hasson trocar",         "Hasson",         "PERSON",       False),
+    ("born in 1982 in Haiti.",               "Haiti",          "LOCATION",     True),   # a year is no size
+    ("Ward 12 Kelly said",                   "Kelly",          "PERSON",       True),
 ]
 # fmt: on
 
 
-@pytest.mark.parametrize("text, value, entity_type, expected", DOSE_CASES)
-def test_when_a_dose_follows_a_name_then_it_names_a_drug(text: str, value: str, entity_type: str, expected: bool) -> None:
+@pytest.mark.parametrize("text, value, entity_type, expected", DOSE_OR_SIZE_CASES)
+def test_when_a_dose_follows_or_a_size_precedes_a_name_then_it_names_a_drug_or_device(text: str, value: str, entity_type: str, expected: bool) -> None:
     assert is_plausible(found(text, value, entity_type, SPACY), text, ALLOWED) is expected
 
 
