@@ -80,6 +80,7 @@ CASES = [
     (HospitalRecognizer,   "Questions regarding hospital stay", []),                 # case changes: no name
     (HospitalRecognizer,   "admitted via ABCD Hospital",       []),                 # ``via`` ends it; ABCD: initials
     (HospitalRecognizer,   "back to Mercy general hospital",   ["Mercy general hospital"]),  # a kind of facility
+    (HospitalRecognizer,   "to Garden Court skilled nursing facility", ["Garden Court skilled nursing facility"]),
     (HospitalRecognizer,   "went to His hospital and",         []),                 # a determiner
     (HospitalRecognizer,   "was at the patient's hospital",    []),                 # vocabulary, possessive
     (TitledNameRecognizer, "dr. kaufman aware",                 ["kaufman"]),        # lower-case name

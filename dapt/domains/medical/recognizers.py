@@ -119,9 +119,9 @@ def facility_name_start(text: str, facility_start: int) -> int | None:
 def _ends_name(word: str, name: list[str]) -> bool:
     """Whether ``word``, just before the ``name`` words found so far, is no part of it: a function
     word, or a change of case (a name is written capitalised or in lower case, not both; the kind
-    of facility, ``general``, ``memorial``, goes with either)."""
+    of facility or care, ``general``, ``skilled``, goes with either: ``Garden Court skilled nursing facility``)."""
     if word[:1].isupper():
-        return word.lower() in NAME_STOPS or any(w[:1].islower() and w.lower() not in FACILITY_NOUNS for w in name)
+        return word.lower() in NAME_STOPS or any(w[:1].islower() and w.lower() not in KINDS_OF_FACILITY for w in name)
     return english_zipf(word) >= FUNCTION_WORD_ZIPF or any(w[:1].isupper() for w in name)
 
 
@@ -160,6 +160,7 @@ KINDS_OF_CARE = CARE_SETTINGS | frozenset(
      "private", "state", "county", "va", "veterans", "teaching", "own", "pt's", "patient's", "another", "other",
      "same", "different", "new", "previous", "prior", "former", "current", "nearest", "closest"}
 )
+KINDS_OF_FACILITY = FACILITY_NOUNS | KINDS_OF_CARE
 SHORTHAND_ZIPF = 3.0  # shorthand rarer than this in English may be a facility's initials in a transfer cue
 
 
