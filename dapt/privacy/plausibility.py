@@ -25,10 +25,11 @@ from dapt.privacy.recognizers.names import (
     WordNameRecognizer,
     first_names,
     is_known_name,
+    is_vocabulary,
     last_names,
 )
 from dapt.privacy.recognizers.places import is_place, names_a_group
-from dapt.privacy.vocabulary import never_names
+from dapt.privacy.vocabulary import never_names, shortens_a_word
 from dapt.privacy.wordclass import is_only_noun
 
 SPACY = "SpacyRecognizer"
@@ -102,12 +103,16 @@ PERSONAL_NOUN = re.compile(
     rf"{RELATIONS}|{CREDENTIALS}|family|household|residence|home|house|kids|children|twins|baby|case|chart|file|"
     r"account|estate"
 )
-# a dose or a route and schedule after a name makes it a drug: ``Demerol 50 mg``, ``Klor-Con 20 mEq``, ``Premarin p.o.``
+# a dose, rate, route or schedule after a name makes it a drug: ``Demerol 50 mg``, ``Levo @ .08 mcg/kg/min``,
+# ``Premarin p.o.``, ``Neo gtt``
 DOSE_AFTER = re.compile(
-    r"\s*(?:\d[\d.,]*\s*(?:mg|mcg|µg|g|ml|units?|meq|cc|%)|(?:p\.?o|q\.?d|b\.?i\.?d|t\.?i\.?d|q\.?h\.?s|prn)\b\.?)"
+    r"\s*(?:(?:@|at)\s*)?(?:(?:\d[\d.,]*|\.\d+)\s*(?:mg|mcg|µg|g|ml|units?|u|meq|cc|%)(?:/(?:kg|min|hr|h))*"
+    r"|(?:p\.?o|q\.?d|b\.?i\.?d|t\.?i\.?d|q\.?h\.?s|prn|gtts?|drip)\b\.?)"
     r"(?![\w/])",
     re.IGNORECASE,
 )
+# a section of a note opens a line or sentence and ends in a colon: ``Integ: sacrum intact``, ``CARDIAC:``
+SECTION_START = re.compile(r"(?:^|[.;]\s+|\n\s*)$")
 # race and ethnicity as the US standard (OMB, 1997) counts them: groups of millions, no identifier under
 # HIPAA's Safe Harbor and clinical information (``58-year-old Caucasian female``); nationalities stay
 RACE_OR_ETHNICITY = re.compile(
@@ -158,6 +163,7 @@ def is_plausible(result: RecognizerResult, text: str, allowed: Collection[str]) 
         or names_a_thing(result, text)
         or DOSE_AFTER.match(text, result.end)
         or SIZED_BEFORE.search(text, max(result.start - 16, 0), result.start)
+        or _is_section(result, text)
         or NAMED_INSTRUMENT.search(value)
     ):
         return False
@@ -166,6 +172,19 @@ def is_plausible(result: RecognizerResult, text: str, allowed: Collection[str]) 
     if recognizer_of(result) != SPACY:
         return True
     return plausible_name(value, words, result.entity_type) and not _is_common_noun_here(words, result.entity_type, text)
+
+
+def _is_section(result: RecognizerResult, text: str) -> bool:
+    """One word of vocabulary or shorthand that opens a line or sentence before a colon (``Cardiac:``,
+    ``Integ:``); a known name or another word there is a speaker (``Mary: called``, ``Koppány: "Who``)."""
+    value = text[result.start : result.end]
+    return (
+        text.startswith(":", result.end)
+        and " " not in value
+        and SECTION_START.search(text[max(result.start - 4, 0) : result.start]) is not None
+        and (is_vocabulary(value) or shortens_a_word(value.lower()))
+        and not is_known_name(value)
+    )
 
 
 def _is_sized(start: int, text: str) -> bool:

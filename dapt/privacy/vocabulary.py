@@ -10,6 +10,7 @@ name where a cue says so (``Dr. Will``); alone, in capitals, it is vocabulary. I
 
 from __future__ import annotations
 
+import bisect
 from functools import cache
 from importlib.resources import files
 
@@ -38,6 +39,19 @@ def philter_lists() -> dict[str, frozenset[str]]:
 def never_names() -> frozenset[str]:
     """Philter's words that are not names."""
     return philter_lists()["nonames"]
+
+
+@cache
+def _sorted_never_names() -> list[str]:
+    return sorted(never_names())
+
+
+def shortens_a_word(word: str) -> bool:
+    """Whether lower-case ``word`` is the opening of a longer word Philter lists as no name: clinical
+    shorthand cut short (``integ``, ``resp``, ``cardio``)."""
+    words = _sorted_never_names()
+    index = bisect.bisect_right(words, word)
+    return index < len(words) and words[index].startswith(word) and words[index] != word
 
 
 @cache

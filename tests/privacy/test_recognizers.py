@@ -88,6 +88,8 @@ CASES = [
     (LabelledNameRecognizer, "Patient: Meagan Mercer  MR#",     ["Meagan Mercer"]),
     (LabelledNameRecognizer, "Customer: My email has changed",  []),                 # "My" is a name somewhere, and everyday English
     (LabelledNameRecognizer, "Patient: Stable overnight",       []),                 # not a known name
+    (LabelledNameRecognizer, "PT FROM QUINCY, LIVES WITH",      []),                 # a preposition, then a place
+    (LabelledNameRecognizer, "AWARE. RN: A. SOUSA",             ["A. SOUSA"]),       # an initial is no preposition
     (SurnameCueRecognizer, "my surname on the account changed to Brewer. Please", ["Brewer"]),  # a name change
     (SurnameCueRecognizer, "Her maiden name is Kowalski.",       ["Kowalski"]),       # in no gazetteer
     (SurnameCueRecognizer, "last name: o'neil, first",           ["o'neil"]),         # lower case
@@ -212,6 +214,7 @@ CASES = [
     (ExtensionRecognizer,  "PIV x2, patent", []),                                   # a count
     (TownSuffixRecognizer, "discharge home to Gonzaleztown soon", ["Gonzaleztown"]),  # an English town ending
     (TownSuffixRecognizer, "Button pressed, Function intact", []),                    # English words
+    (TownSuffixRecognizer, "seen by Dr. O'Malley today",     []),                    # a surname's second part
     (ZipCodeRecognizer,    "Port Ashley, MI 96812",             ["96812"]),
     (ZipCodeRecognizer,    "weight 96812 g",                    []),                 # no state, no label
     (NanpPhoneRecognizer,  "husband (001-388-252-2693)",        ["001-388-252-2693"]),

@@ -102,7 +102,7 @@ class TownSuffixRecognizer(ConstantsRecognizer):
 
     ENTITY = "LOCATION"
     ENDINGS = r"town|ton|ville|burgh?|borough|bury|chester|port|mouth|haven|field|ford|wood|ham|ley"
-    PATTERNS = [Pattern("town ending (weak)", rf"\b\p{{Lu}}\p{{Ll}}+(?:{ENDINGS})\b", 0.45)]
+    PATTERNS = [Pattern("town ending (weak)", rf"\b(?<!['’])\p{{Lu}}\p{{Ll}}+(?:{ENDINGS})\b", 0.45)]  # not O'Malley
     FLAGS = CASE_SENSITIVE
 
     def validate_result(self, pattern_text: str) -> bool | None:

@@ -16,6 +16,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from dapt.privacy.recognizers.base import (
     CASE_SENSITIVE,
     EVERYDAY_ZIPF,
+    FUNCTION_WORD_ZIPF,
     RARE_ZIPF,
     ConstantsRecognizer,
     CuedValueRecognizer,
@@ -164,6 +165,8 @@ class LabelledNameRecognizer(ConstantsRecognizer):
         among the commonest English words ("Customer: My email"); after an initial, no vocabulary
         will do (``rn: n. prokurat``)."""
         words = [word.strip(",.") for word in pattern_text.split()]
+        if len(words[0]) > 1 and english_zipf(words[0].lower()) >= FUNCTION_WORD_ZIPF and not is_known_name(words[0]):
+            return False  # ``PT FROM QUINCY``: a place after a preposition, no name after the label
         if pattern_text.islower() and len(words) == 2 and len(words[0]) > 1:  # ``pt john doe``, not ``pt tol fair``
             return _is_lower_case_pair(*words)
         initial, rest = _initial_and_words(pattern_text)
