@@ -17,6 +17,7 @@ from presidio_analyzer import RecognizerResult
 from dapt.privacy.operators.name_spans import NAME_WORD, NOT_NAMES
 from dapt.privacy.plausibility import ENGLISH_WORD_ZIPF, recognizer_of
 from dapt.privacy.recognizers.base import EVERYDAY_ZIPF, english_zipf
+from dapt.privacy.recognizers.gazetteer import COMMON_ZIPF
 from dapt.privacy.recognizers.names import (
     CredentialedNameRecognizer,
     IdentifiedNameRecognizer,
@@ -27,6 +28,7 @@ from dapt.privacy.recognizers.names import (
     TitledNameRecognizer,
     is_known_name,
 )
+from dapt.privacy.vocabulary import never_names
 
 MENTION = "EveryMention"
 CUED = frozenset(
@@ -81,8 +83,10 @@ def every_mention(
 
 
 def reads_as_name(mention: str) -> bool:
-    """Capitalised or in capitals, or lower case but rare in English (``kowalski``, not ``rose``)."""
-    return not mention.islower() or english_zipf(mention) < ENGLISH_WORD_ZIPF
+    """Capitalised or in capitals, or lower case but rare in English (``kowalski``) or no word
+    Philter lists and not common (``eileen``, ``dorothy``; not ``rose`` nor ``bill``)."""
+    zipf = english_zipf(mention)
+    return not mention.islower() or zipf < ENGLISH_WORD_ZIPF or (mention not in never_names() and zipf < COMMON_ZIPF)
 
 
 class Spans:

@@ -19,6 +19,7 @@ CASES = [
     ("Dr. Kowalski saw her. KOWALSKI AWARE. kowalski called back.", "Kowalski", ["Kowalski", "KOWALSKI", "kowalski"]),
     ("Seen by Rose Abernathy. Temperature rose. Rose called. abernathy", "Rose Abernathy", ["Rose Abernathy", "Rose", "abernathy"]),  # "rose" is English
     ("Will Smith here; will call Smith again.",                      "Will Smith", ["Will Smith", "Smith"]),        # 'will' is everyday
+    ("wife Eileen called. eileen asked re: plan, sent a bill",        "Eileen",    ["Eileen", "eileen"]),         # a name, no word
     ("No names in this note at all.",                                "",          []),
 ]
 # fmt: on

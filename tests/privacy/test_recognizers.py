@@ -82,6 +82,7 @@ CASES = [
     (HospitalRecognizer,   "back to Mercy general hospital",   ["Mercy general hospital"]),  # a kind of facility
     (HospitalRecognizer,   "to Garden Court skilled nursing facility", ["Garden Court skilled nursing facility"]),
     (HospitalRecognizer,   "went to His hospital and",         []),                 # a determiner
+    (HospitalRecognizer,   "sent to sacred heart hospital",    ["sacred heart hospital"]),  # named for a faith
     (HospitalRecognizer,   "was at the patient's hospital",    []),                 # vocabulary, possessive
     (TitledNameRecognizer, "dr. kaufman aware",                 ["kaufman"]),        # lower-case name
     (TitledNameRecognizer, "Dear Dr. Bennett,",                 ["Bennett"]),
@@ -189,6 +190,7 @@ CASES = [
     (VisitorTownRecognizer, "husband from new bedford in to visit", ["new bedford"]),
     (VisitorTownRecognizer, "family from out of town to visit; came from home to visit", []),
     (FacilityCueRecognizer, "plan to transfer to WJM when bed avail", ["WJM"]),     # an abbreviation
+    (FacilityCueRecognizer, "transfer back to holy cross when stable", ["holy cross"]),  # named for a faith
     (FacilityCueRecognizer, "old records requested from hfh (mr #8394)", ["hfh"]),
     (FacilityCueRecognizer, "screening for grennan manor.cont.monitor", ["grennan manor"]),  # a name and a noun
     (FacilityCueRecognizer, "Return to clinic two weeks. returned to work the following day", []),  # "weeks", "day"

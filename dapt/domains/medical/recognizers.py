@@ -17,7 +17,7 @@ from dapt.privacy.recognizers.base import (
 )
 from dapt.privacy.recognizers.gazetteer import COMMON_ZIPF
 from dapt.privacy.recognizers.names import is_known_name, is_vocabulary
-from dapt.privacy.recognizers.places import is_place
+from dapt.privacy.recognizers.places import FAITH_OR_PARTY, is_place
 from dapt.privacy.vocabulary import never_names
 
 
@@ -111,7 +111,8 @@ def facility_name_start(text: str, facility_start: int) -> int | None:
         words.insert(0, word)
     if not words or all(word.isupper() and len(word) <= ABBREVIATION_LETTERS for word in words):
         return None  # ``OSH hospital``: an abbreviation for the outside hospital
-    if not (words[0][:1].isupper() or any(POSSESSIVE.sub("", word.lower()) not in never_names() for word in words)):
+    lowered = [POSSESSIVE.sub("", word.lower()) for word in words]
+    if not (words[0][:1].isupper() or any(word not in never_names() or is_devotional(word) for word in lowered)):
         return None
     return facility_start - len(" ".join(words)) - 1
 
@@ -161,6 +162,9 @@ KINDS_OF_CARE = CARE_SETTINGS | frozenset(
      "same", "different", "new", "previous", "prior", "former", "current", "nearest", "closest"}
 )
 KINDS_OF_FACILITY = FACILITY_NOUNS | KINDS_OF_CARE
+# hospitals are named for a faith as often as for a place or person (``holy cross``, ``sacred heart``, ``good
+# samaritan``, ``our lady of lourdes``, ``beth israel``, ``baptist``): such a word says which place it is
+DEVOTIONAL = regex.compile(r"holy|sacred|samaritan|shepherd|mercy|providence|lady|beth|saint", regex.IGNORECASE)
 SHORTHAND_ZIPF = 3.0  # shorthand rarer than this in English may be a facility's initials in a transfer cue
 
 
@@ -187,6 +191,11 @@ def _tells_which_place(word: str) -> bool:
     """A word of a facility's name that is neither a kind of care nor a function word (``samaritan``,
     ``good``; not ``outside``, ``nursing``, ``my``)."""
     return word not in KINDS_OF_CARE and english_zipf(word) < FUNCTION_WORD_ZIPF
+
+
+def is_devotional(word: str) -> bool:
+    """A word of faith that hospitals are named with: ``Holy``, ``Samaritan``, ``Baptist``."""
+    return bool(DEVOTIONAL.fullmatch(word) or FAITH_OR_PARTY.fullmatch(word))
 
 
 def is_facility_abbreviation(word: str) -> bool:
@@ -229,6 +238,8 @@ def names_facility(phrase: str) -> bool:
     words = [word.strip(".'’").removesuffix("'s") for word in phrase.split()]
     if any(word.lower() in CUE_WORDS for word in words):
         return False  # another cue inside: ``dispo: return to Carr Rehab``
+    if any(is_devotional(word) for word in words):
+        return True  # ``back to holy cross``, ``transferred to Mercy``
     if len(words) == 1:
         return is_facility_abbreviation(words[0])
     if words[-1].lower() in FACILITY_NOUNS and any(_is_name_not_function_word(word) for word in words[:-1]):
