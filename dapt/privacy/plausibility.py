@@ -95,6 +95,7 @@ EPONYM_NOUN = re.compile(
     r"(?:r|l|rt|lt|right|left)\.?\s+(?:chest|ij|sc|subclavian|fem|femoral|arm))\b",
     re.IGNORECASE,
 )
+LEADING_RELATION = re.compile(rf"(?:{RELATIONS}|pt|patient)\b[ \t]+(?=\w)", re.IGNORECASE)
 ONE_WORD = re.compile(r"\s*\S+(?=(?:\s[A-Za-z]\.?)?\s*$)")  # one word, perhaps before an initial
 TITLE_BEFORE = re.compile(r"\b(?:mr|mrs|ms|miss|dr|prof|pt|patient)\.?\s*$", re.IGNORECASE)
 NEXT_WORD = re.compile(r"[ \t]+([a-z]{3,})\b")  # two letters are shorthand (``re``, ``rn``) more than nouns
@@ -133,6 +134,14 @@ DRUG_SUFFIXES = (
     "prazole", "gliptin", "flozin", "glitazone", "formin", "thiazide", "semide", "cycline", "floxacin",
     "penem", "cefa", "ceph", "vudine", "navir", "setron", "lukast", "terol", "tropium", "phylline",
 )
+
+
+def without_relation(result: RecognizerResult, text: str) -> RecognizerResult:
+    """A person spaCy found with the relation or role before the name, narrowed to the name:
+    ``Daughter Susan`` → ``Susan``, ``Pt John Doe`` → ``John Doe``."""
+    if result.entity_type == "PERSON" and (head := LEADING_RELATION.match(text, result.start, result.end)):
+        result.start = head.end()
+    return result
 
 
 def recognizer_of(result: RecognizerResult) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from presidio_analyzer import RecognizerResult
 
-from dapt.privacy.plausibility import SPACY, is_plausible
+from dapt.privacy.plausibility import SPACY, is_plausible, without_relation
 
 ALLOWED = frozenset({"lasix", "foley", "blue cross blue shield"})
 
@@ -257,3 +257,16 @@ def test_when_the_note_also_writes_a_word_in_lower_case_then_spacy_firm_of_it_is
 def test_when_a_facility_is_named_by_its_trade_then_it_is_a_ward_not_a_place(value: str, expected: bool) -> None:
     text = f"seen in the {value} today"
     assert is_plausible(found(text, value, "HOSPITAL", "HospitalRecognizer"), text, ALLOWED) is expected
+
+
+@pytest.mark.parametrize(
+    "text, value, name",
+    [
+        ("Daughter Susan (617) is the contact", "Daughter Susan", "Susan"),
+        ("seen: Pt John Doe today", "Pt John Doe", "John Doe"),
+        ("Sonia Smith called", "Sonia Smith", "Sonia Smith"),  # a name that opens like a relation
+    ],
+)
+def test_when_spacy_takes_in_the_relation_before_a_name_then_only_the_name_is_kept(text: str, value: str, name: str) -> None:
+    result = without_relation(found(text, value, "PERSON", SPACY), text)
+    assert text[result.start : result.end] == name
