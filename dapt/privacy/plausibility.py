@@ -78,6 +78,9 @@ NOT_A_DATE = re.compile(
     r"(?:\s+(?:morning|afternoon|evening|night|am|pm))?)$",
     re.IGNORECASE,
 )
+# a time on the 24-hour clock after ``@`` is no year: ``extubated @ 1930``, ``PEG placed @ 0300``
+AT_SIGN = re.compile(r"@\s*$")
+CLOCK = re.compile(r"(?:[01]\d|2[0-3]):?[0-5]\d")
 DATE_ELEMENT = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*day\b"
     r"|\b(?:19|20)\d{2}s?\b|\b(?:0?[1-9]|1[0-2])[/-](?:0?[1-9]|[12]\d|3[01])\b|\b\d{1,2}\.\d{1,2}\.\d{2,4}\b|\b\d{1,2}(?:st|nd|rd|th)\b|'\d{2}\b|\b\d{1,2}:\d{2}\b"
@@ -153,7 +156,8 @@ def is_plausible(result: RecognizerResult, text: str, allowed: Collection[str]) 
     """Whether a detection can be personal data; ``allowed`` holds lower-cased allow-list entries."""
     value = text[result.start : result.end].strip()
     if result.entity_type == "DATE_TIME":
-        return plausible_date(value, from_spacy=recognizer_of(result) == SPACY)
+        clock_time = AT_SIGN.search(text, max(result.start - 3, 0), result.start) and CLOCK.fullmatch(value)
+        return not clock_time and plausible_date(value, from_spacy=recognizer_of(result) == SPACY)
     words = WORD.findall(value)
     if result.entity_type == FACILITY:
         return not _is_department([word.lower() for word in words])  # ``the Urology Clinic`` is a ward

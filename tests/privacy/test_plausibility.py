@@ -270,3 +270,16 @@ def test_when_a_facility_is_named_by_its_trade_then_it_is_a_ward_not_a_place(val
 def test_when_spacy_takes_in_the_relation_before_a_name_then_only_the_name_is_kept(text: str, value: str, name: str) -> None:
     result = without_relation(found(text, value, "PERSON", SPACY), text)
     assert text[result.start : result.end] == name
+
+
+@pytest.mark.parametrize(
+    "text, value, expected",
+    [
+        ("RESP- Extubated @ 1930 to 6L NC", "1930", False),  # a time on the 24-hour clock
+        ("PEG placed @0300, confirmed", "0300", False),
+        ("born in 1930 in Ohio", "1930", True),  # a year
+        ("seen @ March 3, 2019", "March 3, 2019", True),
+    ],
+)
+def test_when_a_clock_time_follows_an_at_sign_then_it_is_no_date(text: str, value: str, expected: bool) -> None:
+    assert is_plausible(found(text, value, "DATE_TIME", SPACY), text, ALLOWED) is expected
