@@ -64,6 +64,7 @@ SPECIALTY_ENDINGS = ("ology", "ologist", "ologists", "iatry", "iatrics", "iatris
 # a name has one only after a particle (``McCall``, ``MacArthur``, ``DeShawn``, ``LaToya``, ``VanDyke``)
 INNER_CAPITAL = re.compile(r"([^\W\d_]*?[a-z])[A-Z]")
 NAME_PARTICLES = frozenset({"mc", "mac", "de", "di", "da", "du", "la", "le", "van", "von", "fitz", "st", "del"})
+NAME_LINKS = frozenset({"bin", "ibn", "al", "el", "ben", "dos", "das", "der", "den", "ter", "y", "e", "and"})
 SALUTATIONS = frozenset({"dear", "sir", "madam", "mr", "mrs", "ms", "miss", "dr", "hi", "hello", "regards"})
 NUMBER_WORDS = r"\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few|many"
 UNIT = r"(?:second|sec|minute|min|hour|hr|day|night|week|wk|month|mo|year|yr)s?"
@@ -315,6 +316,11 @@ def _is_brand_word(word: str) -> bool:
     return bool(inner) and inner.group(1).lower() not in NAME_PARTICLES and not is_known_name(word)
 
 
+def _is_lower_case_word(word: str) -> bool:
+    """A word of vocabulary written in lower case, no particle of a name (``van``, ``de``)."""
+    return word.islower() and word not in NAME_PARTICLES and word not in NAME_LINKS and is_vocabulary(word)
+
+
 def _is_gazetteer_name(word: str) -> bool:
     return (word in first_names() or word in last_names()) and english_zipf(word) < COMMON_ZIPF
 
@@ -326,6 +332,8 @@ def plausible_name(value: str, words: list[str], entity_type: str) -> bool:
         return False
     if any(_is_brand_word(word) for word in words):
         return False
+    if entity_type == "PERSON" and not value.islower() and any(_is_lower_case_word(word) for word in words):
+        return False  # a name is written in capitals throughout: ``Neo wean``, ``hall w/ PT`` are shorthand
     if any(is_name_evidence(word) for word in lowered):
         return True
     # vocabulary and shorthand that names no one (``Afebrile``, ``Dilt``, ``Alert``); organisations and places

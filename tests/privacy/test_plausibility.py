@@ -81,6 +81,10 @@ CASES = [
     ("PERSON",       "Mattis Dementia Rating Scale", False),
     ("ORGANIZATION", "Beck Depression Inventory-II", False),
     ("ORGANIZATION", "Scale Unlimited",       True),   # a firm: the word goes on
+    ("PERSON",       "Neo wean",              False),  # a word of vocabulary in lower case: shorthand
+    ("PERSON",       "hall w/ PT",            False),
+    ("PERSON",       "Ludwig van Beethoven",  True),   # a particle
+    ("PERSON",       "Abdullah bin Hamad",    True),
 ]
 # fmt: on
 
