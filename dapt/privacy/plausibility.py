@@ -64,6 +64,7 @@ SPECIALTY_ENDINGS = ("ology", "ologist", "ologists", "iatry", "iatrics", "iatris
 # a name has one only after a particle (``McCall``, ``MacArthur``, ``DeShawn``, ``LaToya``, ``VanDyke``)
 INNER_CAPITAL = re.compile(r"([^\W\d_]*?[a-z])[A-Z]")
 NAME_PARTICLES = frozenset({"mc", "mac", "de", "di", "da", "du", "la", "le", "van", "von", "fitz", "st", "del"})
+SHORTHAND_JOIN = re.compile(r";|(?<!\w)w/", re.IGNORECASE)
 NAME_LINKS = frozenset({"bin", "ibn", "al", "el", "ben", "dos", "das", "der", "den", "ter", "y", "e", "and"})
 SALUTATIONS = frozenset({"dear", "sir", "madam", "mr", "mrs", "ms", "miss", "dr", "hi", "hello", "regards"})
 NUMBER_WORDS = r"\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few|many"
@@ -330,6 +331,8 @@ def plausible_name(value: str, words: list[str], entity_type: str) -> bool:
     lowered = [word.lower() for word in words]
     if not words or any(char.isdigit() for char in value) or any(w.endswith(DRUG_SUFFIXES) for w in lowered):
         return False
+    if SHORTHAND_JOIN.search(value):
+        return False  # notes join shorthand so, names never: ``Resp'y;Desat``, ``EW w/``
     if any(_is_brand_word(word) for word in words):
         return False
     if entity_type == "PERSON" and not value.islower() and any(_is_lower_case_word(word) for word in words):
@@ -342,8 +345,8 @@ def plausible_name(value: str, words: list[str], entity_type: str) -> bool:
         return False
     if entity_type != "PERSON" and (_is_trade_term(lowered) or _is_department(lowered)) and not is_place(value):
         return False  # a drug, device, maker, finding or ward spaCy took for a place or firm
-    if value.islower():  # shorthand ("abd soft", "neuro") unless it reads as a lower-case name
-        names = [_is_gazetteer_name(word) for word in lowered]
+    if value.islower():  # shorthand ("abd soft", "neuro", "mae") unless it reads as a lower-case name
+        names = [_is_gazetteer_name(word) and word not in never_names() for word in lowered]
         return any(names) and all(n or english_zipf(w) < UNSEEN_ZIPF for n, w in zip(names, lowered, strict=True))
     if all(len(word) <= ABBREVIATION_LETTERS and word.isupper() for word in words):
         return False  # abbreviations ("BID", "MD") name no one

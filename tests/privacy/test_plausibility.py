@@ -85,6 +85,10 @@ CASES = [
     ("PERSON",       "hall w/ PT",            False),
     ("PERSON",       "Ludwig van Beethoven",  True),   # a particle
     ("PERSON",       "Abdullah bin Hamad",    True),
+    ("ORGANIZATION", "Resp'y;Desat",          False),  # shorthand joined by a semicolon
+    ("ORGANIZATION", "EW w/",                 False),
+    ("ORGANIZATION", "mae",                   False),  # lower case: shorthand that is also a name
+    ("PERSON",       "sullivan",              True),   # lower case: a surname and no word
 ]
 # fmt: on
 
