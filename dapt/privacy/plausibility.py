@@ -318,8 +318,15 @@ def _is_brand_word(word: str) -> bool:
 
 
 def _is_lower_case_word(word: str) -> bool:
-    """A word of vocabulary written in lower case, no particle of a name (``van``, ``de``)."""
-    return word.islower() and word not in NAME_PARTICLES and word not in NAME_LINKS and is_vocabulary(word)
+    """A word of vocabulary written in lower case, no particle of a name (``van``, ``de``) nor a surname
+    the case-restored view wrote so (``Catherine brown``)."""
+    return (
+        word.islower()
+        and word not in NAME_PARTICLES
+        and word not in NAME_LINKS
+        and is_vocabulary(word)
+        and not is_known_name(word)
+    )
 
 
 def _is_gazetteer_name(word: str) -> bool:

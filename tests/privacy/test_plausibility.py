@@ -83,6 +83,7 @@ CASES = [
     ("ORGANIZATION", "Scale Unlimited",       True),   # a firm: the word goes on
     ("PERSON",       "Neo wean",              False),  # a word of vocabulary in lower case: shorthand
     ("PERSON",       "hall w/ PT",            False),
+    ("PERSON",       "Catherine brown",       True),   # a surname that is a word, as the case-restored view writes it
     ("PERSON",       "Ludwig van Beethoven",  True),   # a particle
     ("PERSON",       "Abdullah bin Hamad",    True),
     ("ORGANIZATION", "Resp'y;Desat",          False),  # shorthand joined by a semicolon
