@@ -190,11 +190,13 @@ def is_plausible(result: RecognizerResult, text: str, allowed: Collection[str]) 
 
 
 def _is_section(result: RecognizerResult, text: str) -> bool:
-    """One word of vocabulary or shorthand that opens a line or sentence before a colon (``Cardiac:``,
-    ``Integ:``); a known name or another word there is a speaker (``Mary: called``, ``Koppány: "Who``)."""
-    value = text[result.start : result.end]
+    """One word of vocabulary or shorthand that opens a line or sentence before a colon, inside the
+    finding or right after it (``Cardiac:``, ``Integ:``); a known name or another word there is a
+    speaker (``Mary: called``, ``Koppány: "Who``)."""
+    found = text[result.start : result.end].rstrip()
+    value = found.removesuffix(":")
     return (
-        text.startswith(":", result.end)
+        (value != found or text.startswith(":", result.end))
         and " " not in value
         and SECTION_START.search(text[max(result.start - 4, 0) : result.start]) is not None
         and (is_vocabulary(value) or shortens_a_word(value.lower()))

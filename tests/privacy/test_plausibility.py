@@ -205,6 +205,7 @@ FRAMED_CASES = [
     ("Kelly at 3 pm visited",                "Kelly",          "PERSON",       True),
     ("Resp: LS clear. Lumbar: not tender",   "Lumbar",         "LOCATION",     False),  # a section of the note
     ("CV: NSR.\nINTEG: SKIN INTACT",         "INTEG",          "PERSON",       False),  # shorthand cut short
+    ("CV: NSR.\nInteg:  sacrum intact",      "Integ:  ",       "PERSON",       False),  # the colon inside
     ("CV: stable.\nCardiac: warm and dry",   "Cardiac",        "ORGANIZATION", False),
     ("Called back. Mary: spoke to her",      "Mary",           "PERSON",       True),   # a known name
     ('said so. Koppány: "Who are you?"',     "Koppány",        "PERSON",       True),   # a speaker
