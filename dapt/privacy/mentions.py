@@ -15,7 +15,7 @@ import regex
 from presidio_analyzer import RecognizerResult
 
 from dapt.privacy.operators.name_spans import NAME_WORD, NOT_NAMES
-from dapt.privacy.plausibility import ENGLISH_WORD_ZIPF, recognizer_of
+from dapt.privacy.plausibility import ENGLISH_WORD_ZIPF, is_eponym, recognizer_of
 from dapt.privacy.recognizers.base import EVERYDAY_ZIPF, english_zipf
 from dapt.privacy.recognizers.gazetteer import COMMON_ZIPF
 from dapt.privacy.recognizers.names import (
@@ -79,7 +79,8 @@ def every_mention(
         and not covered.overlap(match.start(), match.end())
         and reads_as_name(match.group())
     ]
-    return sorted([*results, *found], key=lambda r: (r.start, -r.end))
+    named = [result for result in found if not is_eponym(result, text)]  # ``Art`` found, then ``Art line``
+    return sorted([*results, *named], key=lambda r: (r.start, -r.end))
 
 
 def reads_as_name(mention: str) -> bool:

@@ -20,6 +20,7 @@ CASES = [
     ("Seen by Rose Abernathy. Temperature rose. Rose called. abernathy", "Rose Abernathy", ["Rose Abernathy", "Rose", "abernathy"]),  # "rose" is English
     ("Will Smith here; will call Smith again.",                      "Will Smith", ["Will Smith", "Smith"]),        # 'will' is everyday
     ("wife Eileen called. eileen asked re: plan, sent a bill",        "Eileen",    ["Eileen", "eileen"]),         # a name, no word
+    ("husband Art called. Art line flushed.",                        "Art",       ["Art"]),                      # an arterial line
     ("No names in this note at all.",                                "",          []),
 ]
 # fmt: on

@@ -90,6 +90,7 @@ CASES = [
     (LabelledNameRecognizer, "Customer: My email has changed",  []),                 # "My" is a name somewhere, and everyday English
     (LabelledNameRecognizer, "Patient: Stable overnight",       []),                 # not a known name
     (LabelledNameRecognizer, "PT FROM QUINCY, LIVES WITH",      []),                 # a preposition, then a place
+    (LabelledNameRecognizer, "Pt asking for sister, sister called", []),             # the relation again
     (LabelledNameRecognizer, "AWARE. RN: A. SOUSA",             ["A. SOUSA"]),       # an initial is no preposition
     (SurnameCueRecognizer, "my surname on the account changed to Brewer. Please", ["Brewer"]),  # a name change
     (SurnameCueRecognizer, "Her maiden name is Kowalski.",       ["Kowalski"]),       # in no gazetteer

@@ -43,6 +43,7 @@ INITIAL = r"[A-Za-z]\.\s?"  # ``m. tanner``, ``h.rousseau``
 NOT_A_VERB = r"(?!(?i:is|was|are|has|had|will|and|called|aware)\b)"  # ``name is Dan``, ``wife called``
 RELATIONS = rf"husband|wife|partner|son|daughter|mother|father|sister|brother|friend|{KIN}"
 CREDENTIALS = r"rn|md|np|pa-c|pa|lpn|do|cna|rrt"
+RELATION = regex.compile(rf"(?i:{RELATIONS})")
 LATIN_SCRIPT_LIMIT = 0x250  # a locale whose names all lie below U+0250 is written in Latin script
 
 
@@ -167,6 +168,8 @@ class LabelledNameRecognizer(ConstantsRecognizer):
         words = [word.strip(",.") for word in pattern_text.split()]
         if len(words[0]) > 1 and english_zipf(words[0].lower()) >= FUNCTION_WORD_ZIPF and not is_known_name(words[0]):
             return False  # ``PT FROM QUINCY``: a place after a preposition, no name after the label
+        if RELATION.fullmatch(words[0]):
+            return False  # ``asking for sister, sister called``: the relation again
         if pattern_text.islower() and len(words) == 2 and len(words[0]) > 1:  # ``pt john doe``, not ``pt tol fair``
             return _is_lower_case_pair(*words)
         initial, rest = _initial_and_words(pattern_text)
