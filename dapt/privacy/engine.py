@@ -23,7 +23,7 @@ from dapt.config import RunConfig
 from dapt.domains.base import load_domain
 from dapt.privacy.focus import NER, focused_ner
 from dapt.privacy.learned import LearnedRecognizer
-from dapt.privacy.plausibility import SPACY, is_plausible, without_relation
+from dapt.privacy.plausibility import SPACY, is_plausible, trimmed
 from dapt.privacy.recognizers import generic_recognizers
 
 LANGUAGE = "en"
@@ -128,7 +128,7 @@ class PlausibleSpacyRecognizer(SpacyRecognizer):
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
         """spaCy's results, without a relation before a name, that pass ``is_plausible``."""
-        results = [without_relation(result, text) for result in super().analyze(text, entities, nlp_artifacts)]
+        results = [trimmed(result, text) for result in super().analyze(text, entities, nlp_artifacts)]
         return [result for result in results if is_plausible(result, text, self._allowed)]
 
 

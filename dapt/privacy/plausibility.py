@@ -64,7 +64,7 @@ SPECIALTY_ENDINGS = ("ology", "ologist", "ologists", "iatry", "iatrics", "iatris
 # a name has one only after a particle (``McCall``, ``MacArthur``, ``DeShawn``, ``LaToya``, ``VanDyke``)
 INNER_CAPITAL = re.compile(r"([^\W\d_]*?[a-z])[A-Z]")
 NAME_PARTICLES = frozenset({"mc", "mac", "de", "di", "da", "du", "la", "le", "van", "von", "fitz", "st", "del"})
-SHORTHAND_JOIN = re.compile(r";|(?<!\w)w/", re.IGNORECASE)
+SHORTHAND_JOIN = re.compile(r";")
 NAME_LINKS = frozenset({"bin", "ibn", "al", "el", "ben", "dos", "das", "der", "den", "ter", "y", "e", "and"})
 SALUTATIONS = frozenset({"dear", "sir", "madam", "mr", "mrs", "ms", "miss", "dr", "hi", "hello", "regards"})
 NUMBER_WORDS = r"\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few|many"
@@ -100,7 +100,9 @@ EPONYM_NOUN = re.compile(
     r"(?:r|l|rt|lt|right|left)\.?\s+(?:chest|ij|sc|subclavian|fem|femoral|arm))\b",
     re.IGNORECASE,
 )
-LEADING_RELATION = re.compile(rf"(?:{RELATIONS}|pt|patient)\b[ \t]+(?=\w)", re.IGNORECASE)
+LEADING_WITH = re.compile(r"w/[ \t]*(?=\w)", re.IGNORECASE)
+LEADING_RELATION = re.compile(rf"(?:(?:{RELATIONS}|pt|patient)\b|w/)[ \t]*(?=\w)", re.IGNORECASE)
+TRAILING_WITH = re.compile(r"[ \t]+w/$", re.IGNORECASE)
 ONE_WORD = re.compile(r"\s*\S+(?=(?:\s[A-Za-z]\.?)?\s*$)")  # one word, perhaps before an initial
 TITLE_BEFORE = re.compile(r"\b(?:mr|mrs|ms|miss|dr|prof|pt|patient)\.?\s*$", re.IGNORECASE)
 NEXT_WORD = re.compile(r"[ \t]+([a-z]{3,})\b")  # two letters are shorthand (``re``, ``rn``) more than nouns
@@ -141,11 +143,14 @@ DRUG_SUFFIXES = (
 )
 
 
-def without_relation(result: RecognizerResult, text: str) -> RecognizerResult:
-    """A person spaCy found with the relation or role before the name, narrowed to the name:
-    ``Daughter Susan`` → ``Susan``, ``Pt John Doe`` → ``John Doe``."""
-    if result.entity_type == "PERSON" and (head := LEADING_RELATION.match(text, result.start, result.end)):
+def trimmed(result: RecognizerResult, text: str) -> RecognizerResult:
+    """spaCy's finding without the shorthand at its edges that is no part of a name: the relation
+    or role before a person (``Daughter Susan``, ``Pt John Doe``), ``w/`` (``w/ sandra``, ``EW w/``)."""
+    leading = LEADING_RELATION if result.entity_type == "PERSON" else LEADING_WITH
+    if head := leading.match(text, result.start, result.end):
         result.start = head.end()
+    if tail := TRAILING_WITH.search(text, result.start, result.end):
+        result.end = tail.start()
     return result
 
 
@@ -341,7 +346,7 @@ def plausible_name(value: str, words: list[str], entity_type: str) -> bool:
     if not words or any(char.isdigit() for char in value) or any(w.endswith(DRUG_SUFFIXES) for w in lowered):
         return False
     if SHORTHAND_JOIN.search(value):
-        return False  # notes join shorthand so, names never: ``Resp'y;Desat``, ``EW w/``
+        return False  # notes join shorthand so, names never: ``Resp'y;Desat``, ``Soc;pt``
     if any(_is_brand_word(word) for word in words):
         return False
     if entity_type == "PERSON" and not value.islower() and any(_is_lower_case_word(word) for word in words):
@@ -354,8 +359,8 @@ def plausible_name(value: str, words: list[str], entity_type: str) -> bool:
         return False
     if entity_type != "PERSON" and (_is_trade_term(lowered) or _is_department(lowered)) and not is_place(value):
         return False  # a drug, device, maker, finding or ward spaCy took for a place or firm
-    if value.islower():  # shorthand ("abd soft", "neuro", "mae") unless it reads as a lower-case name
-        names = [_is_gazetteer_name(word) and word not in never_names() for word in lowered]
+    if value.islower():  # shorthand ("abd soft", "neuro") unless it reads as a lower-case name
+        names = [_is_gazetteer_name(word) for word in lowered]
         return any(names) and all(n or english_zipf(w) < UNSEEN_ZIPF for n, w in zip(names, lowered, strict=True))
     if all(len(word) <= ABBREVIATION_LETTERS and word.isupper() for word in words):
         return False  # abbreviations ("BID", "MD") name no one
