@@ -127,7 +127,7 @@ class PlausibleSpacyRecognizer(SpacyRecognizer):
         self._allowed = allowed
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
-        """spaCy's results, without a relation before a name, that pass ``is_plausible``."""
+        """spaCy's results, ``trimmed`` of the shorthand at their edges, that pass ``is_plausible``."""
         results = [trimmed(result, text) for result in super().analyze(text, entities, nlp_artifacts)]
         return [result for result in results if is_plausible(result, text, self._allowed)]
 
