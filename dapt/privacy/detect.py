@@ -97,10 +97,13 @@ def no_progress(document: Document, done: int, chunks: int) -> None:
 
 def merge_results(results: list[RecognizerResult], text: str, allowed: frozenset[str]) -> list[RecognizerResult]:
     """Plausible results, deduplicated, nested ones cut out of their containers, in text order
-    (spaCy's were checked by their recognizer)."""
+    (spaCy's were checked by their recognizer; what is left of a container is checked again:
+    ``HCP`` of spaCy's firm ``HCP Amanda`` around the person ``Amanda``)."""
     plausible = [r for r in results if recognizer_of(r) == SPACY or is_plausible(r, text, allowed)]
     unique = EntityRecognizer.remove_duplicates(plausible)
-    return sorted(cut_out_nested(unique, text), key=lambda r: (r.start, -r.end))
+    whole = {id(result) for result in unique}
+    pieces = [r for r in cut_out_nested(unique, text) if id(r) in whole or is_plausible(r, text, allowed)]
+    return sorted(pieces, key=lambda r: (r.start, -r.end))
 
 
 def cut_out_nested(results: list[RecognizerResult], text: str) -> list[RecognizerResult]:

@@ -7,7 +7,7 @@ from presidio_analyzer import AnalyzerEngine, RecognizerResult
 
 from dapt.cli import run_config
 from dapt.domains.base import load_domain
-from dapt.privacy.detect import chunk_starts, cut_out_nested, detect
+from dapt.privacy.detect import chunk_starts, cut_out_nested, detect, merge_results
 from dapt.privacy.engine import analyzer_for
 from dapt.records import Document
 
@@ -104,3 +104,17 @@ def test_when_a_date_is_shaped_like_a_score_then_only_a_date_word_makes_it_one(t
     analyzer = analyzer_for("medical", run_config("medical", None, {}).privacy.spacy_model)
     results = analyzer.analyze(text, language="en", entities=["DATE_TIME"])
     assert [text[r.start : r.end] for r in results if r.score >= run_config("medical", None, {}).privacy.score_threshold] == expected
+
+
+def test_when_a_container_is_cut_around_a_name_then_what_is_left_must_be_plausible() -> None:
+    text = "FAMILY- pt's HCP Amanda asking about rehab; seen Tuesday by Ann Lee"
+    spacy = {RecognizerResult.RECOGNIZER_NAME_KEY: "SpacyRecognizer"}
+    cue = {RecognizerResult.RECOGNIZER_NAME_KEY: "LabelledNameRecognizer"}
+    firm = RecognizerResult("ORGANIZATION", text.index("HCP"), text.index(" asking"), 0.85, recognition_metadata=spacy)
+    date = RecognizerResult("DATE_TIME", text.index("Tuesday"), len(text), 0.6, recognition_metadata=spacy)
+    names = [
+        RecognizerResult("PERSON", text.index(name), text.index(name) + len(name), 1.0, recognition_metadata=cue)
+        for name in ("Amanda", "Ann Lee")
+    ]
+    merged = merge_results([firm, date, *names], text, frozenset())
+    assert [text[r.start : r.end] for r in merged] == ["Amanda", "Tuesday by", "Ann Lee"]  # ``HCP``: an abbreviation
