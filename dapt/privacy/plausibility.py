@@ -23,6 +23,7 @@ from dapt.privacy.recognizers.names import (
     CaredForNameRecognizer,
     TitledNameRecognizer,
     WordNameRecognizer,
+    could_be_name,
     first_names,
     is_known_name,
     is_vocabulary,
@@ -99,6 +100,7 @@ EPONYM_NOUN = re.compile(
     r"(?:r|l|rt|lt|right|left)\.?\s+(?:chest|ij|sc|subclavian|fem|femoral|arm))\b",
     re.IGNORECASE,
 )
+CREDENTIAL = re.compile(rf"(?i:{CREDENTIALS})")
 LEADING_WITH = re.compile(r"w/[ \t]*(?=\w)", re.IGNORECASE)
 LEADING_RELATION = re.compile(rf"(?:(?:{RELATIONS}|pt|patient)\b|w/)[ \t]*(?=\w)", re.IGNORECASE)
 TRAILING_WITH = re.compile(r"[ \t]+w/$", re.IGNORECASE)
@@ -348,6 +350,8 @@ def plausible_name(value: str, words: list[str], entity_type: str) -> bool:
         return False  # notes join shorthand so, names never: ``Resp'y;Desat``, ``Soc;pt``
     if any(_is_brand_word(word) for word in words):
         return False
+    if len(words) > 1 and CREDENTIAL.fullmatch(words[-1]) and not any(could_be_name(word) for word in words[:-1]):
+        return False  # a role, not someone: ``Covering MD``, ``Night RN``
     if entity_type == "PERSON" and not value.islower() and any(_is_lower_case_word(word) for word in words):
         return False  # a name is written in capitals throughout: ``Neo wean``, ``hall w/ PT`` are shorthand
     if any(is_name_evidence(word) for word in lowered):
@@ -359,7 +363,8 @@ def plausible_name(value: str, words: list[str], entity_type: str) -> bool:
     if entity_type != "PERSON" and (_is_trade_term(lowered) or _is_department(lowered)) and not is_place(value):
         return False  # a drug, device, maker, finding or ward spaCy took for a place or firm
     if value.islower():  # shorthand ("abd soft", "neuro") unless it reads as a lower-case name
-        names = [_is_gazetteer_name(word) for word in lowered]
+        # a firm or place of one listed word is shorthand that is also a name (``mae``); a person stays (``sandra``)
+        names = [_is_gazetteer_name(word) and (entity_type == "PERSON" or word not in never_names()) for word in lowered]
         return any(names) and all(n or english_zipf(w) < UNSEEN_ZIPF for n, w in zip(names, lowered, strict=True))
     if all(len(word) <= ABBREVIATION_LETTERS and word.isupper() for word in words):
         return False  # abbreviations ("BID", "MD") name no one

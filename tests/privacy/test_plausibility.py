@@ -88,6 +88,10 @@ CASES = [
     ("PERSON",       "Abdullah bin Hamad",    True),
     ("ORGANIZATION", "Resp'y;Desat",          False),  # shorthand joined by a semicolon
     ("PERSON",       "sullivan",              True),   # lower case: a surname and no word
+    ("ORGANIZATION", "mae",                   False),  # lower case: a firm of shorthand that is also a name
+    ("ORGANIZATION", "Covering MD",           False),  # a role
+    ("PERSON",       "Kowalczyk MD",          True),   # a doctor
+    ("PERSON",       "sandra",                True),   # a person of a name Philter lists as a word
 ]
 # fmt: on
 
