@@ -50,8 +50,8 @@ def shortens_a_word(word: str) -> bool:
     """Whether lower-case ``word`` is the opening of a longer word Philter lists as no name: clinical
     shorthand cut short (``integ``, ``resp``, ``cardio``)."""
     words = _sorted_never_names()
-    index = bisect.bisect_right(words, word)
-    return index < len(words) and words[index].startswith(word) and words[index] != word
+    index = bisect.bisect_right(words, word)  # past ``word`` itself: the next listed word is longer or other
+    return index < len(words) and words[index].startswith(word)
 
 
 @cache
