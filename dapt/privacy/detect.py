@@ -96,14 +96,27 @@ def no_progress(document: Document, done: int, chunks: int) -> None:
 
 
 def merge_results(results: list[RecognizerResult], text: str, allowed: frozenset[str]) -> list[RecognizerResult]:
-    """Plausible results, deduplicated, nested ones cut out of their containers, in text order
+    """Plausible results, one per span, nested ones cut out of their containers, in text order
     (spaCy's were checked by their recognizer; what is left of a container is checked again:
     ``HCP`` of spaCy's firm ``HCP Amanda`` around the person ``Amanda``)."""
     plausible = [r for r in results if recognizer_of(r) == SPACY or is_plausible(r, text, allowed)]
     unique = EntityRecognizer.remove_duplicates(plausible)
     whole = {id(result) for result in unique}
     pieces = [r for r in cut_out_nested(unique, text) if id(r) in whole or is_plausible(r, text, allowed)]
-    return sorted(pieces, key=lambda r: (r.start, -r.end))
+    return one_per_span(sorted(pieces, key=lambda r: (r.start, -r.end)))
+
+
+def one_per_span(ordered: list[RecognizerResult]) -> list[RecognizerResult]:
+    """Of results on the same span (``Kling`` as a place and as a person) the one the anonymizer
+    replaces it with: the highest score, the last on a tie; ``ordered`` is sorted by span."""
+    kept: list[RecognizerResult] = []
+    for result in ordered:
+        if kept and (kept[-1].start, kept[-1].end) == (result.start, result.end):
+            if result.score >= kept[-1].score:
+                kept[-1] = result
+        else:
+            kept.append(result)
+    return kept
 
 
 def cut_out_nested(results: list[RecognizerResult], text: str) -> list[RecognizerResult]:

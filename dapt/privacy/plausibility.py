@@ -10,6 +10,7 @@ element. Pattern recognizers, which already check their own shape, are kept as t
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Collection
 
 from presidio_analyzer import RecognizerResult
@@ -48,13 +49,19 @@ PLACE_BEFORE = re.compile(r"\b(?:from|in|at|near)\s+$", re.IGNORECASE)
 SIZE_BEFORE = re.compile(r"(?<![\d.])\d{1,2}(?:\.\d)?\s*-?\s*$")
 SIZE_AFTER = re.compile(r"\s*\d{1,2}(?:\.\d)?(?![\d.])")
 CATHETER_UNIT = "french"
-# a size before a name makes it an instrument or implant: ``#15 Bard-Parker``, ``an 18-gauge Tuohy``,
-# ``0.014-inch Asahi``, ``12 mm Hasson``, ``a size 5 Copeland``, ``6-French Langston``
+# a size before a name makes it an instrument, implant or suture: ``#15 Bard-Parker``, ``an 18-gauge Tuohy``,
+# ``0.014-inch Asahi``, ``12 mm Hasson``, ``a size 5 Copeland``, ``6-French Langston``, ``#4-0 Lembert``, ``0 Polysorb``
 SIZED_BEFORE = re.compile(
-    r"(?:#\s?\d{1,2}(?:\.\d)?|(?<![\d.])\d{1,2}(?:\.\d{1,3})?\s?-?\s?(?:gauge|ga|french|fr|mm|cm|inch)|\bsize\s\d{1,2}(?:\.\d)?)"
+    r"(?:#\s?\d{1,2}(?:\.\d)?|(?<![\d.])\d{1,2}(?:\.\d{1,3})?\s?-?\s?(?:gauge|ga|french|fr|mm|cm|inch)|\bsize\s\d{1,2}(?:\.\d)?"
+    r"|(?<![\d.,/])\d{1,2}-0|(?<![\w.,/-])0)"
     r"\s*-?\s*$",
     re.IGNORECASE,
 )
+# what a template or an earlier de-identification writes where a value was: ``Dr. X``, ``ABCD General Hospital``,
+# ``XYZ``, ``Xxxxx``, ``ID 12345``
+PLACEHOLDER_LETTERS = 3
+PLACEHOLDER_DIGITS = 4
+TRADE_FIRM_ZIPF = 2.2  # a firm of vocabulary this rare is a drug or finding (Demerol 1.9, Hemostasis 2.0); Nijmegen 2.4 a town
 ENGLISH_WORD_ZIPF = 3.0  # a word at least this common is an English word, not a name to protect
 # A ward or department is named by its trade, not by anyone: ``the Vascular Clinic``, ``the Endoscopy Suite``,
 # ``the Department of Anesthesia``, ``Cardiology``. (``service`` is left out: ``Chemical Abstracts Service`` is a firm.)
@@ -112,6 +119,8 @@ PERSONAL_NOUN = re.compile(
     rf"{RELATIONS}|{CREDENTIALS}|family|household|residence|home|house|kids|children|twins|baby|case|chart|file|"
     r"account|estate"
 )
+# an author cited names no one in the note: ``Stewardson et al. (1978)``
+CITED = re.compile(r",?\s+et\.?\s+al\b", re.IGNORECASE)
 # a dose, rate, route or schedule after a name makes it a drug: ``Demerol 50 mg``, ``Levo @ .08 mcg/kg/min``,
 # ``Premarin p.o.``, ``Neo gtt``
 DOSE_AFTER = re.compile(
@@ -166,6 +175,8 @@ def is_plausible(result: RecognizerResult, text: str, allowed: Collection[str]) 
     if result.entity_type == "DATE_TIME":
         clock_time = AT_SIGN.search(text, max(result.start - 3, 0), result.start) and CLOCK.fullmatch(value)
         return not clock_time and plausible_date(value, from_spacy=recognizer_of(result) == SPACY)
+    if is_placeholder(value):
+        return False
     words = WORD.findall(value)
     if result.entity_type == FACILITY:
         return not _is_department([word.lower() for word in words])  # ``the Urology Clinic`` is a ward
@@ -183,6 +194,7 @@ def is_plausible(result: RecognizerResult, text: str, allowed: Collection[str]) 
         or is_eponym(result, text)
         or names_a_thing(result, text)
         or DOSE_AFTER.match(text, result.end)
+        or CITED.match(text, result.end)
         or SIZED_BEFORE.search(text, max(result.start - 16, 0), result.start)
         or _is_section(result, text)
         or NAMED_INSTRUMENT.search(value)
@@ -193,6 +205,35 @@ def is_plausible(result: RecognizerResult, text: str, allowed: Collection[str]) 
     if recognizer_of(result) != SPACY:
         return True
     return plausible_name(value, words, result.entity_type) and not _is_common_noun_here(words, result.entity_type, text)
+
+
+def is_placeholder(value: str) -> bool:
+    """A stand-in where a value was removed, no value itself: a capital letter (``Dr. X``), a run of
+    digits (``12345``, ``0000``), a run of the alphabet or of one letter (``ABCD``, ``XYZ``, ``Xxxxx``),
+    the last also among vocabulary (``ABCD General Hospital``); ``John X`` and ``XYZ Kowalski`` stay."""
+    words = [word.removesuffix("'s") for word in value.replace("’", "'").split()]
+    if len(words) == 1 and (_is_placeholder_letters(words[0]) or _is_placeholder_digits(words[0])):
+        return True
+    return any(_is_placeholder_letters(word) and len(word) > 1 for word in words) and all(
+        _is_placeholder_letters(word) or word.lower() in never_names() for word in words
+    )
+
+
+def _is_placeholder_letters(word: str) -> bool:
+    if not word.isascii() or not word.isalpha() or not word[0].isupper():
+        return False
+    return len(word) == 1 or (
+        len(word) >= PLACEHOLDER_LETTERS and (len(set(word.lower())) == 1 or _opens_or_ends_the_alphabet(word))
+    )
+
+
+def _opens_or_ends_the_alphabet(word: str) -> bool:
+    """``ABCD``, ``XYZ``; a run from inside (``FGH``) may abbreviate a hospital."""
+    return word in string.ascii_uppercase and (word.startswith("A") or word.endswith("Z"))
+
+
+def _is_placeholder_digits(word: str) -> bool:
+    return word.isdigit() and len(word) >= PLACEHOLDER_DIGITS and (word in "1234567890" or len(set(word)) == 1)
 
 
 def _is_section(result: RecognizerResult, text: str) -> bool:
@@ -295,12 +336,12 @@ def _without_the(lowered: list[str]) -> list[str]:
     return [word for word in lowered if word != "the"]
 
 
-def _is_trade_term(lowered: list[str]) -> bool:
-    """Every word (bar ``the`` and a possessive) one Philter lists as no name, unseen in everyday
-    English and no known name: a drug, device or finding (``Zonegran``, ``the Esmarch``, ``Telfa``).
-    Rare places Philter also lists (``Recife`` 2.7, ``Nijmegen`` 2.4) are commoner than that."""
+def _is_trade_term(lowered: list[str], rarer_than: float) -> bool:
+    """Every word (bar ``the`` and a possessive) one Philter lists as no name, rarer than ``rarer_than``
+    in everyday English and no known name: a drug, device or finding (``Zonegran``, ``the Esmarch``,
+    ``Telfa``, and as a firm ``Demerol``)."""
     words = [re.sub(r"(?:'s|’s)$", "", word) for word in _without_the(lowered)]
-    return bool(words) and all(_is_non_name(word) and english_zipf(word) < UNSEEN_ZIPF for word in words)
+    return bool(words) and all(_is_non_name(word) and english_zipf(word) < rarer_than for word in words)
 
 
 def _is_department(lowered: list[str]) -> bool:
@@ -360,7 +401,9 @@ def plausible_name(value: str, words: list[str], entity_type: str) -> bool:
     # made of vocabulary (``General Electric``) stay: dropping them cost presidio-synth 5 points of their recall
     if entity_type == "PERSON" and all(_is_non_name(word) for word in lowered):
         return False
-    if entity_type != "PERSON" and (_is_trade_term(lowered) or _is_department(lowered)) and not is_place(value):
+    # rare places Philter also lists (``Recife`` 2.7, ``Nijmegen`` 2.4) are commoner than a trade term in a place
+    rarer_than = TRADE_FIRM_ZIPF if entity_type == "ORGANIZATION" else UNSEEN_ZIPF
+    if entity_type != "PERSON" and (_is_trade_term(lowered, rarer_than) or _is_department(lowered)) and not is_place(value):
         return False  # a drug, device, maker, finding or ward spaCy took for a place or firm
     if value.islower():  # shorthand ("abd soft", "neuro") unless it reads as a lower-case name
         # a firm or place of one listed word is shorthand that is also a name (``mae``); a person stays (``sandra``)

@@ -97,8 +97,10 @@ def test_when_a_detection_sits_inside_a_weaker_one_then_the_container_keeps_only
 @pytest.mark.parametrize(
     ("text", "expected"),
     [("She was last seen 4/5 in clinic.", ["4/5"]), ("admitted 3/10 with chest pain", ["3/10"]),
-     ("nursing progress note, micu 3/4 73 yo f", ["3/4"]), ("Motor exam is 5/5 and pain 3/10 today.", [])],
-    ids=["seen", "admitted", "note header", "no date word"],
+     ("nursing progress note, micu 3/4 73 yo f", ["3/4"]), ("Motor exam is 5/5 and pain 3/10 today.", []),
+     ("Apgars 9/9 at birth, admitted 3/10", ["3/10"]), ("He scored 11/11 since admission", []),
+     ("a herniation at the C6-7 level, seen 6-7", ["6-7"])],
+    ids=["seen", "admitted", "note header", "no date word", "apgars", "scored", "level of the spine"],
 )
 def test_when_a_date_is_shaped_like_a_score_then_only_a_date_word_makes_it_one(text: str, expected: list[str]) -> None:
     analyzer = analyzer_for("medical", run_config("medical", None, {}).privacy.spacy_model)
@@ -118,3 +120,13 @@ def test_when_a_container_is_cut_around_a_name_then_what_is_left_must_be_plausib
     ]
     merged = merge_results([firm, date, *names], text, frozenset())
     assert [text[r.start : r.end] for r in merged] == ["Amanda", "Tuesday by", "Ann Lee"]  # ``HCP``: an abbreviation
+
+
+def test_when_two_recognizers_find_one_span_then_it_is_one_finding_of_the_higher_score() -> None:
+    text = "dressed with fluff and Kling, then Ace"
+    start, end = text.index("Kling"), text.index("Kling") + len("Kling")
+    place = RecognizerResult("LOCATION", start, end, 0.85, recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: "SpacyRecognizer"})
+    person = RecognizerResult("PERSON", start, end, 0.9, recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: "GazetteerNameRecognizer"})
+    for results in ([place, person], [person, place]):
+        merged = merge_results(list(results), text, frozenset())
+        assert [(r.entity_type, r.start, r.end) for r in merged] == [("PERSON", start, end)]

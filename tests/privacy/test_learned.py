@@ -71,7 +71,8 @@ def test_when_configured_then_it_finds_names_beside_the_rules(detector: Path) ->
         found += len(learned)
         hits += sum(any(s.start < r.end and r.start < s.end for s in note.spans) for r in learned)
         assert {r.entity_type for r in learned} <= set(LEARNED_TYPES.values())
-    assert found > 50 and hits / found > 0.8  # its own training notes: it learned them
+    # its own training notes: it learned them (a span a rule also found at a higher score is kept once, as the rule's)
+    assert found > 40 and hits / found > 0.8
 
 
 def test_when_the_folder_holds_no_detector_then_one_line_and_exit_2(tmp_path: Path) -> None:

@@ -200,6 +200,10 @@ FRAMED_CASES = [
     ("An 18-gauge Tuohy needle was",         "Tuohy",          "LOCATION",     False),
     ("through a 0.014-inch Asahi wire",      "Asahi",          "ORGANIZATION", False),
     ("placed a 12 mm Hasson trocar",         "Hasson",         "PERSON",       False),
+    ("closed with #4-0 Lembert, Nurolon",    "Lembert",        "PERSON",       False),  # a suture
+    ("transected with 0 Polysorb with good", "Polysorb",       "PERSON",       False),
+    ("scored 10 Kelly said",                 "Kelly",          "PERSON",       True),   # no suture size
+    ("In contrast, Deutsch et al. (1989)",   "Deutsch",        "PERSON",       False),  # an author cited
     ("born in 1982 in Haiti.",               "Haiti",          "LOCATION",     True),   # a year is no size
     ("Ward 12 Kelly said",                   "Kelly",          "PERSON",       True),
     ("Levo @ .08 mcg/kg/min, MAP 65",        "Levo",           "LOCATION",     False),  # a rate
@@ -297,3 +301,24 @@ def test_when_spacy_takes_in_a_relation_or_w_slash_then_only_the_name_is_kept(te
 )
 def test_when_a_clock_time_follows_an_at_sign_then_it_is_no_date(text: str, value: str, expected: bool) -> None:
     assert is_plausible(found(text, value, "DATE_TIME", SPACY), text, ALLOWED) is expected
+
+
+@pytest.mark.parametrize(
+    "text, value, entity_type, recognizer, expected",
+    [
+        ("seen by Dr. X in clinic", "X", "PERSON", "TitledNameRecognizer", False),  # a removed name's stand-in
+        ("seen at ABCD General Hospital today", "ABCD General Hospital", "HOSPITAL", "HospitalRecognizer", False),
+        ("transferred from XYZ on Monday", "XYZ", "ORGANIZATION", SPACY, False),
+        ("Dr. Xxxxx's note", "Xxxxx's", "PERSON", "TitledNameRecognizer", False),
+        ("patient ID 12345 on file", "12345", "ID_NUMBER", "LongNumberRecognizer", False),
+        ("seen by Dr. Xu in clinic", "Xu", "PERSON", "TitledNameRecognizer", True),  # a surname
+        ("Mr. John X was seen", "John X", "PERSON", "TitledNameRecognizer", True),  # a name beside the stand-in
+        ("transferred from XYZ Kowalski Hospital", "XYZ Kowalski Hospital", "HOSPITAL", "HospitalRecognizer", True),
+        ("patient ID 12358 on file", "12358", "ID_NUMBER", "LongNumberRecognizer", True),
+        ("will transfer back to FGH when stable", "FGH", "ORGANIZATION", "FacilityCueRecognizer", True),  # a hospital
+    ],
+)
+def test_when_a_value_is_a_placeholder_then_it_names_no_one(
+    text: str, value: str, entity_type: str, recognizer: str, expected: bool
+) -> None:
+    assert is_plausible(found(text, value, entity_type, recognizer), text, ALLOWED) is expected
