@@ -107,16 +107,21 @@ def merge_results(results: list[RecognizerResult], text: str, allowed: frozenset
 
 
 def one_per_span(ordered: list[RecognizerResult]) -> list[RecognizerResult]:
-    """Of results on the same span (``Kling`` as a place and as a person) the one the anonymizer
-    replaces it with: the highest score, the last on a tie; ``ordered`` is sorted by span."""
+    """Of results on the same span one: a pattern's or cue's type before spaCy's guess (``Lakeside General
+    Hospital`` a HOSPITAL, not spaCy's firm), then the highest score, the last on a tie; ``ordered`` is
+    sorted by span."""
     kept: list[RecognizerResult] = []
     for result in ordered:
         if kept and (kept[-1].start, kept[-1].end) == (result.start, result.end):
-            if result.score >= kept[-1].score:
+            if _rank(result) >= _rank(kept[-1]):
                 kept[-1] = result
         else:
             kept.append(result)
     return kept
+
+
+def _rank(result: RecognizerResult) -> tuple[bool, float]:
+    return recognizer_of(result) != SPACY, result.score
 
 
 def cut_out_nested(results: list[RecognizerResult], text: str) -> list[RecognizerResult]:

@@ -16,8 +16,7 @@ from presidio_analyzer import RecognizerResult
 
 from dapt.privacy.operators.name_spans import NAME_WORD, NOT_NAMES
 from dapt.privacy.plausibility import ENGLISH_WORD_ZIPF, is_eponym, recognizer_of
-from dapt.privacy.recognizers.base import EVERYDAY_ZIPF, english_zipf
-from dapt.privacy.recognizers.gazetteer import COMMON_ZIPF
+from dapt.privacy.recognizers.base import COMMON_ZIPF, EVERYDAY_ZIPF, english_zipf
 from dapt.privacy.recognizers.names import (
     CredentialedNameRecognizer,
     IdentifiedNameRecognizer,

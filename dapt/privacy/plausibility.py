@@ -15,9 +15,15 @@ from collections.abc import Collection
 
 from presidio_analyzer import RecognizerResult
 
-from dapt.privacy.recognizers.base import ABBREVIATION_LETTERS, EVERYDAY_ZIPF, FUNCTION_WORD_ZIPF, english_zipf
+from dapt.privacy.recognizers.base import (
+    ABBREVIATION_LETTERS,
+    COMMON_ZIPF,
+    EVERYDAY_ZIPF,
+    FUNCTION_WORD_ZIPF,
+    english_zipf,
+)
 from dapt.privacy.recognizers.contact import HomeTownRecognizer, VisitorTownRecognizer
-from dapt.privacy.recognizers.gazetteer import COMMON_ZIPF, UNSEEN_ZIPF, is_name_evidence
+from dapt.privacy.recognizers.gazetteer import UNSEEN_ZIPF, is_name_evidence
 from dapt.privacy.recognizers.names import (
     CREDENTIALS,
     RELATIONS,

@@ -122,11 +122,16 @@ def test_when_a_container_is_cut_around_a_name_then_what_is_left_must_be_plausib
     assert [text[r.start : r.end] for r in merged] == ["Amanda", "Tuesday by", "Ann Lee"]  # ``HCP``: an abbreviation
 
 
-def test_when_two_recognizers_find_one_span_then_it_is_one_finding_of_the_higher_score() -> None:
-    text = "dressed with fluff and Kling, then Ace"
-    start, end = text.index("Kling"), text.index("Kling") + len("Kling")
-    place = RecognizerResult("LOCATION", start, end, 0.85, recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: "SpacyRecognizer"})
-    person = RecognizerResult("PERSON", start, end, 0.9, recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: "GazetteerNameRecognizer"})
-    for results in ([place, person], [person, place]):
-        merged = merge_results(list(results), text, frozenset())
-        assert [(r.entity_type, r.start, r.end) for r in merged] == [("PERSON", start, end)]
+def test_when_two_recognizers_find_one_span_then_it_is_one_finding_of_the_surer_type() -> None:
+    text = "dressed with fluff and Kling, then transferred from Lakeside Hospital"
+    def found(kind: str, value: str, score: float, recognizer: str) -> RecognizerResult:
+        start = text.index(value)
+        return RecognizerResult(kind, start, start + len(value), score, recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: recognizer})
+
+    results = [
+        found("LOCATION", "Kling", 0.85, "SpacyRecognizer"), found("PERSON", "Kling", 0.9, "GazetteerNameRecognizer"),
+        found("ORGANIZATION", "Lakeside Hospital", 0.85, "SpacyRecognizer"), found("HOSPITAL", "Lakeside Hospital", 0.6, "HospitalRecognizer"),
+    ]  # fmt: skip
+    for ordered in (results, results[::-1]):
+        merged = merge_results(list(ordered), text, frozenset())
+        assert [(r.entity_type, text[r.start : r.end]) for r in merged] == [("PERSON", "Kling"), ("HOSPITAL", "Lakeside Hospital")]

@@ -105,6 +105,9 @@ CASES = [
     (KinNamedRecognizer,   "dylan (brother) in to visit",        ["dylan"]),          # a relation in brackets
     (KinNamedRecognizer,   "MAY (NIECE) AND SISTER",             ["MAY"]),            # in capitals
     (KinNamedRecognizer,   "support (family) given",             []),                 # not a known name
+    (KinNamedRecognizer,   "son Will from Dover in to visit",    ["Will"]),           # capitalised after a relation
+    (KinNamedRecognizer,   "niece and niece, May at bedside",    ["May"]),
+    (KinNamedRecognizer,   "The Son Also Rises; Mother Called",  []),                 # no name after the relation
     (LabelledNameRecognizer, "hcp vincent and daughter",         ["vincent"]),        # a carer
     (LabelledNameRecognizer, "rn: y. mcgahey",                   ["y. mcgahey"]),     # an initial after a label
     (TitledNameRecognizer, "family meeting w/ dr. m. tanner",    ["m. tanner"]),      # an initial after a title
@@ -122,6 +125,7 @@ CASES = [
     (IdentifiedNameRecognizer, "Sian Cowely (seen today)",      []),                 # no identifier after it
     (AddressRecognizer,    "lives at 269 Holly Union Apt. 900, Port Anne", ["269 Holly Union Apt. 900, Port Anne"]),
     (AddressRecognizer,    "gave 20 Units of insulin",         []),                 # not a street
+    (AddressRecognizer,    "lives at 87 DANIELS ST - dtr faith visiting", ["87 DANIELS ST"]),  # the clause ends it
     (AddressRecognizer,    "at 14 Crown Street\n Suite 321\n LONDON\n United Kingdom 75419\nThanks",
                            ["14 Crown Street\n Suite 321\n LONDON\n United Kingdom 75419"]),  # block
     (AddressRecognizer,    "send it to Magasinsgatan 7, Lund.", ["Magasinsgatan 7, Lund"]),  # fused ending
@@ -294,6 +298,10 @@ CASES = [
     (LabelledNameRecognizer, "wife june mackesey wants a call", ["june mackesey"]),  # a word, then no vocabulary
     (LabelledNameRecognizer, "visited w/ nephew honore garner.", ["honore garner"]),  # philter's first names
     (LabelledNameRecognizer, "son will call back; wife may visit", []),             # words after words
+    (LabelledNameRecognizer, "grandson will toomey wants a call", ["will toomey"]),  # a modal before a surname is a name
+    (LabelledNameRecognizer, "spoke w/ wife faith randall by phone", ["faith randall"]),  # a word, then an uncommon surname
+    (LabelledNameRecognizer, "granddaughter Edith brady asking", ["Edith brady"]),  # a capitals line read back
+    (LabelledNameRecognizer, "husband will snow the family", []),                   # a common word after the modal
     (KinNamedRecognizer,   "NICOLO (NEPHEW) REQUESTS CALL",     ["NICOLO"]),         # philter's first names
     (CaredForNameRecognizer, "R > L. MILOSZ PLEASANT AND COOPERATIVE", ["MILOSZ"]),
     (TitledNameRecognizer, "social - Mr. SANCHEZ tearful",      ["SANCHEZ"]),        # a surname in capitals

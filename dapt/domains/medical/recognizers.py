@@ -10,12 +10,12 @@ from presidio_analyzer.predefined_recognizers import MedicalLicenseRecognizer
 from dapt.privacy.recognizers import ConstantsRecognizer
 from dapt.privacy.recognizers.base import (
     ABBREVIATION_LETTERS,
+    COMMON_ZIPF,
     EVERYDAY_ZIPF,
     FUNCTION_WORD_ZIPF,
     CodedRecognizer,
     english_zipf,
 )
-from dapt.privacy.recognizers.gazetteer import COMMON_ZIPF
 from dapt.privacy.recognizers.names import is_known_name, is_vocabulary
 from dapt.privacy.recognizers.places import FAITH_OR_PARTY, is_place
 from dapt.privacy.vocabulary import never_names

@@ -73,10 +73,11 @@ CORES = [
     regex.compile(r"\b(?:USNS|USNV|USS|USCGC)\s\p{Lu}[\p{L}']+", CASE_SENSITIVE),
     # the corner of Main Street and 5th
     regex.compile(rf"\b(?:the\s)?corner\sof\s[^\n,?!]{{3,60}}?\sand\s(?:{ANY_WORD}|\d+\w*)(?:\s{CAPITALISED}){{0,3}}", CASE_INSENSITIVE),
-    # whatever follows an address cue, up to the end of the sentence, if it holds a number
-    # before that end ("address on file. SSN 831 ..." holds none)
+    # whatever follows an address cue, up to the end of the sentence or clause (``;``, `` - ``), if it
+    # holds a number before that end ("address on file. SSN 831 ..." holds none)
     regex.compile(
-        rf"(?<=\s)(?<=\b(?:{CUES})\s)(?=(?:[^\n?!.]|\.(?!\s|$)){{0,40}}\d)[^\n?!]{{3,80}}?(?=[?!]|\.(?:\s|$)|\n|$)",
+        rf"(?<=\s)(?<=\b(?:{CUES})\s)(?=(?:[^\n?!.]|\.(?!\s|$)){{0,40}}\d)[^\n?!;]{{3,80}}?"
+        r"(?=[?!;]|\s[-–—]\s|\.(?:\s|$)|\n|$)",
         CASE_INSENSITIVE,
     ),
 ]

@@ -17,6 +17,7 @@ CASE_INSENSITIVE = regex.DOTALL | regex.MULTILINE | regex.IGNORECASE
 CASE_SENSITIVE = regex.DOTALL | regex.MULTILINE
 EVERYDAY_ZIPF = 5.8  # "My", "Can", "The" are commoner: never a name alone; Johnson, David are not
 FUNCTION_WORD_ZIPF = 6.0  # ``to``, ``from``, ``at``, ``his``, ``will``: words of grammar (5.9 ``name`` is not)
+COMMON_ZIPF = 4.5  # commoner than this: an English word even where the gazetteer knows it
 RARE_ZIPF = 3.5  # rarer than this in English: a name where the gazetteer knows it
 ABBREVIATION_LETTERS = 4  # up to this many capitals in a row: an abbreviation (HEENT is five)
 

@@ -12,7 +12,7 @@ import regex
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from dapt.privacy.recognizers.base import RARE_ZIPF, CodedRecognizer, english_zipf
+from dapt.privacy.recognizers.base import COMMON_ZIPF, RARE_ZIPF, CodedRecognizer, english_zipf
 from dapt.privacy.recognizers.names import first_names, last_names
 from dapt.privacy.vocabulary import never_names
 
@@ -20,7 +20,6 @@ TITLE_WORD = r"\p{Lu}\p{Ll}+(?:[-'’]\p{L}+)?"
 INITIAL = r"\p{Lu}\.?"
 CAPITALISED_RUN = regex.compile(rf"(?<![\p{{L}}\d.])({TITLE_WORD})(?:\s({INITIAL}))?(?:\s({TITLE_WORD})){{0,2}}(?![\p{{L}}\d])")
 LOWER_PAIR = regex.compile(r"(?<![\p{L}\d])(\p{Ll}{2,})\s(?:\p{Ll}\.?\s)?(\p{Ll}{2,})(?![\p{L}\d])")
-COMMON_ZIPF = 4.5  # commoner than this: an English word even where the gazetteer knows it
 RUN_SCORE, SINGLE_SCORE, LOWER_SCORE = 0.6, 0.45, 0.5
 
 

@@ -15,6 +15,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from dapt.privacy.recognizers.base import (
     CASE_SENSITIVE,
+    COMMON_ZIPF,
     EVERYDAY_ZIPF,
     FUNCTION_WORD_ZIPF,
     RARE_ZIPF,
@@ -40,7 +41,8 @@ KIN = (
     r"brother-in-law|daughter-in-law|son-in-law|mother-in-law|father-in-law|guardian|proxy"
 )
 INITIAL = r"[A-Za-z]\.\s?"  # ``m. tanner``, ``h.rousseau``
-NOT_A_VERB = r"(?!(?i:is|was|are|has|had|will|and|called|aware)\b)"  # ``name is Dan``, ``wife called``
+NOT_A_VERB = r"(?!(?i:is|was|are|has|had|and|called|aware)\b)"  # ``name is Dan``, ``wife called``
+NOT_A_MODAL = r"(?!(?i:will)\b)"  # ``son will call``; before a surname it is a name (``grandson will toomey``)
 RELATIONS = rf"husband|wife|partner|son|daughter|mother|father|sister|brother|friend|{KIN}"
 CREDENTIALS = r"rn|md|np|pa-c|pa|lpn|do|cna|rrt"
 RELATION = regex.compile(rf"(?i:{RELATIONS})")
@@ -84,12 +86,14 @@ def is_cued_name(word: str) -> bool:
 
 
 def _is_lower_case_pair(first: str, last: str) -> bool:
-    """``pt john doe``, ``wife june mackesey``, ``nephew honore garner``; not ``pt tol fair`` nor ``son will
-    call``: a first name, then a surname or a word that is no vocabulary; a first name that is also
-    a word (``june``) only before a surname that is no word either."""
+    """``pt john doe``, ``wife june mackesey``, ``nephew honore garner``, ``grandson will toomey``, ``wife
+    faith randall``; not ``pt tol fair`` nor ``son will call``: a first name, then a surname or a word that
+    is no vocabulary; a first name that is also a word (``june``) only before a surname that is no word
+    either or no common one."""
     given = first in first_names() or first in philter_lists()["firstnames"]
     surname = last in last_names() or not is_vocabulary(last)
-    return given and surname and (first not in never_names() or not is_vocabulary(last))
+    uncommon_surname = last in last_names() and english_zipf(last) < COMMON_ZIPF
+    return given and surname and (first not in never_names() or not is_vocabulary(last) or uncommon_surname)
 
 
 def is_known_name(word: str) -> bool:
@@ -148,14 +152,15 @@ class LabelledNameRecognizer(ConstantsRecognizer):
     PATTERNS = [
         Pattern(
             "labelled name (medium)",
-            rf"{AFTER_LABEL}(?:{INITIAL})?(?:{ANY_CASE_NAME},\s(?=[A-Z][a-z]|[A-Z]{{2,}}\b))?{ANY_CASE_NAME}"
+            rf"{AFTER_LABEL}{NOT_A_MODAL}(?:{INITIAL})?(?:{ANY_CASE_NAME},\s(?=[A-Z][a-z]|[A-Z]{{2,}}\b))?{ANY_CASE_NAME}"
             rf"(?:\s[A-Z]\.)?(?:\s{CAPITALISED})?\b",
             0.6,
         ),
-        # ``pt john doe``: the second lower-case word must be a known surname (validate_result)
+        # ``pt john doe``, and ``Edith brady`` where a capitals line was read back (``BRADY`` is also a word):
+        # the second lower-case word must be a known surname (validate_result)
         Pattern(
             "labelled lower-case name (medium)",
-            rf"{AFTER_LABEL}[a-z][a-z'’-]+\s[a-z][a-z'’-]+\b",
+            rf"{AFTER_LABEL}(?:[a-z][a-z'’-]+|{NOT_A_MODAL}{NAME})\s[a-z][a-z'’-]+\b",
             0.6,
         ),
     ]
@@ -170,8 +175,8 @@ class LabelledNameRecognizer(ConstantsRecognizer):
             return False  # ``PT FROM QUINCY``: a place after a preposition, no name after the label
         if RELATION.fullmatch(words[0]):
             return False  # ``asking for sister, sister called``: the relation again
-        if pattern_text.islower() and len(words) == 2 and len(words[0]) > 1:  # ``pt john doe``, not ``pt tol fair``
-            return _is_lower_case_pair(*words)
+        if len(words) == 2 and words[1].islower() and len(words[0]) > 1:  # ``pt john doe``, not ``pt tol fair``
+            return _is_lower_case_pair(words[0].lower(), words[1])
         initial, rest = _initial_and_words(pattern_text)
         if initial and rest and not any(is_vocabulary(word.strip(",.")) for word in rest):
             return True
@@ -217,10 +222,15 @@ class CredentialedNameRecognizer(ConstantsRecognizer):
 
 
 class KinNamedRecognizer(ConstantsRecognizer):
-    """A known name right before a relation in brackets: ``dylan (brother)``, ``MAY (NIECE)``."""
+    """A known name right before a relation in brackets, ``dylan (brother)``, ``MAY (NIECE)``, or capitalised
+    right after one, even a name that is also a word: ``son Will from Dover``, ``niece May`` (a modal or a
+    month after a relation is written in lower case or in a line of capitals)."""
 
     ENTITY = "PERSON"
-    PATTERNS = [Pattern("name before relation (medium)", rf"\b{ANY_CASE_NAME}(?=\s?\((?i:{RELATIONS})\))", 0.6)]
+    PATTERNS = [
+        Pattern("name before relation (medium)", rf"\b{ANY_CASE_NAME}(?=\s?\((?i:{RELATIONS})\))", 0.6),
+        Pattern("capitalised name after relation (medium)", rf"(?<=\b(?i:{RELATIONS}),?\s)[A-Z][a-z]+\b", 0.6),
+    ]
     FLAGS = CASE_SENSITIVE
 
     def validate_result(self, pattern_text: str) -> bool:
