@@ -233,6 +233,10 @@ CASES = [
     (ShortDateRecognizer,  "discharged 11/18.",                 ["11/18"]),
     (ShortDateRecognizer,  "icu npn 6-16-12: pt remains",       ["6-16-12"]),        # dashed, 2-digit year
     (ShortDateRecognizer,  "pain 5/10, BP 120/80",              []),                 # a score, a pressure
+    (ShortDateRecognizer,  "f/u appt at Brockton VNA on 10-16.", ["10-16"]),          # a dash month-day after 'on'
+    (ShortDateRecognizer,  "pt on 2-3L NC, on 1-2 units",        []),                 # ranges after 'on'
+    (ShortDateRecognizer,  "s/p whipple 4-1, S/P CABG X4 2157.", ["4-1", "2157"]),   # when an operation was done
+    (ShortDateRecognizer,  "s/p fall 1-2 days ago",              []),
     (ShortDateRecognizer,  "Motor 5/5, reflexes 2/4, murmur 1/6", []),             # scores without a date word
     (ShortDateRecognizer,  "extensor hallucis longus +2/5.",    []),                 # a signed grade
     (ShortDateRecognizer,  "seen 12/3 and 4/17",                ["12/3", "4/17"]),   # not shaped like a score
@@ -302,6 +306,7 @@ CASES = [
     (LabelledNameRecognizer, "spoke w/ wife faith randall by phone", ["faith randall"]),  # a word, then an uncommon surname
     (LabelledNameRecognizer, "granddaughter Edith brady asking", ["Edith brady"]),  # a capitals line read back
     (LabelledNameRecognizer, "husband will snow the family", []),                   # a common word after the modal
+    (LabelledNameRecognizer, "nephew Jonathan will call back", ["Jonathan"]),       # a modal after the name
     (KinNamedRecognizer,   "NICOLO (NEPHEW) REQUESTS CALL",     ["NICOLO"]),         # philter's first names
     (CaredForNameRecognizer, "R > L. MILOSZ PLEASANT AND COOPERATIVE", ["MILOSZ"]),
     (TitledNameRecognizer, "social - Mr. SANCHEZ tearful",      ["SANCHEZ"]),        # a surname in capitals

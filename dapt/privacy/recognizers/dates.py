@@ -47,8 +47,16 @@ class ShortDateRecognizer(ConstantsRecognizer):
         Pattern("month/day shaped like a score (weak)", rf"{NOT_A_SCORE_BEFORE}{SCORE_SHAPED}{NOT_A_QUANTITY_AFTER}", 0.25),
         Pattern("m-d-y (strong)", rf"{NOT_A_SCORE_BEFORE}{MONTH_NUMBER}([/-]){DAY}\1(?:\d{{4}}|\d{{2}})(?![\d/-])", 0.7),
         Pattern("month/year (medium)", rf"{NOT_A_SCORE_BEFORE}{MONTH_NUMBER}/{YEAR}(?![\d/-])", 0.6),
-        # a range as often as a date (``2-3L``): only a date word near it lifts it over the threshold
+        # a range as often as a date (``2-3L``): only a date word near it lifts it over the threshold,
+        # or ``on`` before it (``f/u appt on 10-16``, ``s/p cabg on 6-22``)
         Pattern("month-day (weak)", rf"{NOT_A_SCORE_BEFORE}{MONTH_NUMBER}-{DAY}{NOT_A_QUANTITY_AFTER}", 0.25),
+        Pattern("month-day after 'on' (medium)", rf"(?<=\b(?i:on)\s){MONTH_NUMBER}-{DAY}{NOT_A_QUANTITY_AFTER}", 0.5),
+        # when a past operation was done: ``s/p whipple 4-1``, ``S/P CABG X4 5-20``, ``s/p aaa repair 2102``
+        Pattern(
+            "date of an operation (medium)",
+            rf"(?<=\b(?i:s/p)(?:\s[\w-]+){{1,3}}\s)(?:{MONTH_NUMBER}[/-]{DAY}|{YEAR}){NOT_A_QUANTITY_AFTER}",
+            0.5,
+        ),
     ]
     CONTEXT = ["date", "admitted", "admit", "transferred", "discharged", "seen", "since", "dated", "dob", "note", "npn"]
 

@@ -87,11 +87,11 @@ def is_cued_name(word: str) -> bool:
 
 def _is_lower_case_pair(first: str, last: str) -> bool:
     """``pt john doe``, ``wife june mackesey``, ``nephew honore garner``, ``grandson will toomey``, ``wife
-    faith randall``; not ``pt tol fair`` nor ``son will call``: a first name, then a surname or a word that
+    faith randall``; not ``pt tol fair``, ``son will call`` nor ``jonathan will call``: a first name, then a surname or a word that
     is no vocabulary; a first name that is also a word (``june``) only before a surname that is no word
     either or no common one."""
     given = first in first_names() or first in philter_lists()["firstnames"]
-    surname = last in last_names() or not is_vocabulary(last)
+    surname = (last in last_names() and english_zipf(last) < EVERYDAY_ZIPF) or not is_vocabulary(last)  # not ``will``
     uncommon_surname = last in last_names() and english_zipf(last) < COMMON_ZIPF
     return given and surname and (first not in never_names() or not is_vocabulary(last) or uncommon_surname)
 
@@ -109,7 +109,7 @@ class TitledNameRecognizer(ConstantsRecognizer):
     PATTERNS = [
         Pattern(
             "titled name (strong)",
-            rf"(?<=[\s.])(?<=\b(?i:dr|mr|mrs|ms|miss|prof)(?:\.\s?|\s))(?:{INITIAL})?(?:{LOWER_OR_TITLE_NAME}|[A-Z]{{2,}})"
+            rf"(?<=[\s.])(?<=\b(?i:dr|mr|mrs|ms|miss|prof|pa-c)(?:\.\s?|\s))(?:{INITIAL})?(?:{LOWER_OR_TITLE_NAME}|[A-Z]{{2,}})"
             rf"(?:\s{NAME}){{0,2}}\b",
             0.75,
         )
