@@ -197,8 +197,7 @@ def detect_chunks(
 ) -> Iterator[ChunkResults]:
     """Every chunk's own detections as soon as it is analyzed, in input order; ``on_chunk(document,
     done, chunks)`` after each. Streams: spaCy holds one group of pieces at a time (module docstring)."""
-    allow = list(allow_list) or None
-    allowed = frozenset(entry.lower() for entry in allow or ())
+    allowed = frozenset(entry.lower() for entry in allow_list)  # is_plausible drops them, unless a cue says otherwise
     pieces = _pieces(documents, chunk_chars, allowed)
     for group in _groups(pieces, BATCH_DOCUMENTS, CHUNKS_AT_ONCE * chunk_chars):
         parsed = analyzer.nlp_engine.process_batch(
@@ -206,7 +205,7 @@ def detect_chunks(
         )
         for piece, (chunk, artifacts) in zip(group, parsed, strict=True):
             results = analyzer.analyze(
-                chunk, LANGUAGE, nlp_artifacts=artifacts, allow_list=allow, score_threshold=score_threshold
+                chunk, LANGUAGE, nlp_artifacts=artifacts, score_threshold=score_threshold
             )
             lo, hi = owned_range(piece.start, len(chunk), len(piece.document.text))
             owned = [_shifted(r, piece.start) for r in results if lo <= r.start + piece.start < hi]

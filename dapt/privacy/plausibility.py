@@ -178,6 +178,11 @@ def recognizer_of(result: RecognizerResult) -> str:
 def is_plausible(result: RecognizerResult, text: str, allowed: Collection[str]) -> bool:
     """Whether a detection can be personal data; ``allowed`` holds lower-cased allow-list entries."""
     value = text[result.start : result.end].strip()
+    # ``dr. graves`` is a person, not Graves' disease; ``lives in NC`` a state, not a nasal cannula; a facility's
+    # recognizers weigh vocabulary themselves (``transferred from PMH``)
+    cued = recognizer_of(result) in CUE_TYPED
+    if not cued and result.entity_type != FACILITY and value.lower() in allowed:
+        return False
     if result.entity_type == "DATE_TIME":
         clock_time = AT_SIGN.search(text, max(result.start - 3, 0), result.start) and CLOCK.fullmatch(value)
         return not clock_time and plausible_date(value, from_spacy=recognizer_of(result) == SPACY)
@@ -192,11 +197,8 @@ def is_plausible(result: RecognizerResult, text: str, allowed: Collection[str]) 
         return False
     if words and words[0].lower() == CATHETER_UNIT and _is_sized(result.start, text):
         return False
-    # ``dr. graves`` is a person, not Graves' disease; ``lives in NC`` a state, not a nasal cannula
-    cued = recognizer_of(result) in CUE_TYPED
     if not cued and (
-        value.lower() in allowed
-        or _has_allowed_word_and_no_name(words, allowed)
+        _has_allowed_word_and_no_name(words, allowed)
         or is_eponym(result, text)
         or names_a_thing(result, text)
         or DOSE_AFTER.match(text, result.end)

@@ -310,6 +310,7 @@ CASES = [
     (KinNamedRecognizer,   "NICOLO (NEPHEW) REQUESTS CALL",     ["NICOLO"]),         # philter's first names
     (CaredForNameRecognizer, "R > L. MILOSZ PLEASANT AND COOPERATIVE", ["MILOSZ"]),
     (TitledNameRecognizer, "social - Mr. SANCHEZ tearful",      ["SANCHEZ"]),        # a surname in capitals
+    (TitledNameRecognizer, "altered MS. Neuro: alert; MS. PMH: cad; MS. JONES called", ["JONES"]),  # mental status
     (TitledNameRecognizer, "F/U W/ DR.REARDON RE: ANTICOAG",    ["REARDON"]),        # no space after the dot
     (SignatureRecognizer,  "requested. ANASTASIA A, RN",        ["ANASTASIA A"]),    # a closing initial
     (SignatureRecognizer,  "support pt/family. chloe a, rn",    ["chloe a"]),

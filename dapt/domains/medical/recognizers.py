@@ -17,7 +17,7 @@ from dapt.privacy.recognizers.base import (
     english_zipf,
 )
 from dapt.privacy.recognizers.names import is_known_name, is_vocabulary
-from dapt.privacy.recognizers.places import FAITH_OR_PARTY, is_place
+from dapt.privacy.recognizers.places import CARE_SETTINGS, FAITH_OR_PARTY, is_place
 from dapt.privacy.vocabulary import never_names
 
 
@@ -141,12 +141,6 @@ AFTER_FACILITY = r"(?=\s(?:(?i:when|with|on|for|vs|pta|ed|er|via|x\d)\b|(?i:w/)|
 FACILITY_WORD = r"(?:(?i:st|mt)\.|\p{L}[\p{L}'’-]*)"
 CUE_WORDS = LINKING_WORDS - {"of", "and", "the", "a", "an"}
 CARE_UNIT = regex.compile(rf"(?i){CARE_UNIT_WORD}")
-# the kinds of care a patient is sent to, a closed class: outside hospital, skilled nursing, visiting
-# nurses, extended and long-term care, step-down and progressive care units, nursing home, assisted living…
-CARE_SETTINGS = frozenset(
-    {"osh", "snf", "ecf", "vna", "ltac", "ltach", "ltc", "ltcf", "sdu", "pcu", "tcu", "nsg", "nh", "alf", "irf", "sar",
-     "cath"}
-)
 # the nouns that end a facility's name (``Wallace House``, ``Fox Medical Associates``)
 FACILITY_NOUNS = frozenset(
     {"house", "manor", "rehab", "home", "center", "centre", "hospital", "general", "associates", "practice", "vna",

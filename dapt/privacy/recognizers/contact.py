@@ -14,7 +14,7 @@ from dapt.privacy.recognizers.base import (
     CuedValueRecognizer,
     english_zipf,
 )
-from dapt.privacy.recognizers.places import places
+from dapt.privacy.recognizers.places import CARE_SETTINGS, places
 from dapt.privacy.vocabulary import never_names
 
 STATES = "|".join(sorted(UsAddress.states_abbr, key=len, reverse=True))
@@ -43,12 +43,13 @@ STATE_AFTER = rf",\s(?i:{STATES}|{STATE_NAMES})(?!\p{{L}})"
 
 def is_home_town(value: str) -> bool:
     """A town before a state (``fall river, florida``), a state, a known town, or no word of the
-    vocabulary (``dover``)."""
+    vocabulary (``dover``) or one rare in English that is no kind of care (``haverhill``, not ``snf``)."""
     town, *state = value.split(",")
     lowered = town.lower()
     if state or STATE.fullmatch(town) or lowered in places()[0]:
         return True
-    return lowered.split()[-1] not in never_names()
+    last = lowered.split()[-1]
+    return last not in never_names() or (english_zipf(last) < RARE_ZIPF and last not in CARE_SETTINGS)
 
 
 class HomeTownRecognizer(ConstantsRecognizer):
@@ -62,7 +63,9 @@ class HomeTownRecognizer(ConstantsRecognizer):
             "lives in (medium)",
             rf"(?<=\s)(?<=\b(?i:{LIVES_IN})\s)(?:{WORD}(?:\s{WORD}){{0,2}}{STATE_AFTER}|(?i:{TOWN_PREFIX})?{WORD}(?:{STATE_AFTER})?)",
             0.6,
-        )
+        ),
+        # a state of two words in any case: ``lives in rhode island`` (validate_result: a state or known town)
+        Pattern("lives in, two words (medium)", rf"(?<=\s)(?<=\b(?i:{LIVES_IN})\s){WORD}\s{WORD}\b", 0.6),
     ]
     FLAGS = CASE_SENSITIVE
 

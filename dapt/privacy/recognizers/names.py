@@ -40,6 +40,7 @@ KIN = (
     r"dtr|hcp|spouse|fianc[eé]e?|girlfriend|boyfriend|neighbou?r|stepson|stepdaughter|sister-in-law|"
     r"brother-in-law|daughter-in-law|son-in-law|mother-in-law|father-in-law|guardian|proxy"
 )
+CAPITAL_MS_BEFORE = regex.compile(r"\bMS\.?\s?$")
 INITIAL = r"[A-Za-z]\.\s?"  # ``m. tanner``, ``h.rousseau``
 NOT_A_VERB = r"(?!(?i:is|was|are|has|had|and|called|aware)\b)"  # ``name is Dan``, ``wife called``
 NOT_A_MODAL = r"(?!(?i:will)\b)"  # ``son will call``; before a surname it is a name (``grandson will toomey``)
@@ -120,12 +121,18 @@ class TitledNameRecognizer(ConstantsRecognizer):
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None, regex_flags: int | None = None
     ) -> list[RecognizerResult]:
         """Every titled name; an initial before the next sentence's first word is the whole name
-        (``Dr. X. The patient``, ``Dr. Y. DISCHARGE``: ``X``, ``Y``)."""
+        (``Dr. X. The patient``, ``Dr. Y. DISCHARGE``: ``X``, ``Y``). ``MS`` in capitals before a name that
+        is not is mental status or multiple sclerosis (``altered MS. Neuro:``), not Ms."""
         results = super().analyze(text, entities, nlp_artifacts, regex_flags)
         for result in results:
             if _initial_before_sentence(text[result.start : result.end]):
                 result.end = result.start + 1
-        return results
+        return [
+            result
+            for result in results
+            if not CAPITAL_MS_BEFORE.search(text, max(result.start - 4, 0), result.start)
+            or _is_name_in_capitals(text[result.start : result.end])
+        ]
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """A name in lower case must hold a known name or a word that is not vocabulary: ``dr.
@@ -256,6 +263,11 @@ class SignatureRecognizer(CredentialedNameRecognizer):
         """Every word but an initial is a known name or no vocabulary."""
         _, words = _initial_and_words(pattern_text)
         return bool(words) and all(could_be_name(word) for word in words)
+
+
+def _is_name_in_capitals(value: str) -> bool:
+    """``JONES``, not shorthand (``PMH``, ``GI``) nor a word written so (``Neuro``)."""
+    return value.isupper() and (is_known_name(value) or not is_vocabulary(value))
 
 
 def _initial_and_words(value: str) -> tuple[bool, list[str]]:
