@@ -291,6 +291,8 @@ CASES = [
     (SignOffRecognizer,    "Case closed. - James\n",            ["James"]),
     (SignOffRecognizer,    "per request. \n- R. Cranly\n",      ["R. Cranly"]),
     (SignOffRecognizer,    "levels 3 - 4 - normal\n",           []),                 # not a name
+    (SignOffRecognizer,    "NEURO - MAE\nwhen stable. - LLOYD\n", ["LLOYD"]),       # in capitals where the note ends
+    (SignOffRecognizer,    "to rehab when cleared. - Mikolaj",  ["Mikolaj"]),        # Philter's first names
     (SignatureRecognizer,  "on 2/5.\nPUPEK RN",                 ["PUPEK"]),          # a surname no gazetteer knows
     (SignatureRecognizer,  "?CT in am. MALOTA RN\n",           ["MALOTA"]),
     (SignatureRecognizer,  "notes\n- j. malota, rn",            ["j. malota"]),
@@ -312,6 +314,9 @@ CASES = [
     (TitledNameRecognizer, "social - Mr. SANCHEZ tearful",      ["SANCHEZ"]),        # a surname in capitals
     (TitledNameRecognizer, "altered MS. Neuro: alert; MS. PMH: cad; MS. JONES called", ["JONES"]),  # mental status
     (TitledNameRecognizer, "F/U W/ DR.REARDON RE: ANTICOAG",    ["REARDON"]),        # no space after the dot
+    (TitledNameRecognizer, "f/u w/ dr. emily patrick at mvh; dr. kaufman at noon", ["emily patrick", "kaufman"]),
+    (LabelledNameRecognizer, "nursing admission note joshua campbell, age: 76", ["joshua campbell"]),  # a note's header
+    (LabelledNameRecognizer, "NSG NOTE PT FRANCOIS BENTON, AGE: 75", ["FRANCOIS BENTON"]),  # the label after the label
     (SignatureRecognizer,  "requested. ANASTASIA A, RN",        ["ANASTASIA A"]),    # a closing initial
     (SignatureRecognizer,  "support pt/family. chloe a, rn",    ["chloe a"]),
     (CaredForNameRecognizer, "status.Alice aware of plan.",     ["Alice"]),          # reported on

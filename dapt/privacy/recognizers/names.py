@@ -40,9 +40,10 @@ KIN = (
     r"dtr|hcp|spouse|fianc[eé]e?|girlfriend|boyfriend|neighbou?r|stepson|stepdaughter|sister-in-law|"
     r"brother-in-law|daughter-in-law|son-in-law|mother-in-law|father-in-law|guardian|proxy"
 )
+LOWER_SURNAME_AFTER = regex.compile(r"[ \t]([a-z][a-z'’-]+)\b")
 CAPITAL_MS_BEFORE = regex.compile(r"\bMS\.?\s?$")
 INITIAL = r"[A-Za-z]\.\s?"  # ``m. tanner``, ``h.rousseau``
-NOT_A_VERB = r"(?!(?i:is|was|are|has|had|and|called|aware)\b)"  # ``name is Dan``, ``wife called``
+NOT_A_VERB = r"(?!(?i:is|was|are|has|had|and|called|aware|pt|patient)\b)"  # ``name is Dan``, ``wife called``, ``note pt``
 NOT_A_MODAL = r"(?!(?i:will)\b)"  # ``son will call``; before a surname it is a name (``grandson will toomey``)
 RELATIONS = rf"husband|wife|partner|son|daughter|mother|father|sister|brother|friend|{KIN}"
 CREDENTIALS = r"rn|md|np|pa-c|pa|lpn|do|cna|rrt"
@@ -121,12 +122,16 @@ class TitledNameRecognizer(ConstantsRecognizer):
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None, regex_flags: int | None = None
     ) -> list[RecognizerResult]:
         """Every titled name; an initial before the next sentence's first word is the whole name
-        (``Dr. X. The patient``, ``Dr. Y. DISCHARGE``: ``X``, ``Y``). ``MS`` in capitals before a name that
+        (``Dr. X. The patient``, ``Dr. Y. DISCHARGE``: ``X``, ``Y``); a first name in lower case takes its
+        surname along (``dr. emily patrick``, see ``_is_lower_case_pair``). ``MS`` in capitals before a name that
         is not is mental status or multiple sclerosis (``altered MS. Neuro:``), not Ms."""
         results = super().analyze(text, entities, nlp_artifacts, regex_flags)
         for result in results:
             if _initial_before_sentence(text[result.start : result.end]):
                 result.end = result.start + 1
+            elif surname := LOWER_SURNAME_AFTER.match(text, result.end):
+                if text[result.start : result.end].islower() and _is_lower_case_pair(text[result.start : result.end], surname.group(1)):
+                    result.end = surname.end()  # ``dr. emily patrick``
         return [
             result
             for result in results
@@ -150,7 +155,7 @@ class LabelledNameRecognizer(ConstantsRecognizer):
 
     ENTITY = "PERSON"
     LABELS = (
-        rf"patient|pt|name(?: is)?|re|{RELATIONS}|"
+        rf"patient|pt|name(?: is)?|re|{RELATIONS}|npn|note|"
         r"rn|np|pa-c|caller|"
         r"attending(?: physician)?|physician|referring|nurse|contact|dear|signed by|agent|customer|client|"
         r"account holder|signature|message from|regards|thanks|sincerely|cc|attn"
@@ -380,7 +385,8 @@ class WordNameRecognizer(CuedValueRecognizer):
 
 
 class SignOffRecognizer(ConstantsRecognizer):
-    """A name closing a message or a line after a dash: ``Case closed. - James``, ``- R. Cranly``."""
+    """A name closing a message or a line after a dash: ``Case closed. - James``, ``- R. Cranly``; in
+    capitals only where it closes the note (``- LLOYD``: a line of capitals ends ``NEURO - MAE``)."""
 
     ENTITY = "PERSON"
     PATTERNS = [
@@ -388,10 +394,11 @@ class SignOffRecognizer(ConstantsRecognizer):
             "dash sign-off (medium)",
             rf"(?<=[-–—\s])(?<=(?:^|\s)[-–—]\s?)(?:[A-Z]\.\s?)?{LOWER_OR_TITLE_NAME}(?:\s{CAPITALISED})?(?=[ \t]*$)",
             0.6,
-        )
+        ),
+        Pattern("dash sign-off in capitals (medium)", r"(?<=[-–—\s])(?<=(?:^|\s)[-–—]\s?)[A-Z]{2,}(?=\s*\Z)", 0.6),
     ]
     FLAGS = CASE_SENSITIVE
 
     def validate_result(self, pattern_text: str) -> bool:
-        """The last word must be a known name."""
-        return is_known_name(pattern_text.split()[-1])
+        """The last word must be a name Faker's or Philter's lists know (``Mikolaj``)."""
+        return is_cued_name(pattern_text.split()[-1])
