@@ -22,7 +22,7 @@ from dapt.privacy.recognizers.base import (
     FUNCTION_WORD_ZIPF,
     english_zipf,
 )
-from dapt.privacy.recognizers.contact import HomeTownRecognizer, VisitorTownRecognizer
+from dapt.privacy.recognizers.contact import STATE, HomeTownRecognizer, VisitorTownRecognizer
 from dapt.privacy.recognizers.gazetteer import UNSEEN_ZIPF, is_name_evidence
 from dapt.privacy.recognizers.names import (
     CREDENTIALS,
@@ -50,6 +50,7 @@ CUE_TYPED = frozenset(
 )
 WORD = re.compile(r"[^\W\d_][\w'’-]*")
 PLACE_BEFORE = re.compile(r"\b(?:from|in|at|near)\s+$", re.IGNORECASE)
+WAY_OR_PLACE_BEFORE = re.compile(r"\b(?:from|in|at|near|to|of)\s+$", re.IGNORECASE)
 # catheters are sized in French (Charrière: 16 French is 16/3 mm): ``a 16 French dilator``, ``#14 French Foley``,
 # ``#8.5 French``, ``French 10 JP drain``; a year is no size (``a 2017 French film``)
 SIZE_BEFORE = re.compile(r"(?<![\d.])\d{1,2}(?:\.\d)?\s*-?\s*$")
@@ -212,7 +213,11 @@ def is_plausible(result: RecognizerResult, text: str, allowed: Collection[str]) 
         return plausible_group(result, value, text)
     if recognizer_of(result) != SPACY:
         return True
-    return plausible_name(value, words, result.entity_type) and not _is_common_noun_here(words, result.entity_type, text)
+    return (
+        plausible_name(value, words, result.entity_type)
+        and not _is_common_noun_here(words, result.entity_type, text)
+        and not _is_shorthand_as_place(result, words, text)
+    )
 
 
 def is_placeholder(value: str) -> bool:
@@ -285,6 +290,15 @@ def _is_common_noun_here(words: list[str], entity_type: str, text: str) -> bool:
     return bool(lowered) and all(
         _is_non_name(word) and re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text) is not None for word in lowered
     )
+
+
+def _is_shorthand_as_place(result: RecognizerResult, words: list[str], text: str) -> bool:
+    """A place spaCy found in one word of vocabulary with no ``in``, ``from``, ``at`` or ``to`` before it:
+    shorthand opening a sentence (``Cont diuresis``, ``Cont to monitor``), a drug in a list (``Soma``); ``lives in
+    Recife`` and a state stay."""
+    if result.entity_type != "LOCATION" or len(words) != 1 or is_place(words[0]) or STATE.fullmatch(words[0]):
+        return False  # ``Lindsay, California``
+    return _is_non_name(words[0].lower()) and not WAY_OR_PLACE_BEFORE.search(text, max(result.start - 8, 0), result.start)
 
 
 def is_eponym(result: RecognizerResult, text: str) -> bool:

@@ -56,7 +56,7 @@ CASES = [
     ("ORGANIZATION", "Telfa",                 False),  # a dressing
     ("ORGANIZATION", "the Esmarch",           False),  # a bandage, with its article
     ("NRP",          "Proctosigmoiditis",     False),  # a finding
-    ("LOCATION",     "Recife",                True),   # a rare city Philter lists too, commoner in English
+    ("LOCATION",     "Recife",                False),  # a word Philter lists, with no ``in`` before it (see below); Charleroi is none
     ("ORGANIZATION", "Nijmegen",              True),
     ("ORGANIZATION", "Cardiology",            False),  # a specialty
     ("LOCATION",     "Anesthesia",            False),  # placed by Anesthesia: a service
@@ -322,3 +322,19 @@ def test_when_a_value_is_a_placeholder_then_it_names_no_one(
     text: str, value: str, entity_type: str, recognizer: str, expected: bool
 ) -> None:
     assert is_plausible(found(text, value, entity_type, recognizer), text, ALLOWED) is expected
+
+
+@pytest.mark.parametrize(
+    "text, value, expected",
+    [
+        ("Cont diuresis, ?echo tuesday.", "Cont", False),  # shorthand opening a sentence
+        ("Oropharynx is clear. NECK: Supple.", "Oropharynx", False),
+        ("He takes Percocet, Soma, and Valium.", "Soma", False),
+        ("grandson lives in Recife now", "Recife", True),  # a place after ``in``
+        ("lives with the parents in Lindsay, California and", "California", True),  # a state
+    ],
+)
+def test_when_spacy_finds_a_place_of_one_word_of_vocabulary_then_a_preposition_must_lead_to_it(
+    text: str, value: str, expected: bool
+) -> None:
+    assert is_plausible(found(text, value, "LOCATION", SPACY), text, ALLOWED) is expected
