@@ -118,6 +118,9 @@ CREDENTIAL = re.compile(rf"(?i:{CREDENTIALS})")
 LEADING_WITH = re.compile(r"w/[ \t]*(?=\w)", re.IGNORECASE)
 LEADING_RELATION = re.compile(rf"(?:(?:{RELATIONS}|pt|patient)\b|w/)[ \t]*(?=\w)", re.IGNORECASE)
 TRAILING_WITH = re.compile(r"[ \t]+w/$", re.IGNORECASE)
+# ``Integ - Turned``, ``Cardiac- Tol``, ``Neuro-``, ``Resp: Cough``; not a word with a hyphen (``Klor-Con``)
+LEADING_SECTION = re.compile(r"([A-Za-z][A-Za-z/']*)(?:[ \t]*[:;]|[ \t]+-|-(?=[ \t]|$))[ \t]*")
+SHORTHAND_LETTERS = 4  # a word this long or longer cut from a listed word is shorthand (``INTEG``, ``SEROSANG``)
 ONE_WORD = re.compile(r"\s*\S+(?=(?:\s[A-Za-z]\.?)?\s*$)")  # one word, perhaps before an initial
 TITLE_BEFORE = re.compile(r"\b(?:mr|mrs|ms|miss|dr|prof|pt|patient)\.?\s*$", re.IGNORECASE)
 NEXT_WORD = re.compile(r"[ \t]+([a-z]{3,})\b")  # two letters are shorthand (``re``, ``rn``) more than nouns
@@ -162,10 +165,14 @@ DRUG_SUFFIXES = (
 
 def trimmed(result: RecognizerResult, text: str) -> RecognizerResult:
     """spaCy's finding without the shorthand at its edges that is no part of a name: the relation
-    or role before a person (``Daughter Susan``, ``Pt John Doe``), ``w/`` (``w/ sandra``, ``EW w/``)."""
+    or role before a person (``Daughter Susan``, ``Pt John Doe``), ``w/`` (``w/ sandra``, ``EW w/``), a
+    section of the note (``Integ - Turned``, ``Neuro-``)."""
     leading = LEADING_RELATION if result.entity_type == "PERSON" else LEADING_WITH
     if head := leading.match(text, result.start, result.end):
         result.start = head.end()
+    section = LEADING_SECTION.match(text, result.start, result.end)
+    if result.entity_type == "PERSON" and section and _is_shorthand(section.group(1)):
+        result.start = section.end()  # a note's section before a dash or colon: what follows is checked alone
     if tail := TRAILING_WITH.search(text, result.start, result.end):
         result.end = tail.start()
     return result
@@ -247,6 +254,14 @@ def _opens_or_ends_the_alphabet(word: str) -> bool:
 
 def _is_placeholder_digits(word: str) -> bool:
     return word.isdigit() and len(word) >= PLACEHOLDER_DIGITS and (word in "1234567890" or len(set(word)) == 1)
+
+
+def _is_shorthand(word: str) -> bool:
+    """A word Philter lists, or one unseen in English cut short from a listed one (``Integ``, ``SEROSANG``),
+    that no gazetteer knows as a name (``Goldberg`` is common in English, so no shorthand)."""
+    lowered = word.lower()
+    cut_short = len(word) >= SHORTHAND_LETTERS and english_zipf(lowered) < UNSEEN_ZIPF and shortens_a_word(lowered)
+    return (lowered in never_names() or cut_short) and not is_known_name(word)
 
 
 def _is_section(result: RecognizerResult, text: str) -> bool:
@@ -421,8 +436,8 @@ def plausible_name(value: str, words: list[str], entity_type: str) -> bool:
         return True
     # vocabulary and shorthand that names no one (``Afebrile``, ``Dilt``, ``Alert``); organisations and places
     # made of vocabulary (``General Electric``) stay: dropping them cost presidio-synth 5 points of their recall
-    if entity_type == "PERSON" and all(_is_non_name(word) for word in lowered):
-        return False
+    if entity_type == "PERSON" and all(_is_shorthand(word) for word in words):
+        return False  # ``SEROSANG``: cut short from serosanguinous
     # rare places Philter also lists (``Recife`` 2.7, ``Nijmegen`` 2.4) are commoner than a trade term in a place
     rarer_than = TRADE_FIRM_ZIPF if entity_type == "ORGANIZATION" else UNSEEN_ZIPF
     if entity_type != "PERSON" and (_is_trade_term(lowered, rarer_than) or _is_department(lowered)) and not is_place(value):

@@ -18,6 +18,8 @@ CASES = [
     ("PERSON",       "k 4.9",                 False),  # a lab value
     ("PERSON",       "My",                    False),  # an everyday word
     ("PERSON",       "Madam",                 False),  # a salutation
+    ("PERSON",       "SEROSANG",              False),  # shorthand cut from a listed word (serosanguinous)
+    ("PERSON",       "Goldberg",              True),   # common in English, so no shorthand
     ("ORGANIZATION", "BID",                   False),  # an abbreviation
     ("ORGANIZATION", "EMERGENCY DEPARTMENT",  False),  # a header
     ("ORGANIZATION", "ketorolac",             False),  # a drug
@@ -283,6 +285,9 @@ def test_when_a_facility_is_named_by_its_trade_then_it_is_a_ward_not_a_place(val
         ("Sonia Smith called", "Sonia Smith", "Sonia Smith"),  # a name that opens like a relation
         ("spoke w/ sandra by phone", "w/ sandra", "sandra"),
         ("admitted via EW w/ resp failure", "EW w/", "EW"),
+        ("Integ - Turned q2h, intact", "Integ - Turned", "Turned"),  # a section of the note
+        ("Mary - called at noon", "Mary - called", "Mary - called"),  # a name is no section
+        ("aspirin, docusate, and Klor-Con. Chest", "Klor-Con", "Klor-Con"),  # a hyphen is no section
     ],
 )
 def test_when_spacy_takes_in_a_relation_or_w_slash_then_only_the_name_is_kept(text: str, value: str, name: str) -> None:
