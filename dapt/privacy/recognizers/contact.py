@@ -65,7 +65,7 @@ class HomeTownRecognizer(ConstantsRecognizer):
             0.6,
         ),
         # a state of two words in any case: ``lives in rhode island`` (validate_result: a state or known town)
-        Pattern("lives in, two words (medium)", rf"(?<=\s)(?<=\b(?i:{LIVES_IN})\s){WORD}\s{WORD}\b", 0.6),
+        Pattern("lives in, two words (medium)", rf"(?=\p{{L}})(?<=\s)(?<=\b(?i:{LIVES_IN})\s){WORD}\s{WORD}\b", 0.6),
     ]
     FLAGS = CASE_SENSITIVE
 

@@ -47,6 +47,7 @@ NOT_A_VERB = r"(?!(?i:is|was|are|has|had|and|called|aware|pt|patient)\b)"  # ``n
 NOT_A_MODAL = r"(?!(?i:will)\b)"  # ``son will call``; before a surname it is a name (``grandson will toomey``)
 RELATIONS = rf"husband|wife|partner|son|daughter|mother|father|sister|brother|friend|{KIN}"
 CREDENTIALS = r"rn|md|np|pa-c|pa|lpn|do|cna|rrt"
+CREDENTIAL_CLOSING_A_LINE = regex.compile(rf"(?<!\p{{L}})(?i:{CREDENTIALS})\.?[ \t]*$", regex.MULTILINE)
 RELATION = regex.compile(rf"(?i:{RELATIONS})")
 LATIN_SCRIPT_LIMIT = 0x250  # a locale whose names all lie below U+0250 is written in Latin script
 
@@ -263,6 +264,15 @@ class SignatureRecognizer(CredentialedNameRecognizer):
             0.6,
         )
     ]
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None, regex_flags: int | None = None
+    ) -> list[RecognizerResult]:
+        """Nothing where no line ends in a credential: the pattern, tried at every word, is skipped (a
+        long note has few signatures, if any)."""
+        if not CREDENTIAL_CLOSING_A_LINE.search(text):
+            return []
+        return super().analyze(text, entities, nlp_artifacts, regex_flags)
 
     def validate_result(self, pattern_text: str) -> bool:
         """Every word but an initial is a known name or no vocabulary."""
