@@ -68,7 +68,8 @@ SIZED_BEFORE = re.compile(
 # ``XYZ``, ``Xxxxx``, ``ID 12345``
 PLACEHOLDER_LETTERS = 3
 PLACEHOLDER_DIGITS = 4
-TRADE_FIRM_ZIPF = 2.2  # a firm of vocabulary this rare is a drug or finding (Demerol 1.9, Hemostasis 2.0); Nijmegen 2.4 a town
+# a firm of vocabulary this rare is a drug or finding (Demerol 1.9, Hemostasis 2.0); Nijmegen 2.4 is a town
+TRADE_FIRM_ZIPF = 2.2
 ENGLISH_WORD_ZIPF = 3.0  # a word at least this common is an English word, not a name to protect
 # A ward or department is named by its trade, not by anyone: ``the Vascular Clinic``, ``the Endoscopy Suite``,
 # ``the Department of Anesthesia``, ``Cardiology``. (``service`` is left out: ``Chemical Abstracts Service`` is a firm.)
@@ -229,8 +230,9 @@ def is_plausible(result: RecognizerResult, text: str, allowed: Collection[str]) 
 
 def is_placeholder(value: str) -> bool:
     """A stand-in where a value was removed, no value itself: a capital letter (``Dr. X``), a run of
-    digits (``12345``, ``0000``), a run of the alphabet or of one letter (``ABCD``, ``XYZ``, ``Xxxxx``),
-    the last also among vocabulary (``ABCD General Hospital``); ``John X`` and ``XYZ Kowalski`` stay."""
+    digits (``12345``, ``0000``), a run of one letter or of the alphabet from A or to Z (``Xxxxx``, ``ABCD``,
+    ``XYZ``), the last also among vocabulary (``ABCD General Hospital``); ``John X``, ``FGH`` and ``XYZ
+    Kowalski`` stay."""
     words = [word.removesuffix("'s") for word in value.replace("’", "'").split()]
     if len(words) == 1 and (_is_placeholder_letters(words[0]) or _is_placeholder_digits(words[0])):
         return True
@@ -313,7 +315,8 @@ def _is_shorthand_as_place(result: RecognizerResult, words: list[str], text: str
     Recife`` and a state stay."""
     if result.entity_type != "LOCATION" or len(words) != 1 or is_place(words[0]) or STATE.fullmatch(words[0]):
         return False  # ``Lindsay, California``
-    return _is_non_name(words[0].lower()) and not WAY_OR_PLACE_BEFORE.search(text, max(result.start - 8, 0), result.start)
+    led_to = WAY_OR_PLACE_BEFORE.search(text, max(result.start - 8, 0), result.start)
+    return _is_non_name(words[0].lower()) and not led_to
 
 
 def is_eponym(result: RecognizerResult, text: str) -> bool:
@@ -440,7 +443,8 @@ def plausible_name(value: str, words: list[str], entity_type: str) -> bool:
         return False  # ``SEROSANG``: cut short from serosanguinous
     # rare places Philter also lists (``Recife`` 2.7, ``Nijmegen`` 2.4) are commoner than a trade term in a place
     rarer_than = TRADE_FIRM_ZIPF if entity_type == "ORGANIZATION" else UNSEEN_ZIPF
-    if entity_type != "PERSON" and (_is_trade_term(lowered, rarer_than) or _is_department(lowered)) and not is_place(value):
+    made_of_terms = _is_trade_term(lowered, rarer_than) or _is_department(lowered)
+    if entity_type != "PERSON" and made_of_terms and not is_place(value):
         return False  # a drug, device, maker, finding or ward spaCy took for a place or firm
     if value.islower():  # shorthand ("abd soft", "neuro") unless it reads as a lower-case name
         # a firm or place of one listed word is shorthand that is also a name (``mae``); a person stays (``sandra``)

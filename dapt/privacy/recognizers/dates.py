@@ -50,7 +50,9 @@ class ShortDateRecognizer(ConstantsRecognizer):
         # a range as often as a date (``2-3L``): only a date word near it lifts it over the threshold,
         # or ``on`` before it (``f/u appt on 10-16``, ``s/p cabg on 6-22``)
         Pattern("month-day (weak)", rf"{NOT_A_SCORE_BEFORE}{MONTH_NUMBER}-{DAY}{NOT_A_QUANTITY_AFTER}", 0.25),
-        Pattern("month-day after 'on' (medium)", rf"(?=\d)(?<=\b(?i:on)\s){MONTH_NUMBER}-{DAY}{NOT_A_QUANTITY_AFTER}", 0.5),
+        Pattern(
+            "month-day after 'on' (medium)", rf"(?=\d)(?<=\b(?i:on)\s){MONTH_NUMBER}-{DAY}{NOT_A_QUANTITY_AFTER}", 0.5
+        ),
         # when a past operation was done: ``s/p whipple 4-1``, ``S/P CABG X4 5-20``, ``s/p aaa repair 2102``
         Pattern(
             "date of an operation (medium)",

@@ -43,7 +43,8 @@ KIN = (
 LOWER_SURNAME_AFTER = regex.compile(r"[ \t]([a-z][a-z'’-]+)\b")
 CAPITAL_MS_BEFORE = regex.compile(r"\bMS\.?\s?$")
 INITIAL = r"[A-Za-z]\.\s?"  # ``m. tanner``, ``h.rousseau``
-NOT_A_VERB = r"(?!(?i:is|was|are|has|had|and|called|aware|pt|patient)\b)"  # ``name is Dan``, ``wife called``, ``note pt``
+# ``name is Dan``, ``wife called``, ``note pt``
+NOT_A_VERB = r"(?!(?i:is|was|are|has|had|and|called|aware|pt|patient)\b)"
 NOT_A_MODAL = r"(?!(?i:will)\b)"  # ``son will call``; before a surname it is a name (``grandson will toomey``)
 RELATIONS = rf"husband|wife|partner|son|daughter|mother|father|sister|brother|friend|{KIN}"
 CREDENTIALS = r"rn|md|np|pa-c|pa|lpn|do|cna|rrt"
@@ -90,9 +91,9 @@ def is_cued_name(word: str) -> bool:
 
 def _is_lower_case_pair(first: str, last: str) -> bool:
     """``pt john doe``, ``wife june mackesey``, ``nephew honore garner``, ``grandson will toomey``, ``wife
-    faith randall``; not ``pt tol fair``, ``son will call`` nor ``jonathan will call``: a first name, then a surname or a word that
-    is no vocabulary; a first name that is also a word (``june``) only before a surname that is no word
-    either or no common one."""
+    faith randall``; not ``pt tol fair``, ``son will call`` nor ``jonathan will call``: a first name, then a
+    surname or a word that is no vocabulary; a first name that is also a word (``june``) only before a
+    surname that is no word either or no common one."""
     given = first in first_names() or first in philter_lists()["firstnames"]
     surname = (last in last_names() and english_zipf(last) < EVERYDAY_ZIPF) or not is_vocabulary(last)  # not ``will``
     uncommon_surname = last in last_names() and english_zipf(last) < COMMON_ZIPF
@@ -130,9 +131,10 @@ class TitledNameRecognizer(ConstantsRecognizer):
         for result in results:
             if _initial_before_sentence(text[result.start : result.end]):
                 result.end = result.start + 1
-            elif surname := LOWER_SURNAME_AFTER.match(text, result.end):
-                if text[result.start : result.end].islower() and _is_lower_case_pair(text[result.start : result.end], surname.group(1)):
-                    result.end = surname.end()  # ``dr. emily patrick``
+            elif (surname := LOWER_SURNAME_AFTER.match(text, result.end)) and _takes_surname(
+                text[result.start : result.end], surname.group(1)
+            ):
+                result.end = surname.end()  # ``dr. emily patrick``
         return [
             result
             for result in results
@@ -242,7 +244,11 @@ class KinNamedRecognizer(ConstantsRecognizer):
     ENTITY = "PERSON"
     PATTERNS = [
         Pattern("name before relation (medium)", rf"\b{ANY_CASE_NAME}(?=\s?\((?i:{RELATIONS})\))", 0.6),
-        Pattern("capitalised name after relation (medium)", rf"(?<=\b(?i:{RELATIONS}),?\s)[A-Z][a-z]+\b", 0.6),
+        Pattern(
+            "capitalised name after relation (medium)",
+            rf"(?=[A-Z][a-z])(?<=\s)(?<=\b(?i:{RELATIONS}),?\s)[A-Z][a-z]+\b",
+            0.6,
+        ),
     ]
     FLAGS = CASE_SENSITIVE
 
@@ -278,6 +284,10 @@ class SignatureRecognizer(CredentialedNameRecognizer):
         """Every word but an initial is a known name or no vocabulary."""
         _, words = _initial_and_words(pattern_text)
         return bool(words) and all(could_be_name(word) for word in words)
+
+
+def _takes_surname(name: str, next_word: str) -> bool:
+    return name.islower() and _is_lower_case_pair(name, next_word)
 
 
 def _is_name_in_capitals(value: str) -> bool:
