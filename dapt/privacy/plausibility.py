@@ -263,7 +263,7 @@ def _is_shorthand(word: str) -> bool:
     that no gazetteer knows as a name (``Goldberg`` is common in English, so no shorthand)."""
     lowered = word.lower()
     cut_short = len(word) >= SHORTHAND_LETTERS and english_zipf(lowered) < UNSEEN_ZIPF and shortens_a_word(lowered)
-    return (lowered in never_names() or cut_short) and not is_known_name(word)
+    return _is_non_name(lowered) or (cut_short and not is_known_name(word))
 
 
 def _is_section(result: RecognizerResult, text: str) -> bool:

@@ -95,9 +95,10 @@ def _is_lower_case_pair(first: str, last: str) -> bool:
     surname or a word that is no vocabulary; a first name that is also a word (``june``) only before a
     surname that is no word either or no common one."""
     given = first in first_names() or first in philter_lists()["firstnames"]
-    surname = (last in last_names() and english_zipf(last) < EVERYDAY_ZIPF) or not is_vocabulary(last)  # not ``will``
-    uncommon_surname = last in last_names() and english_zipf(last) < COMMON_ZIPF
-    return given and surname and (first not in never_names() or not is_vocabulary(last) or uncommon_surname)
+    known_surname, zipf, word = last in last_names(), english_zipf(last), is_vocabulary(last)
+    surname = (known_surname and zipf < EVERYDAY_ZIPF) or not word  # not ``will``
+    uncommon_surname = known_surname and zipf < COMMON_ZIPF
+    return given and surname and (first not in never_names() or not word or uncommon_surname)
 
 
 def is_known_name(word: str) -> bool:
@@ -292,7 +293,7 @@ def _takes_surname(name: str, next_word: str) -> bool:
 
 def _is_name_in_capitals(value: str) -> bool:
     """``JONES``, not shorthand (``PMH``, ``GI``) nor a word written so (``Neuro``)."""
-    return value.isupper() and (is_known_name(value) or not is_vocabulary(value))
+    return value.isupper() and could_be_name(value)
 
 
 def _initial_and_words(value: str) -> tuple[bool, list[str]]:
