@@ -70,6 +70,8 @@ PLACEHOLDER_LETTERS = 3
 PLACEHOLDER_DIGITS = 4
 # a firm of vocabulary this rare is a drug or finding (Demerol 1.9, Hemostasis 2.0); Nijmegen 2.4 is a town
 TRADE_FIRM_ZIPF = 2.2
+LICENCE = "US_DRIVER_LICENSE"
+SHORTEST_LICENCE = 4  # characters of the shortest US driver's licence number (Presidio's weak pattern takes two)
 ENGLISH_WORD_ZIPF = 3.0  # a word at least this common is an English word, not a name to protect
 # A ward or department is named by its trade, not by anyone: ``the Vascular Clinic``, ``the Endoscopy Suite``,
 # ``the Department of Anesthesia``, ``Cardiology``. (``service`` is left out: ``Chemical Abstracts Service`` is a firm.)
@@ -132,6 +134,9 @@ PERSONAL_NOUN = re.compile(
 )
 # an author cited names no one in the note: ``Stewardson et al. (1978)``
 CITED = re.compile(r",?\s+et\.?\s+al\b", re.IGNORECASE)
+# no one is counted with an article: ``a Babcock``, ``an Endobag``, ``A Kerrison was used`` name a device or a maker;
+# a capital ``A`` elsewhere may be an initial (``A Smith``)
+INDEFINITE_ARTICLE_BEFORE = re.compile(r"(?:\ban|\ba|(?:^|[.!?:]\s)An?)\s+$", re.MULTILINE)
 # a dose, rate, route or schedule after a name makes it a drug: ``Demerol 50 mg``, ``Levo @ .08 mcg/kg/min``,
 # ``Premarin p.o.``, ``Neo gtt``
 DOSE_AFTER = re.compile(
@@ -200,6 +205,8 @@ def is_plausible(result: RecognizerResult, text: str, allowed: Collection[str]) 
     words = WORD.findall(value)
     if result.entity_type == FACILITY:
         return not _is_department([word.lower() for word in words])  # ``the Urology Clinic`` is a ward
+    if result.entity_type == LICENCE and len(value) < SHORTEST_LICENCE:
+        return False  # ``C5``, ``B12``, ``x1``: a spine level, a vitamin, a count; no state's licence is this short
     if result.entity_type not in NAME_TYPES:
         return True
     if any(word.lower() in SALUTATIONS for word in words[:1]) and len(words) == 1:
@@ -212,6 +219,7 @@ def is_plausible(result: RecognizerResult, text: str, allowed: Collection[str]) 
         or names_a_thing(result, text)
         or DOSE_AFTER.match(text, result.end)
         or CITED.match(text, result.end)
+        or _is_counted(result, text)
         or SIZED_BEFORE.search(text, max(result.start - 16, 0), result.start)
         or _is_section(result, text)
         or NAMED_INSTRUMENT.search(value)
@@ -344,6 +352,13 @@ def names_a_thing(result: RecognizerResult, text: str) -> bool:
         and not is_known_name(noun)  # ``Carolyn hill``: a surname a capitals line was read back as a word
         and not _has_title(result, text)
     )
+
+
+def _is_counted(result: RecognizerResult, text: str) -> bool:
+    """A one-word person or firm after ``a`` or ``an``: a thing named after someone or by its maker."""
+    if result.entity_type not in ("PERSON", "ORGANIZATION") or not ONE_WORD.fullmatch(text, result.start, result.end):
+        return False
+    return bool(INDEFINITE_ARTICLE_BEFORE.search(text, max(result.start - 6, 0), result.start))
 
 
 def _has_title(result: RecognizerResult, text: str) -> bool:

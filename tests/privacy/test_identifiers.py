@@ -22,6 +22,11 @@ IDENTIFIERS = [
     ("call +44 (20) 7123 4567 today",          "+44 (20) 7123 4567"),  # the country code stays with it
 ]
 
+NOT_IDENTIFIERS = [
+    ("INDICATIONS FOR THE PROCEDURE: pain",    "INDICATIONS"),         # a heading shaped like a BIC (Canada)
+    ("allograft at C5-C6, x1, and B12 levels",  "C5"),                  # too short for a driver's licence
+]
+
 NAMES = [
     ("my name is Dan and I need help",         "Dan"),                 # not "is Dan"
     ("pt john doe seen today",                 "john doe"),            # a lower-case surname after the first
@@ -47,3 +52,11 @@ def test_when_an_identifier_of_no_one_domain_appears_then_every_domain_finds_it_
 @pytest.mark.parametrize("text, name", NAMES)
 def test_when_a_name_follows_its_cue_then_only_the_name_is_found(text: str, name: str) -> None:
     assert name in findings(text, "medical") and not any(f.startswith("is ") for f in findings(text, "medical"))
+
+
+@pytest.mark.parametrize("domain", ["medical", "finance"])
+@pytest.mark.parametrize("text, lookalike", NOT_IDENTIFIERS)
+def test_when_a_word_or_a_level_is_shaped_like_an_identifier_then_it_is_not_found(
+    text: str, lookalike: str, domain: str
+) -> None:
+    assert lookalike not in findings(text, domain)

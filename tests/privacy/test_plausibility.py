@@ -218,6 +218,15 @@ FRAMED_CASES = [
     ("Called back. Mary: spoke to her",      "Mary",           "PERSON",       True),   # a known name
     ('said so. Koppány: "Who are you?"',     "Koppány",        "PERSON",       True),   # a speaker
     ("the firm Acme: a new plan",            "Acme",           "ORGANIZATION", True),   # no sentence starts there
+    ("tented up with a Babcock and",         "Babcock",        "PERSON",       False),  # counted: a clamp
+    ("placed in an Endobag and removed",     "Endobag",        "ORGANIZATION", False),
+    ("then placed. A Kerrison was used",     "Kerrison",       "ORGANIZATION", False),  # a sentence's article
+    ("the field. An Allis was used to",      "Allis",          "PERSON",       False),
+    ("family in. An Nguyen called",          "An Nguyen",      "PERSON",       True),   # An is a first name here
+    ("seen by A Smith at noon",              "Smith",          "PERSON",       True),   # an initial, no article
+    ("wife Mary called",                     "Mary",           "PERSON",       True),
+    ("allograft at C5-C6, fused",            "C5",             "US_DRIVER_LICENSE", False),  # too short for a licence
+    ("licence B1234567 on file",             "B1234567",       "US_DRIVER_LICENSE", True),
 ]
 # fmt: on
 

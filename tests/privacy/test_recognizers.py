@@ -142,6 +142,14 @@ CASES = [
     (AddressRecognizer,    "take 2 Tylenol 500 mg; 4.5 Synovial Resector. 4. The", []),  # a drug, a tool
     (AddressRecognizer,    "Trivo lives on Grössgstötten 50 street.", ["Grössgstötten 50"]),  # a cue, no street word
     (AddressRecognizer,    "pt is on Levophed 5 mcg; lives on Social Security 2 yrs", []),  # vocabulary after "on"
+    (AddressRecognizer,    "Lisinopril 10 mg qd Lopressor 50 mg bid", []),  # a dose ("sor" ends Hungarian streets)
+    (AddressRecognizer,    "10:40 PM Dr. ABC apprised",        []),                 # a clock time, no house number
+    (AddressRecognizer,    "IMPRESSION: 1. Acute ST-elevation", []),               # a list's number, the ST segment
+    (AddressRecognizer,    "which revealed 2 mm ST segment depression", []),       # a measure
+    (AddressRecognizer,    "was located at 25 cm from the central incisors.", []),  # a cue, then a measure
+    (AddressRecognizer,    "She moved to Colorado 37 years ago.", []),             # a cue, then a time
+    (AddressRecognizer,    "lives at home with his parents, 2 brothers.", []),
+    (AddressRecognizer,    "dtr moved to 12 Elm St; visits daily", ["12 Elm St"]),  # a cue, then a house number
     (GazetteerNameRecognizer, "Directed By: Johannes Varvio",  ["Johannes Varvio"]), # first name, rare word
     (GazetteerNameRecognizer, "by Szabina J Gelencsér today",  ["Szabina J Gelencsér"]),  # initial shape
     (GazetteerNameRecognizer, "spoke with patricia desrosiers", ["patricia desrosiers"]),  # lower case

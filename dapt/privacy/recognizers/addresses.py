@@ -41,7 +41,10 @@ ENDINGS = (
     "utca|útja|út|u\\.|tér|körút|krt\\.|rkp\\.|sor|köz|fasor|ulice|náměstí|ulica|cesta|sokak|caddesi"
 )
 PARTICLES = "de|del|della|dei|degli|do|da|dos|das|du|des|la|le|les|el|al|di|van|von|der|den|y"
-HOUSE_NUMBER = r"\d{1,5}[A-Za-z]?\.?"
+# a number of a measure or a time is no house number: ``Lopressor 50 mg``, ``2 mm ST``, ``moved to Florida 3 years
+# ago``, ``located at 25 cm from the incisors``, ``10:40 PM Dr. ABC``, ``1. Acute ST``
+NOT_A_MEASURE = r"(?![ \t]?(?:%|(?:mg|mcg|kg|ml|cc|mm|cm|ms|units?|years?|yrs?|months?|weeks?|days?|hours?|hrs?)\b))"
+HOUSE_NUMBER = rf"(?<!\d[:.,/])\d{{1,5}}{NOT_A_MEASURE}[A-Za-z]?"
 CAPITALISED = r"\p{Lu}[\p{L}'’-]*\.?"
 ANY_WORD = r"\p{L}[\p{L}'’-]*\.?"
 CUES = (
@@ -57,7 +60,11 @@ CORES = [
     regex.compile(rf"\b{HOUSE_NUMBER}\s(?:{ANY_WORD}\s){{1,3}}(?:{STRONG_SUFFIXES})\b\.?", CASE_INSENSITIVE),
     # Magasinsgatan 7, Villacher Strasse 89, Kálmán Imre u. 12.
     # (the lookahead skips words not followed by a number before trying every ending)
-    regex.compile(rf"(?:\b(?-i:{CAPITALISED})\s)?\b(?=\p{{L}}+\.?\s\d)\p{{L}}*(?:{ENDINGS})\s\d{{1,5}}[A-Za-z]?\b\.?", CASE_INSENSITIVE),
+    regex.compile(
+        rf"(?:\b(?-i:{CAPITALISED})\s)?\b(?=\p{{L}}+\.?\s\d)\p{{L}}*(?:{ENDINGS})"
+        rf"\s\d{{1,5}}{NOT_A_MEASURE}[A-Za-z]?\b\.?",
+        CASE_INSENSITIVE,
+    ),
     # Rua do Arenque 1634, Via dei Fiorentini 17, ul. Chrzanowska 61, Rue Al Imam Al Bakri
     regex.compile(
         rf"\b(?:{PREFIXES})\.?\s(?:(?:{PARTICLES})\s)*{CAPITALISED}(?:\s(?:(?:{PARTICLES})\s)*{CAPITALISED}){{0,3}}(?:\s\d{{1,5}}[A-Za-z]?\b\.?)?",
@@ -74,9 +81,12 @@ CORES = [
     # the corner of Main Street and 5th
     regex.compile(rf"\b(?:the\s)?corner\sof\s[^\n,?!]{{3,60}}?\sand\s(?:{ANY_WORD}|\d+\w*)(?:\s{CAPITALISED}){{0,3}}", CASE_INSENSITIVE),
     # whatever follows an address cue, up to the end of the sentence or clause (``;``, `` - ``), if it
-    # holds a number before that end ("address on file. SSN 831 ..." holds none)
+    # holds a number before that end ("address on file. SSN 831 ..." holds none) that is no measure or time
+    # (``moved to Florida 3 years ago``); ``lives at home with 2 brothers`` names no address
     regex.compile(
-        rf"(?<=\s)(?<=\b(?:{CUES})\s)(?=(?:[^\n?!.]|\.(?!\s|$)){{0,40}}\d)[^\n?!;]{{3,80}}?"
+        rf"(?<=\s)(?<=\b(?:{CUES})\s)(?!home\b)"
+        rf"(?=(?:[^\n?!.]|\.(?!\s|$)){{0,40}}(?<![\d.])\d+(?:\.\d+)?(?![\d.]){NOT_A_MEASURE})"
+        r"[^\n?!;]{3,80}?"
         r"(?=[?!;]|\s[-–—]\s|\.(?:\s|$)|\n|$)",
         CASE_INSENSITIVE,
     ),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from faker.providers.address import Provider as Address
 from presidio_analyzer import Pattern
 
-from dapt.privacy.recognizers.base import CASE_SENSITIVE, ConstantsRecognizer
+from dapt.privacy.recognizers.base import CASE_SENSITIVE, ConstantsRecognizer, english_zipf
 
 COUNTRY_CODES = "|".join(sorted(Address.alpha_2_country_codes))
 
@@ -22,3 +22,8 @@ class SwiftBicRecognizer(ConstantsRecognizer):
     PATTERNS = [Pattern("BIC (weak)", rf"\b[A-Z]{{4}}(?:{COUNTRY_CODES})[A-Z0-9]{{2}}(?:[A-Z0-9]{{3}})?\b", 0.3)]
     CONTEXT = ["swift", "bic", "bank code"]
     FLAGS = CASE_SENSITIVE
+
+    def invalidate_result(self, pattern_text: str) -> bool:
+        """A word English knows is no bank's code (banks' codes are unknown to it): a heading in capitals,
+        ``INDICATIONS`` (INDI, Canada, TI, ONS), ``MEDICATIONS``."""
+        return english_zipf(pattern_text.lower()) > 0
