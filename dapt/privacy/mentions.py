@@ -18,6 +18,7 @@ from dapt.privacy.operators.name_spans import NAME_WORD, NOT_NAMES
 from dapt.privacy.plausibility import ENGLISH_WORD_ZIPF, is_eponym, recognizer_of
 from dapt.privacy.recognizers.base import COMMON_ZIPF, EVERYDAY_ZIPF, english_zipf
 from dapt.privacy.recognizers.names import (
+    CaredForNameRecognizer,
     CredentialedNameRecognizer,
     IdentifiedNameRecognizer,
     KinNamedRecognizer,
@@ -33,7 +34,8 @@ MENTION = "EveryMention"
 CUED = frozenset(
     recognizer.__name__
     for recognizer in (TitledNameRecognizer, LabelledNameRecognizer, CredentialedNameRecognizer,
-                       IdentifiedNameRecognizer, SignOffRecognizer, SignatureRecognizer, KinNamedRecognizer)
+                       IdentifiedNameRecognizer, SignOffRecognizer, SignatureRecognizer, KinNamedRecognizer,
+                       CaredForNameRecognizer)
 )  # fmt: skip
 
 

@@ -216,6 +216,8 @@ CASES = [
     (FacilityCueRecognizer, "transferred from OSH for mgmt. dispo: home vs rehab. sent to CT.", []),  # vocabulary
     (FacilityCueRecognizer, "transferred from TSICU at JMH. returned to OR for washout", ["JMH"]),  # not the unit
     (FacilityCueRecognizer, "PT ADMITTED 5-5 FROM FHH W/ SAH.",  ["FHH"]),           # shorthand rare in English
+    (FacilityCueRecognizer, "OLD RECORDS REQUESTED FROM SHH (MR# 9280).", ["SHH"]),  # an interjection's spelling
+    (FacilityCueRecognizer, "may be transferred to telemetry. sent to EEG; transfer to tele, then neuro", []),  # services
     (FacilityCueRecognizer, "transfer to LTAC when bed avail; dispo: snf vs home; sent to PACU", []),  # kinds of care
     (FacilityCueRecognizer, "OLD RECORDS REQUESTED FROM GOOD SAMARITAN MEDICAL CENTER (MRN", ["GOOD SAMARITAN MEDICAL CENTER"]),
     (FacilityCueRecognizer, "will transfer back to mercy hospital of west mary when stable", ["mercy hospital of west mary"]),
@@ -337,6 +339,9 @@ CASES = [
     (WordNameRecognizer,   "wife will call back. md called will f/u. support given to wife. spoke w/ SISTER.", []),
     (WordNameRecognizer,   "SOCIAL: HCP WILL STATES PT WAS WELL. niece May called x2", ["WILL", "May"]),
     (WordNameRecognizer,   "son will call tonight; daughter may visit; wife will be updated", []),  # verbs follow
+    (WordNameRecognizer,   "questions answered. MAY CALLED @ NOON. Hope aware of plan.", ["MAY", "Hope"]),  # clause, deed
+    (WordNameRecognizer,   "family in. spoke w/ faith by phone, questions answered", ["faith"]),
+    (WordNameRecognizer,   "Doctor aware of plan. Case aware. spoke w/ son by phone. pt may call", []),  # roles
     (AccountNumberRecognizer, "account no. 12345678 closed",    ["12345678"]),
     (AccountNumberRecognizer, "opened 12345678 tickets",        []),                 # no account word
     (SwiftBicRecognizer,   "BIC DEUTDEFF500 please",            ["DEUTDEFF500"]),

@@ -159,7 +159,7 @@ KINDS_OF_FACILITY = FACILITY_NOUNS | KINDS_OF_CARE
 # hospitals are named for a faith as often as for a place or person (``holy cross``, ``sacred heart``, ``good
 # samaritan``, ``our lady of lourdes``, ``beth israel``, ``baptist``): such a word says which place it is
 DEVOTIONAL = regex.compile(r"holy|sacred|samaritan|shepherd|mercy|providence|lady|beth|saint", regex.IGNORECASE)
-SHORTHAND_ZIPF = 3.0  # shorthand rarer than this in English may be a facility's initials in a transfer cue
+SHORTHAND_ZIPF = 3.1  # shorthand rarer than this in English may be a facility's initials in a transfer cue
 
 
 def _is_name_not_function_word(word: str) -> bool:

@@ -365,6 +365,8 @@ REPORTS = (
     r"agrees|declined|plans\sto|will\scall|updated"
 )
 ADDRESSED = r"asking\sfor|spoke\s(?:w/|with)|given\sto|called|updated|call\sfrom|visited\sby"
+# who a note reports on besides a name: a relation or a role (Faker lists ``Doctor``, ``Case``, ``Son`` as first names)
+NO_ROLE = rf"(?!(?i:{RELATIONS}|doctor|nurse|case|team|staff)\b)"
 
 
 class CaredForNameRecognizer(CuedValueRecognizer):
@@ -387,17 +389,27 @@ class CaredForNameRecognizer(CuedValueRecognizer):
 class WordNameRecognizer(CuedValueRecognizer):
     """A first name that is also a word (``will``, ``may``, ``grace``) where only a name fits: after
     a relation or a word of address, closing the clause: ``PT ASKING FOR WILL.``, ``son will, pt
-    made dnr``, ``support given to grace.``, or after a relation, before what the person did: ``HCP
-    WILL STATES`` (not ``will call back``, ``md called will f/u``, ``son will call``)."""
+    made dnr``, ``support given to grace.``; after a relation or opening a clause, before what the
+    person did: ``HCP WILL STATES``, ``MAY CALLED @ NOON``; spoken to by phone (``spoke w/ hope by
+    phone``); not ``will call back``, ``md called will f/u``, ``son will call``."""
 
     ENTITY = "PERSON"
     CUED = [
         regex.compile(
-            rf"\b(?i:{RELATIONS}|{ADDRESSED})\s(?!(?i:{RELATIONS})\b)([A-Za-z][a-z]+|[A-Z]{{2,}})(?=\s?[.,;:!?)]|[ \t]*$)",
+            rf"\b(?i:{RELATIONS}|{ADDRESSED})\s{NO_ROLE}([A-Za-z][a-z]+|[A-Z]{{2,}})(?=\s?[.,;:!?)]|[ \t]*$)",
             regex.MULTILINE,
         ),
         # ``HCP WILL STATES``, ``niece May called``: a relation, then the name, then what the person did
         regex.compile(rf"\b(?i:{RELATIONS})\s([A-Za-z][a-z]+|[A-Z]{{2,}})(?=\s(?i:{REPORTS})\b)"),
+        # ``MAY CALLED @ NOON``, ``Hope aware of plan``: opening a clause, before what the person did
+        regex.compile(
+            rf"(?:^|[.;:!?,-])[ \t]{{0,3}}{NO_ROLE}([A-Za-z][a-z]+|[A-Z]{{2,}})(?=\s(?i:{REPORTS})\b)",
+            regex.MULTILINE,
+        ),
+        # ``spoke w/ faith by phone``
+        regex.compile(
+            rf"\b(?i:spoke\s(?:w/|with))\s{NO_ROLE}([A-Za-z][a-z]+|[A-Z]{{2,}})(?=\s(?i:by|on\sthe)\sphone\b)"
+        ),
     ]
 
     def is_value(self, value: str) -> bool:

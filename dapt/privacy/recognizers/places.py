@@ -28,10 +28,11 @@ WORD = regex.compile(r"\p{Lu}[\p{L}'’-]*")
 LONGEST_PLACE_WORDS = 3
 SCORE = 0.5
 # the kinds of care a patient is sent to, a closed class: outside hospital, skilled nursing, visiting
-# nurses, extended and long-term care, step-down and progressive care units, nursing home, assisted living…
+# nurses, extended and long-term care, step-down and progressive care units, nursing home, assisted living…, and
+# the services and tests a note sends one to (``transfer to tele``, ``sent to EEG``)
 CARE_SETTINGS = frozenset(
     {"osh", "snf", "ecf", "vna", "ltac", "ltach", "ltc", "ltcf", "sdu", "pcu", "tcu", "nsg", "nh", "alf", "irf", "sar",
-     "cath"}
+     "cath", "tele", "telemetry", "neuro", "ortho", "onc", "surg", "gyn", "pulm", "endo", "eeg", "ekg", "bmt"}
 )
 SHORTEST_STEM = 4  # ``Peru`` and ``Iran`` still lead to ``Peruvian`` and ``Iranian``; ``Oman`` is no stem of ``omas``
 # Faker names countries and languages, not their peoples; these few are spelled from neither
