@@ -341,6 +341,7 @@ CASES = [
     (WordNameRecognizer,   "son will call tonight; daughter may visit; wife will be updated", []),  # verbs follow
     (WordNameRecognizer,   "questions answered. MAY CALLED @ NOON. Hope aware of plan.", ["MAY", "Hope"]),  # clause, deed
     (WordNameRecognizer,   "family in. spoke w/ faith by phone, questions answered", ["faith"]),
+    (WordNameRecognizer,   "social - nephew will in to visit, updated by dr. h", ["will"]),  # a relation, a visit
     (WordNameRecognizer,   "Doctor aware of plan. Case aware. spoke w/ son by phone. pt may call", []),  # roles
     (AccountNumberRecognizer, "account no. 12345678 closed",    ["12345678"]),
     (AccountNumberRecognizer, "opened 12345678 tickets",        []),                 # no account word
