@@ -217,6 +217,9 @@ CASES = [
     (FacilityCueRecognizer, "transferred from TSICU at JMH. returned to OR for washout", ["JMH"]),  # not the unit
     (FacilityCueRecognizer, "PT ADMITTED 5-5 FROM FHH W/ SAH.",  ["FHH"]),           # shorthand rare in English
     (FacilityCueRecognizer, "OLD RECORDS REQUESTED FROM SHH (MR# 9280).", ["SHH"]),  # an interjection's spelling
+    (FacilityCueRecognizer, "PT WAS AT BIRD SKILLED NURSING FACILITY PTA", ["BIRD SKILLED NURSING FACILITY"]),
+    (FacilityCueRecognizer, "paperwork sent to soares house - dr x paged", ["soares house"]),  # the dash ends it
+    (FacilityCueRecognizer, "will return tomorrow for a dressing. scope returned to midline.", []),  # a word, no cue
     (FacilityCueRecognizer, "may be transferred to telemetry. sent to EEG; transfer to tele, then neuro", []),  # services
     (FacilityCueRecognizer, "transfer to LTAC when bed avail; dispo: snf vs home; sent to PACU", []),  # kinds of care
     (FacilityCueRecognizer, "OLD RECORDS REQUESTED FROM GOOD SAMARITAN MEDICAL CENTER (MRN", ["GOOD SAMARITAN MEDICAL CENTER"]),

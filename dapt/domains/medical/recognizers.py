@@ -136,15 +136,15 @@ FACILITY_CUES = (
     r"(?:[mf]|male|female|man|woman)\sfrom|"
     rf"appt\sw/\s[^;\n]{{1,40}}?\sat|dispo\s?[:;-]\s?|{CARE_UNIT_WORD}(?:-\p{{L}})?\sat"
 )
-# a facility's name ends where the sentence goes on: ``when``, ``w/``, ``on DATE``, ``vs home``, ``ED``
-AFTER_FACILITY = r"(?=\s(?:(?i:when|with|on|for|vs|pta|ed|er|via|x\d)\b|(?i:w/)|\()|\s?[(.,;:]|\s*$)"
+# a facility's name ends where the sentence goes on: ``when``, ``w/``, ``on DATE``, ``vs home``, ``ED``, `` - ``
+AFTER_FACILITY = r"(?=\s(?:(?i:when|with|on|for|vs|pta|ed|er|via|x\d)\b|(?i:w/)|\(|[-–]\s)|\s?[(.,;:]|\s*$)"
 FACILITY_WORD = r"(?:(?i:st|mt)\.|\p{L}[\p{L}'’-]*)"
 CUE_WORDS = LINKING_WORDS - {"of", "and", "the", "a", "an"}
 CARE_UNIT = regex.compile(rf"(?i){CARE_UNIT_WORD}")
 # the nouns that end a facility's name (``Wallace House``, ``Fox Medical Associates``)
 FACILITY_NOUNS = frozenset(
     {"house", "manor", "rehab", "home", "center", "centre", "hospital", "general", "associates", "practice", "vna",
-     "memorial", "clinic", "pavilion", "infirmary"}
+     "memorial", "clinic", "pavilion", "infirmary", "facility"}
 )
 # the words that say what kind of place a patient goes to, not which (``outside hospital``, ``skilled
 # nursing facility``, ``acute rehab center``), besides function words (``my own home``)
@@ -160,6 +160,7 @@ KINDS_OF_FACILITY = FACILITY_NOUNS | KINDS_OF_CARE
 # samaritan``, ``our lady of lourdes``, ``beth israel``, ``baptist``): such a word says which place it is
 DEVOTIONAL = regex.compile(r"holy|sacred|samaritan|shepherd|mercy|providence|lady|beth|saint", regex.IGNORECASE)
 SHORTHAND_ZIPF = 3.1  # shorthand rarer than this in English may be a facility's initials in a transfer cue
+LONGEST_INITIALS = 5  # a longer word of the vocabulary is a word, not initials (``returned to midline``)
 
 
 def _is_name_not_function_word(word: str) -> bool:
@@ -194,12 +195,12 @@ def is_devotional(word: str) -> bool:
 
 def is_facility_abbreviation(word: str) -> bool:
     """One word in a transfer cue that can name a facility: no vocabulary (``BHH``, ``LDFP``), or
-    shorthand rare in English that is no kind of care setting nor a care unit (``JMH``, ``trh``; not
-    ``OSH``, ``snf``, ``micu``)."""
+    short shorthand rare in English that is no kind of care setting nor a care unit (``JMH``, ``trh``;
+    not ``OSH``, ``snf``, ``micu``, ``midline``)."""
     lowered = word.lower()
     if len(lowered) < 2 or lowered in CARE_SETTINGS or CARE_UNIT.fullmatch(lowered):
         return False
-    return not is_vocabulary(lowered) or english_zipf(lowered) < SHORTHAND_ZIPF
+    return not is_vocabulary(lowered) or (len(lowered) <= LONGEST_INITIALS and english_zipf(lowered) < SHORTHAND_ZIPF)
 
 
 class FacilityCueRecognizer(CodedRecognizer):
@@ -209,7 +210,7 @@ class FacilityCueRecognizer(CodedRecognizer):
     vocabulary alone (``the floor``, ``rehab``, ``OSH``) or a care unit (``micu``) is no facility."""
 
     ENTITY = "HOSPITAL"
-    CUE = regex.compile(rf"\b(?i:{FACILITY_CUES})\s{{0,2}}")
+    CUE = regex.compile(rf"\b(?i:{FACILITY_CUES})(?:(?<=[:;-])|\b)\s{{0,2}}")  # not ``return tomorrow``
     NAME = regex.compile(
         rf"(?!(?i:the|a|an|his|her|their)\b|(?i:{FACILITY_CUES})){FACILITY_WORD}(?:\s{FACILITY_WORD}){{0,4}}?{AFTER_FACILITY}"
     )
