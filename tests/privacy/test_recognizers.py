@@ -328,6 +328,7 @@ CASES = [
     (TitledNameRecognizer, "altered MS. Neuro: alert; MS. PMH: cad; MS. JONES called", ["JONES"]),  # mental status
     (TitledNameRecognizer, "F/U W/ DR.REARDON RE: ANTICOAG",    ["REARDON"]),        # no space after the dot
     (TitledNameRecognizer, "f/u w/ dr. emily patrick at mvh; dr. kaufman at noon", ["emily patrick", "kaufman"]),
+    (TitledNameRecognizer, "dr. lourenco powell paged; dr. patel aware", ["lourenco powell", "patel"]),  # unlisted first
     (LabelledNameRecognizer, "nursing admission note joshua campbell, age: 76", ["joshua campbell"]),  # a note's header
     (LabelledNameRecognizer, "NSG NOTE PT FRANCOIS BENTON, AGE: 75", ["FRANCOIS BENTON"]),  # the label after the label
     (SignatureRecognizer,  "requested. ANASTASIA A, RN",        ["ANASTASIA A"]),    # a closing initial

@@ -288,7 +288,13 @@ class SignatureRecognizer(CredentialedNameRecognizer):
 
 
 def _takes_surname(name: str, next_word: str) -> bool:
-    return name.islower() and _is_lower_case_pair(name, next_word)
+    """A lower-case titled first name takes the surname after it: a lower-case pair (``dr. emily patrick``), or a
+    name no list knows before an uncommon known surname or a word that is no vocabulary (``dr. lourenco powell``,
+    ``dr. jedrzej langier``; not ``dr. patel aware``)."""
+    if not name.islower():
+        return False
+    surname = (next_word in last_names() and english_zipf(next_word) < COMMON_ZIPF) or not is_vocabulary(next_word)
+    return _is_lower_case_pair(name, next_word) or (not is_vocabulary(name) and surname)
 
 
 def _is_name_in_capitals(value: str) -> bool:
