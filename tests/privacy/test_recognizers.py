@@ -220,7 +220,7 @@ CASES = [
     (FacilityCueRecognizer, "PT WAS AT BIRD SKILLED NURSING FACILITY PTA", ["BIRD SKILLED NURSING FACILITY"]),
     (FacilityCueRecognizer, "paperwork sent to soares house - dr x paged", ["soares house"]),  # the dash ends it
     (FacilityCueRecognizer, "will return tomorrow for a dressing. scope returned to midline.", []),  # a word, no cue
-    (FacilityCueRecognizer, "may be transferred to telemetry. sent to EEG; transfer to tele, then neuro", []),  # services
+    (FacilityCueRecognizer, "may be transferred to telemetry. sent to EEG; transfer to tele, then neuro", []),
     (FacilityCueRecognizer, "transfer to LTAC when bed avail; dispo: snf vs home; sent to PACU", []),  # kinds of care
     (FacilityCueRecognizer, "OLD RECORDS REQUESTED FROM GOOD SAMARITAN MEDICAL CENTER (MRN", ["GOOD SAMARITAN MEDICAL CENTER"]),
     (FacilityCueRecognizer, "will transfer back to mercy hospital of west mary when stable", ["mercy hospital of west mary"]),
@@ -328,7 +328,7 @@ CASES = [
     (TitledNameRecognizer, "altered MS. Neuro: alert; MS. PMH: cad; MS. JONES called", ["JONES"]),  # mental status
     (TitledNameRecognizer, "F/U W/ DR.REARDON RE: ANTICOAG",    ["REARDON"]),        # no space after the dot
     (TitledNameRecognizer, "f/u w/ dr. emily patrick at mvh; dr. kaufman at noon", ["emily patrick", "kaufman"]),
-    (TitledNameRecognizer, "dr. lourenco powell paged; dr. patel aware", ["lourenco powell", "patel"]),  # unlisted first
+    (TitledNameRecognizer, "dr. lourenco powell paged; dr. patel aware", ["lourenco powell", "patel"]),
     (LabelledNameRecognizer, "nursing admission note joshua campbell, age: 76", ["joshua campbell"]),  # a note's header
     (LabelledNameRecognizer, "NSG NOTE PT FRANCOIS BENTON, AGE: 75", ["FRANCOIS BENTON"]),  # the label after the label
     (SignatureRecognizer,  "requested. ANASTASIA A, RN",        ["ANASTASIA A"]),    # a closing initial
@@ -343,7 +343,7 @@ CASES = [
     (WordNameRecognizer,   "wife will call back. md called will f/u. support given to wife. spoke w/ SISTER.", []),
     (WordNameRecognizer,   "SOCIAL: HCP WILL STATES PT WAS WELL. niece May called x2", ["WILL", "May"]),
     (WordNameRecognizer,   "son will call tonight; daughter may visit; wife will be updated", []),  # verbs follow
-    (WordNameRecognizer,   "questions answered. MAY CALLED @ NOON. Hope aware of plan.", ["MAY", "Hope"]),  # clause, deed
+    (WordNameRecognizer,   "questions answered. MAY CALLED @ NOON. Hope aware of plan.", ["MAY", "Hope"]),
     (WordNameRecognizer,   "family in. spoke w/ faith by phone, questions answered", ["faith"]),
     (WordNameRecognizer,   "social - nephew will in to visit, updated by dr. h", ["will"]),  # a relation, a visit
     (WordNameRecognizer,   "Doctor aware of plan. Case aware. spoke w/ son by phone. pt may call", []),  # roles
