@@ -89,6 +89,8 @@ CASES = [
     (LabelledNameRecognizer, "Patient: Meagan Mercer  MR#",     ["Meagan Mercer"]),
     (LabelledNameRecognizer, "Customer: My email has changed",  []),                 # "My" is a name somewhere, and everyday English
     (LabelledNameRecognizer, "Patient: Stable overnight",       []),                 # not a known name
+    (LabelledNameRecognizer, "What's your last name? Boyle",    ["Boyle"]),          # a question as the label
+    (LabelledNameRecognizer, 'mika: "who are you?"\nCustomer: "hi"', ["mika"]),     # a speaker; a role is none
     (LabelledNameRecognizer, "PT FROM QUINCY, LIVES WITH",      []),                 # a preposition, then a place
     (LabelledNameRecognizer, "Pt asking for sister, sister called", []),             # the relation again
     (LabelledNameRecognizer, "AWARE. RN: A. SOUSA",             ["A. SOUSA"]),       # an initial is no preposition

@@ -153,7 +153,8 @@ class TitledNameRecognizer(ConstantsRecognizer):
 
 
 class LabelledNameRecognizer(ConstantsRecognizer):
-    """Names in any case after a label such as ``Patient:``, ``Re:``, ``wife`` or ``Attending:``;
+    """Names in any case after a label such as ``Patient:``, ``Re:``, ``wife``, ``Attending:``, ``last name?`` or
+    ``call me``, or opening a line of dialogue (``mika: "who are you?"``);
     ``Doe, John`` when the word after the comma is capitalised or in capitals (``husband dawid,
     can be reached`` is ``dawid``)."""
 
@@ -162,9 +163,9 @@ class LabelledNameRecognizer(ConstantsRecognizer):
         rf"patient|pt|name(?: is)?|re|{RELATIONS}|npn|note|"
         r"rn|np|pa-c|caller|"
         r"attending(?: physician)?|physician|referring|nurse|contact|dear|signed by|agent|customer|client|"
-        r"account holder|signature|message from|regards|thanks|sincerely|cc|attn"
+        r"account holder|signature|message from|regards|thanks|sincerely|cc|attn|calls? me"
     )
-    AFTER_LABEL = rf"(?<=\s)(?<=\b(?i:{LABELS})[:,]?\s{{1,3}}){NOT_A_VERB}"
+    AFTER_LABEL = rf"(?<=\s)(?<=\b(?i:{LABELS})[:,?]?\s{{1,3}}){NOT_A_VERB}"
     PATTERNS = [
         Pattern(
             "labelled name (medium)",
@@ -179,6 +180,8 @@ class LabelledNameRecognizer(ConstantsRecognizer):
             rf"{AFTER_LABEL}(?:[a-z][a-z'’-]+|{NOT_A_MODAL}{NAME})\s[a-z][a-z'’-]+\b",
             0.6,
         ),
+        # a speaker opening a line of dialogue: ``mika: "who are you?"``, ``Heather:"I'm …"``
+        Pattern("speaker (medium)", rf"(?m)^[ \t]*{ANY_CASE_NAME}(?=:[ \t]?[\"“])", 0.6),
     ]
     FLAGS = CASE_SENSITIVE
 
