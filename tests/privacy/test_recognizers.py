@@ -135,6 +135,9 @@ CASES = [
                            ["228 Ringvej 144\n>Apt. 902\n>Qaqortoq\n>Greenland 96817"]),  # quoted e-mail block
     (AddressRecognizer,    "at Villacher Strasse 89 today",    ["Villacher Strasse 89"]),  # German
     (AddressRecognizer,    "Rua do Arenque 1634 e",            ["Rua do Arenque 1634"]),  # Portuguese
+    (AddressRecognizer,    "to C/ Señores Curas 88 street",   ["C/ Señores Curas 88"]),  # Spanish Calle, shortened
+    (AddressRecognizer,    "at 26 rue des lieutemants Thomazo\n", ["26 rue des lieutemants Thomazo"]),  # lower case
+    (AddressRecognizer,    "gave 2 via PEG tube",              []),                 # "via" is a route
     (AddressRecognizer,    "PSC 3294, Box 9168\nAPO AA 61487", ["PSC 3294, Box 9168\nAPO AA 61487"]),  # military
     (AddressRecognizer,    "meet at the corner of Oak Street and Elm", ["the corner of Oak Street and Elm"]),
     (AddressRecognizer,    "walked 50 feet in the hall",       []),                 # distance, no street word

@@ -30,8 +30,14 @@ US_SUFFIXES = _alternatives(
 STRONG_SUFFIXES = "street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|terrace|parkway|highway"
 # Street words written before the name (Romance and Slavic languages).
 PREFIXES = (
-    "Rua|Rue|Via|Viale|Vicolo|Piazza|Piazzale|Strada|Corso|Largo|Calle|Avenida|Avda|Paseo|Camino|Carretera|"
+    "Rua|Rue|Via|Viale|Vicolo|Piazza|Piazzale|Strada|Corso|Largo|Calle|C/|Avenida|Avda|Paseo|Camino|Carretera|"
     "Travessa|Praça|Estrada|Alameda|Chemin|Allée|Impasse|Quai|Boulevard|Avenue|Av|ul|al|trg|Trg|Ulica|Odos"
+)
+# the same street words after a house number, in any case (``26 rue des lieutemants Thomazo``, ``947 trg revolucije
+# 17``); short ones and ``via`` are left out (``2 via PEG``)
+NUMBERED_PREFIXES = (
+    "rua|rue|viale|vicolo|piazza|piazzale|strada|corso|calle|avenida|paseo|carretera|travessa|praça|estrada|alameda|"
+    "chemin|allée|impasse|quai|trg|ulica|odos"
 )
 # Street words fused to the end of the name (Germanic, Nordic, Finnish, Dutch) or after it (Hungarian).
 ENDINGS = (
@@ -69,6 +75,11 @@ CORES = [
     regex.compile(
         rf"\b(?:{PREFIXES})\.?\s(?:(?:{PARTICLES})\s)*{CAPITALISED}(?:\s(?:(?:{PARTICLES})\s)*{CAPITALISED}){{0,3}}(?:\s\d{{1,5}}[A-Za-z]?\b\.?)?",
         CASE_SENSITIVE,
+    ),
+    regex.compile(
+        rf"\b{HOUSE_NUMBER}[ \t](?:{NUMBERED_PREFIXES})[ \t](?:(?:{PARTICLES})[ \t])*{ANY_WORD}"
+        rf"(?:[ \t](?:(?:{PARTICLES})[ \t])*{ANY_WORD}){{0,3}}(?:[ \t]\d{{1,5}}[A-Za-z]?\b)?",
+        CASE_INSENSITIVE,
     ),
     # Apt. 297, Suite 680, Unit 4719 Box 7394, P.O. Box 104, PSC 3294
     regex.compile(
