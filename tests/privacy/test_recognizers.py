@@ -47,7 +47,7 @@ from dapt.privacy.recognizers.names import (
     UpperCaseNameRecognizer,
     WordNameRecognizer,
 )
-from dapt.privacy.recognizers.organisations import CompanySuffixRecognizer, PartnersRecognizer
+from dapt.privacy.recognizers.organisations import CompanySuffixRecognizer, EmployerRecognizer, PartnersRecognizer
 from dapt.privacy.recognizers.places import PlaceGazetteerRecognizer
 
 SCORE_THRESHOLD = 0.3  # below it: weak patterns that only count once the analyzer finds a context word
@@ -207,6 +207,9 @@ CASES = [
     (VisitorTownRecognizer, "niece from GIBBSFURT in to visit", ["GIBBSFURT"]),     # where a visitor came from
     (VisitorTownRecognizer, "husband from new bedford in to visit", ["new bedford"]),
     (VisitorTownRecognizer, "family from out of town to visit; came from home to visit", []),
+    (EmployerRecognizer,   "I used to work for NATO as clerk", ["NATO"]),
+    (EmployerRecognizer,   "she worked for Walter P. Carter Center for years", ["Walter P. Carter Center"]),
+    (EmployerRecognizer,   "works at the hospital; pt works for The", []),        # no name after the cue
     (FacilityCueRecognizer, "plan to transfer to WJM when bed avail", ["WJM"]),     # an abbreviation
     (FacilityCueRecognizer, "transfer back to holy cross when stable", ["holy cross"]),  # named for a faith
     (FacilityCueRecognizer, "old records requested from hfh (mr #8394)", ["hfh"]),

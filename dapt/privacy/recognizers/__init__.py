@@ -44,7 +44,7 @@ from dapt.privacy.recognizers.names import (
     UpperCaseNameRecognizer,
     WordNameRecognizer,
 )
-from dapt.privacy.recognizers.organisations import CompanySuffixRecognizer, PartnersRecognizer
+from dapt.privacy.recognizers.organisations import CompanySuffixRecognizer, EmployerRecognizer, PartnersRecognizer
 from dapt.privacy.recognizers.places import PlaceGazetteerRecognizer
 
 
@@ -67,6 +67,7 @@ def generic_recognizers() -> list[EntityRecognizer]:
         PlaceGazetteerRecognizer,
         CompanySuffixRecognizer,
         PartnersRecognizer,
+        EmployerRecognizer,
         CityStateRecognizer,
         HomeTownRecognizer,
         VisitorTownRecognizer,

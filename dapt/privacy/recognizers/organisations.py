@@ -51,3 +51,24 @@ class PartnersRecognizer(ConstantsRecognizer):
         """Every word but the conjunction is a known surname; otherwise drop the match."""
         words = [w.strip(",").lower() for w in pattern_text.replace("-", " ").split() if w not in ("and", "&")]
         return True if all(word in last_names() for word in words) else False
+
+
+class EmployerRecognizer(ConstantsRecognizer):
+    """Where someone works, named after ``work(s|ed|ing) for|at``: ``I used to work for NATO``, ``works at Home
+    Depot``, ``worked for Walter P. Carter Center`` (an employer identifies; spaCy misses names it has never seen)."""
+
+    ENTITY = "ORGANIZATION"
+    PATTERNS = [
+        Pattern(
+            "employer (medium)",
+            rf"(?<=\b(?i:work(?:s|ed|ing)?)\s(?:for|at)\s)"
+            rf"{CAPITALISED}(?:\.?\s(?:(?:and|of|&)\s)?{CAPITALISED}){{0,3}}",
+            0.6,
+        )
+    ]
+    FLAGS = CASE_SENSITIVE
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """Not a function word alone (``work for The``)."""
+        words = pattern_text.split()
+        return False if all(english_zipf(word.lower()) >= CONNECTIVE_ZIPF for word in words) else None
