@@ -354,6 +354,8 @@ CASES = [
     (WordNameRecognizer,   "questions answered. MAY CALLED @ NOON. Hope aware of plan.", ["MAY", "Hope"]),
     (WordNameRecognizer,   "family in. spoke w/ faith by phone, questions answered", ["faith"]),
     (WordNameRecognizer,   "social - nephew will in to visit, updated by dr. h", ["will"]),  # a relation, a visit
+    (WordNameRecognizer,   "Jacob lives on 90 Whitchurch Road", ["Jacob"]),      # where the person lives
+    (EmployerRecognizer,   "currently works for Lockheed Martin. He was; lab work at Dr. XYZ", ["Lockheed Martin"]),
     (WordNameRecognizer,   "Doctor aware of plan. Case aware. spoke w/ son by phone. pt may call", []),  # roles
     (AccountNumberRecognizer, "account no. 12345678 closed",    ["12345678"]),
     (AccountNumberRecognizer, "opened 12345678 tickets",        []),                 # no account word

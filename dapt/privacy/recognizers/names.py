@@ -371,7 +371,7 @@ class UpperCaseNameRecognizer(ConstantsRecognizer):
 
 REPORTS = (
     r"tearful|aware|pleasant|slept|requests?|asking|at\sbedside|called|visited|wants|states|upset|anxious|"
-    r"agrees|declined|plans\sto|will\scall|updated|in\sto\svisit"
+    r"agrees|declined|plans\sto|will\scall|updated|in\sto\svisit|lives"
 )
 ADDRESSED = r"asking\sfor|spoke\s(?:w/|with)|given\sto|called|updated|call\sfrom|visited\sby"
 # who a note reports on besides a name: a relation or a role (Faker lists ``Doctor``, ``Case``, ``Son`` as first names)

@@ -15,6 +15,7 @@ SUFFIXES = (
     r"Ventures|Enterprises|Industries|Consulting|Analytics|Insurance|Bank|Bancorp|Trust|& Sons|and Sons"
 )
 SURNAME = r"\p{L}[\p{L}'’]+"
+INITIAL_DOT = r"(?:(?<=\b\p{Lu})\.)?"  # ``Walter P. Carter``; a full stop after a word ends the sentence
 CONNECTIVE_ZIPF = 6.6  # as common as "by" or commoner: articles, prepositions, conjunctions ("can" is 6.5)
 
 
@@ -54,15 +55,16 @@ class PartnersRecognizer(ConstantsRecognizer):
 
 
 class EmployerRecognizer(ConstantsRecognizer):
-    """Where someone works, named after ``work(s|ed|ing) for|at``: ``I used to work for NATO``, ``works at Home
-    Depot``, ``worked for Walter P. Carter Center`` (an employer identifies; spaCy misses names it has never seen)."""
+    """Where someone works, named after ``works|worked|working for|at`` or ``I|we|they|you|to work for|at``:
+    ``I used to work for NATO``, ``works at Home Depot``, ``worked for Walter P. Carter Center`` (not ``lab work at``).
+    An employer identifies someone, and spaCy misses the names it has never seen."""
 
     ENTITY = "ORGANIZATION"
     PATTERNS = [
         Pattern(
             "employer (medium)",
-            rf"(?<=\b(?i:work(?:s|ed|ing)?)\s(?:for|at)\s)"
-            rf"{CAPITALISED}(?:\.?\s(?:(?:and|of|&)\s)?{CAPITALISED}){{0,3}}",
+            rf"(?<=\b(?:(?i:works|worked|working)|(?:I|we|they|you|to)\s(?i:work))\s(?:for|at)\s)"
+            rf"{CAPITALISED}{INITIAL_DOT}(?:[ \t](?:(?:and|of|&)[ \t])?{CAPITALISED}{INITIAL_DOT}){{0,3}}",
             0.6,
         )
     ]
