@@ -41,11 +41,11 @@ CUED = frozenset(
 
 def name_words(results: list[RecognizerResult], text: str) -> dict[str, float]:
     """The words worth following of the names found by a cue (a title, a label, a credential, a
-    record number, a sign-off, a relation, a clause that reports on someone: spaCy's guesses and bare gazetteer hits would spread their mistakes,
-    ``nontender`` or ``ligature``, through the note), lower-cased, each with the best score it was
-    found with: a known first name or surname that is not an everyday word (``Rose``, not
-    ``Will``), or a word rare in English (``Kowalski``); never an English word a detection took in
-    by mistake (``Medical``), a title or a credential."""
+    record number, a sign-off, a relation, a clause that reports on someone: spaCy's guesses and bare
+    gazetteer hits would spread their mistakes, ``nontender`` or ``ligature``, through the note),
+    lower-cased, each with the best score it was found with: a known first name or surname that is
+    not an everyday word (``Rose``, not ``Will``), or a word rare in English (``Kowalski``); never an
+    English word a detection took in by mistake (``Medical``), a title or a credential."""
     scores: dict[str, float] = {}
     for result in results:
         if recognizer_of(result) in CUED:

@@ -210,6 +210,7 @@ CASES = [
     (EmployerRecognizer,   "I used to work for NATO as clerk", ["NATO"]),
     (EmployerRecognizer,   "she worked for Walter P. Carter Center for years", ["Walter P. Carter Center"]),
     (EmployerRecognizer,   "works at the hospital; pt works for The", []),        # no name after the cue
+    (EmployerRecognizer,   "currently works for Lockheed Martin. He was; lab work at Dr. XYZ", ["Lockheed Martin"]),
     (FacilityCueRecognizer, "plan to transfer to WJM when bed avail", ["WJM"]),     # an abbreviation
     (FacilityCueRecognizer, "transfer back to holy cross when stable", ["holy cross"]),  # named for a faith
     (FacilityCueRecognizer, "old records requested from hfh (mr #8394)", ["hfh"]),
@@ -355,7 +356,6 @@ CASES = [
     (WordNameRecognizer,   "family in. spoke w/ faith by phone, questions answered", ["faith"]),
     (WordNameRecognizer,   "social - nephew will in to visit, updated by dr. h", ["will"]),  # a relation, a visit
     (WordNameRecognizer,   "Jacob lives on 90 Whitchurch Road", ["Jacob"]),      # where the person lives
-    (EmployerRecognizer,   "currently works for Lockheed Martin. He was; lab work at Dr. XYZ", ["Lockheed Martin"]),
     (WordNameRecognizer,   "Doctor aware of plan. Case aware. spoke w/ son by phone. pt may call", []),  # roles
     (AccountNumberRecognizer, "account no. 12345678 closed",    ["12345678"]),
     (AccountNumberRecognizer, "opened 12345678 tickets",        []),                 # no account word

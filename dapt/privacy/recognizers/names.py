@@ -374,6 +374,7 @@ REPORTS = (
     r"agrees|declined|plans\sto|will\scall|updated|in\sto\svisit|lives"
 )
 ADDRESSED = r"asking\sfor|spoke\s(?:w/|with)|given\sto|called|updated|call\sfrom|visited\sby"
+WORD_NAME = r"[A-Za-z][a-z]+|[A-Z]{2,}"  # a name capitalised, in lower case or in capitals
 # who a note reports on besides a name: a relation or a role (Faker lists ``Doctor``, ``Case``, ``Son`` as first names)
 NO_ROLE = rf"(?!(?i:{RELATIONS}|doctor|nurse|case|team|staff)\b)"
 
@@ -405,19 +406,19 @@ class WordNameRecognizer(CuedValueRecognizer):
     ENTITY = "PERSON"
     CUED = [
         regex.compile(
-            rf"\b(?i:{RELATIONS}|{ADDRESSED})\s{NO_ROLE}([A-Za-z][a-z]+|[A-Z]{{2,}})(?=\s?[.,;:!?)]|[ \t]*$)",
+            rf"\b(?i:{RELATIONS}|{ADDRESSED})\s{NO_ROLE}({WORD_NAME})(?=\s?[.,;:!?)]|[ \t]*$)",
             regex.MULTILINE,
         ),
         # ``HCP WILL STATES``, ``niece May called``: a relation, then the name, then what the person did
-        regex.compile(rf"\b(?i:{RELATIONS})\s([A-Za-z][a-z]+|[A-Z]{{2,}})(?=\s(?i:{REPORTS})\b)"),
+        regex.compile(rf"\b(?i:{RELATIONS})\s({WORD_NAME})(?=\s(?i:{REPORTS})\b)"),
         # ``MAY CALLED @ NOON``, ``Hope aware of plan``: opening a clause, before what the person did
         regex.compile(
-            rf"(?:^|[.;:!?,-])[ \t]{{0,3}}{NO_ROLE}([A-Za-z][a-z]+|[A-Z]{{2,}})(?=\s(?i:{REPORTS})\b)",
+            rf"(?:^|[.;:!?,-])[ \t]{{0,3}}{NO_ROLE}({WORD_NAME})(?=\s(?i:{REPORTS})\b)",
             regex.MULTILINE,
         ),
         # ``spoke w/ faith by phone``
         regex.compile(
-            rf"\b(?i:spoke\s(?:w/|with))\s{NO_ROLE}([A-Za-z][a-z]+|[A-Z]{{2,}})(?=\s(?i:by|on\sthe)\sphone\b)"
+            rf"\b(?i:spoke\s(?:w/|with))\s{NO_ROLE}({WORD_NAME})(?=\s(?i:by|on\sthe)\sphone\b)"
         ),
     ]
 

@@ -34,7 +34,7 @@ class CompanySuffixRecognizer(ConstantsRecognizer):
         """Not when every word before the suffix is a function word (``In Group``, ``The Bank``; ``Can
         Capital`` is a company)."""
         before = [word for word in pattern_text.split()[:-1] if not word.isdigit()]
-        return False if before and all(english_zipf(word.lower()) >= CONNECTIVE_ZIPF for word in before) else None
+        return False if before and _only_connectives(before) else None
 
 
 class PartnersRecognizer(ConstantsRecognizer):
@@ -72,5 +72,9 @@ class EmployerRecognizer(ConstantsRecognizer):
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """Not a function word alone (``work for The``)."""
-        words = pattern_text.split()
-        return False if all(english_zipf(word.lower()) >= CONNECTIVE_ZIPF for word in words) else None
+        return False if _only_connectives(pattern_text.split()) else None
+
+
+def _only_connectives(words: list[str]) -> bool:
+    """Whether every word is an article, preposition or conjunction (``In``, ``The``)."""
+    return all(english_zipf(word.lower()) >= CONNECTIVE_ZIPF for word in words)
