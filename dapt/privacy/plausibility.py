@@ -37,7 +37,7 @@ from dapt.privacy.recognizers.names import (
     last_names,
 )
 from dapt.privacy.recognizers.places import is_place, names_a_group
-from dapt.privacy.vocabulary import never_names, shortens_a_word
+from dapt.privacy.vocabulary import drug_names, never_names, philter_names, shortens_a_word
 from dapt.privacy.wordclass import is_only_noun
 
 SPACY = "SpacyRecognizer"
@@ -145,6 +145,10 @@ DOSE_AFTER = re.compile(
     r"(?![\w/])",
     re.IGNORECASE,
 )
+# a list's separator, and the word on its other side: ``Lovaza, and Dialyvite``, ``Ziac and Remeron``
+LIST_ITEM_BEFORE = re.compile(r"([^\W\d_][\w-]*)(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
+LIST_ITEM_AFTER = re.compile(r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)([^\W\d_][\w-]*)")
+LIST_LOOK_BEHIND = 40  # characters before a finding searched for the list item before it
 # a section of a note opens a line or sentence and ends in a colon: ``Integ: sacrum intact``, ``CARDIAC:``
 SECTION_START = re.compile(r"(?:^|[.;]\s+|\n\s*)$")
 # race and ethnicity as the US standard (OMB, 1997) counts them: groups of millions, no identifier under
@@ -220,6 +224,7 @@ def is_plausible(result: RecognizerResult, text: str, allowed: Collection[str]) 
         or DOSE_AFTER.match(text, result.end)
         or CITED.match(text, result.end)
         or _is_counted(result, text)
+        or _is_listed_with_a_drug(result, text)
         or SIZED_BEFORE.search(text, max(result.start - 16, 0), result.start)
         or _is_section(result, text)
         or NAMED_INSTRUMENT.search(value)
@@ -361,6 +366,14 @@ def _is_counted(result: RecognizerResult, text: str) -> bool:
     return bool(INDEFINITE_ARTICLE_BEFORE.search(text, max(result.start - 6, 0), result.start))
 
 
+def _is_listed_with_a_drug(result: RecognizerResult, text: str) -> bool:
+    """A name in a list beside a drug the package knows is one too: ``Lovaza, and Dialyvite``,
+    ``Homatropine, Econopred, and Vigamox``; a drug that is also a name (``Allegra``) is no evidence."""
+    before = LIST_ITEM_BEFORE.search(text[max(result.start - LIST_LOOK_BEHIND, 0) : result.start])
+    after = LIST_ITEM_AFTER.match(text, result.end)
+    return any(_is_drug([item.group(1).lower()]) for item in (before, after) if item)
+
+
 def _has_title(result: RecognizerResult, text: str) -> bool:
     """A title before the name makes it a person: ``Dr. Murphy test``."""
     return bool(TITLE_BEFORE.search(text[max(result.start - 12, 0) : result.start]))
@@ -391,12 +404,29 @@ def _without_the(lowered: list[str]) -> list[str]:
     return [word for word in lowered if word != "the"]
 
 
+def _bare_words(lowered: list[str]) -> list[str]:
+    """The words of a name spaCy found, bar the article and a possessive (``the Esmarch``, ``Medtronic's``)."""
+    return [re.sub(r"(?:'s|’s)$", "", word) for word in _without_the(lowered)]
+
+
 def _is_trade_term(lowered: list[str], rarer_than: float) -> bool:
     """Every word (bar ``the`` and a possessive) one Philter lists as no name, rarer than ``rarer_than``
     in everyday English and no known name: a drug, device or finding (``Zonegran``, ``the Esmarch``,
     ``Telfa``, and as a firm ``Demerol``)."""
-    words = [re.sub(r"(?:'s|’s)$", "", word) for word in _without_the(lowered)]
+    words = _bare_words(lowered)
     return bool(words) and all(_is_non_name(word) and english_zipf(word) < rarer_than for word in words)
+
+
+def _is_drug(lowered: list[str]) -> bool:
+    """A drug the package knows by its whole name, or by its first word with drugs or vocabulary after it
+    (``Temodar``, ``Toprol-XL``, ``Nasacort AQ``, ``Robitussin Cough``); no word of it a name or town any list
+    knows (``Allegra``, ``Angelica``, ``Lodine``)."""
+    words, drugs = _bare_words(lowered), drug_names()
+    if not words or any(is_known_name(word) or word in philter_names() or is_place(word) for word in words):
+        return False
+    return " ".join(words) in drugs or (
+        words[0] in drugs and all(word in drugs or word in never_names() for word in words[1:])
+    )
 
 
 def _is_department(lowered: list[str]) -> bool:
@@ -452,6 +482,8 @@ def plausible_name(value: str, words: list[str], entity_type: str) -> bool:
         return False  # a name is written in capitals throughout: ``Neo wean``, ``hall w/ PT`` are shorthand
     if any(is_name_evidence(word) for word in lowered):
         return True
+    if _is_drug(lowered):
+        return False  # a drug, brand or generic, that spaCy took for a person, firm or place
     # vocabulary and shorthand that names no one (``Afebrile``, ``Dilt``, ``Alert``); organisations and places
     # made of vocabulary (``General Electric``) stay: dropping them cost presidio-synth 5 points of their recall
     if entity_type == "PERSON" and all(_is_shorthand(word) for word in words):

@@ -94,6 +94,14 @@ CASES = [
     ("ORGANIZATION", "Covering MD",           False),  # a role
     ("PERSON",       "Kowalczyk MD",          True),   # a doctor
     ("PERSON",       "sandra",                True),   # a person of a name Philter lists as a word
+    ("ORGANIZATION", "Temodar",               False),  # a drug the package knows
+    ("LOCATION",     "Diastat",               False),
+    ("ORGANIZATION", "Toprol-XL",             False),  # by its whole name
+    ("LOCATION",     "Lodine",                True),   # a drug that is also a town
+    ("ORGANIZATION", "Nasacort AQ",           False),  # by its first word, shorthand after it
+    ("PERSON",       "Allegra",               True),   # a drug that is also a first name
+    ("PERSON",       "Angelica",              True),
+    ("PERSON",       "Temodar Smith",         True),   # a surname after it
 ]
 # fmt: on
 
@@ -227,6 +235,12 @@ FRAMED_CASES = [
     ("wife Mary called",                     "Mary",           "PERSON",       True),
     ("allograft at C5-C6, fused",            "C5",             "US_DRIVER_LICENSE", False),  # too short for a licence
     ("licence B1234567 on file",             "B1234567",       "US_DRIVER_LICENSE", True),
+    ("sodium bicarbonate, Lovaza, and Dialyvite.", "Dialyvite", "PERSON",     False),  # listed after a drug
+    ("His only medications are Ziac and Remeron.", "Ziac",     "ORGANIZATION", False),  # listed before one
+    ("Lipitor, Pulmicort, Allegra, Xopenex",  "Allegra",       "ORGANIZATION", False),  # a name among drugs is one
+    ("Lasix given, Mary at bedside",          "Mary",          "PERSON",       True),   # no list: a new clause
+    ("seen by Allegra and Mary today",        "Mary",          "PERSON",       True),   # a drug that is a name
+    ("wife, Mary and son called",             "Mary",          "PERSON",       True),   # listed with no drug
 ]
 # fmt: on
 
