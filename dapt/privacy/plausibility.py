@@ -117,6 +117,12 @@ EPONYM_NOUN = re.compile(
     r"(?:r|l|rt|lt|right|left)\.?\s+(?:chest|ij|sc|subclavian|fem|femoral|arm))\b",
     re.IGNORECASE,
 )
+# a structure of the body named after someone: ``the white line of Toldt``, ``foramen of Munro``, ``circle of Willis``
+EPONYM_STRUCTURE_BEFORE = re.compile(
+    r"\b(?:line|foramen|plane|circle|arcade|triangle|ligament|sphincter|pouch|angle|canal|ampulla|loop|bundle|"
+    r"islets?|organ|tetralogy|crypts?|tubercle|fossa|space)\s+of\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 CREDENTIAL = re.compile(rf"(?i:{CREDENTIALS})")
 LEADING_WITH = re.compile(r"w/[ \t]*(?=\w)", re.IGNORECASE)
 LEADING_RELATION = re.compile(rf"(?:(?:{RELATIONS}|pt|patient)\b|w/)[ \t]*(?=\w)", re.IGNORECASE)
@@ -333,12 +339,14 @@ def _is_shorthand_as_place(result: RecognizerResult, words: list[str], text: str
 
 
 def is_eponym(result: RecognizerResult, text: str) -> bool:
-    """A one-word name that names a sign, score, disease or line: ``Murphy sign``, ``Crohn's
-    disease``, ``Hickman R chest`` (a side the name finder took for an initial)."""
+    """A one-word name that names a sign, score, disease, line or part of the body: ``Murphy sign``,
+    ``Crohn's disease``, ``Hickman R chest`` (a side the name finder took for an initial), ``line of Toldt``."""
     head = ONE_WORD.match(text, result.start, result.end)
     if not head:
         return False
-    return bool(EPONYM_NOUN.match(text[head.end() : head.end() + 40])) and not _has_title(result, text)
+    structure = EPONYM_STRUCTURE_BEFORE.search(text[max(result.start - 20, 0) : result.start])
+    named = structure or EPONYM_NOUN.match(text[head.end() : head.end() + 40])
+    return bool(named) and not _has_title(result, text)
 
 
 def names_a_thing(result: RecognizerResult, text: str) -> bool:

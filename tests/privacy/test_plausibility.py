@@ -135,6 +135,10 @@ EPONYM_CASES = [
     ("Hickman site clean and dry.",         "Hickman", False),  # a line
     ("LINES: HICKMAN R CHEST, FLUSHED.",    "HICKMAN R", False),  # a side, not an initial
     ("Swan L IJ placed @ 0400.",            "Swan",   False),
+    ("along the white line of Toldt.",      "Toldt",  False),  # a part of the body named after someone
+    ("at the foramen of Munro.",            "Munro",  False),
+    ("aneurysm of the circle of Willis.",   "Willis", False),
+    ("the daughter of Willis called.",      "Willis", True),   # a relation, not a part of the body
     ("Hickman R. visited the pt today.",    "Hickman R.", True),  # a name with an initial
 ]
 # fmt: on
