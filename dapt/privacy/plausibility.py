@@ -38,7 +38,7 @@ from dapt.privacy.recognizers.names import (
 )
 from dapt.privacy.recognizers.places import is_place, names_a_group
 from dapt.privacy.vocabulary import drug_names, never_names, philter_names, shortens_a_word
-from dapt.privacy.wordclass import is_only_noun
+from dapt.privacy.wordclass import base_forms, is_only_noun
 
 SPACY = "SpacyRecognizer"
 NAME_TYPES = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "NRP"})
@@ -140,9 +140,15 @@ PERSONAL_NOUN = re.compile(
 )
 # an author cited names no one in the note: ``Stewardson et al. (1978)``
 CITED = re.compile(r",?\s+et\.?\s+al\b", re.IGNORECASE)
-# no one is counted with an article: ``a Babcock``, ``an Endobag``, ``A Kerrison was used`` name a device or a maker;
-# a capital ``A`` elsewhere may be an initial (``A Smith``)
-INDEFINITE_ARTICLE_BEFORE = re.compile(r"(?:\ban|\ba|(?:^|[.!?:]\s)An?)\s+$", re.MULTILINE)
+# no one is counted with an article or a number, perhaps with an adjective between: ``a Babcock``, ``an Endobag``,
+# ``A Kerrison was used``, ``a curved Allis``, ``Two straight Ochsner's`` name a device or a maker; a capital ``A``
+# elsewhere may be an initial (``A Smith``)
+COUNTED_BEFORE = re.compile(
+    r"(?:\b(?:an?|two|three|four|several|multiple)|(?:^|[.!?:]\s)(?:An?|Two|Three|Four|Several|Multiple))"
+    r"\s+(?:([a-z]{3,})\s+)?$",
+    re.MULTILINE,
+)
+COUNTED_LOOK_BEHIND = 24  # characters before a name searched for an article or number and an adjective
 # a dose, rate, route or schedule after a name makes it a drug: ``Demerol 50 mg``, ``Levo @ .08 mcg/kg/min``,
 # ``Premarin p.o.``, ``Neo gtt``
 DOSE_AFTER = re.compile(
@@ -368,10 +374,13 @@ def names_a_thing(result: RecognizerResult, text: str) -> bool:
 
 
 def _is_counted(result: RecognizerResult, text: str) -> bool:
-    """A one-word person or firm after ``a`` or ``an``: a thing named after someone or by its maker."""
+    """A one-word person or firm after ``a``, ``an`` or a number, perhaps with an adjective between: a thing
+    named after someone or by its maker (``a curved Allis``), not ``a friend Mary`` nor ``two sons Tom``."""
     if result.entity_type not in ("PERSON", "ORGANIZATION") or not ONE_WORD.fullmatch(text, result.start, result.end):
         return False
-    return bool(INDEFINITE_ARTICLE_BEFORE.search(text, max(result.start - 6, 0), result.start))
+    counted = COUNTED_BEFORE.search(text, max(result.start - COUNTED_LOOK_BEHIND, 0), result.start)
+    adjective = counted.group(1) if counted else None
+    return bool(counted) and (adjective is None or _is_adjective(adjective))
 
 
 def _is_listed_with_a_drug(result: RecognizerResult, text: str) -> bool:
@@ -380,6 +389,11 @@ def _is_listed_with_a_drug(result: RecognizerResult, text: str) -> bool:
     before = LIST_ITEM_BEFORE.search(text[max(result.start - LIST_LOOK_BEHIND, 0) : result.start])
     after = LIST_ITEM_AFTER.match(text, result.end)
     return any(_is_drug([item.group(1).lower()]) for item in (before, after) if item)
+
+
+def _is_adjective(word: str) -> bool:
+    """A lower-case word that can be an adjective and no person's relation or role (``curved``, ``straight``)."""
+    return bool(base_forms(word, "adj")) and not PERSONAL_NOUN.fullmatch(word) and not is_known_name(word)
 
 
 def _has_title(result: RecognizerResult, text: str) -> bool:

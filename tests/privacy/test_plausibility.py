@@ -235,6 +235,10 @@ FRAMED_CASES = [
     ("then placed. A Kerrison was used",     "Kerrison",       "ORGANIZATION", False),  # a sentence's article
     ("the field. An Allis was used to",      "Allis",          "PERSON",       False),
     ("family in. An Nguyen called",          "An Nguyen",      "PERSON",       True),   # An is a first name here
+    ("grasped with a curved Allis and",      "Allis",          "PERSON",       False),  # an adjective between
+    ("Two straight Ochsner's were placed",   "Ochsner",        "PERSON",       False),  # a number
+    ("visited by a friend Mary today",       "Mary",           "PERSON",       True),   # a relation between
+    ("has two sons Tom and",                 "Tom",            "PERSON",       True),
     ("seen by A Smith at noon",              "Smith",          "PERSON",       True),   # an initial, no article
     ("wife Mary called",                     "Mary",           "PERSON",       True),
     ("allograft at C5-C6, fused",            "C5",             "US_DRIVER_LICENSE", False),  # too short for a licence
