@@ -335,6 +335,9 @@ CASES = [
     (CaredForNameRecognizer, "R > L. MILOSZ PLEASANT AND COOPERATIVE", ["MILOSZ"]),
     (TitledNameRecognizer, "social - Mr. SANCHEZ tearful",      ["SANCHEZ"]),        # a surname in capitals
     (TitledNameRecognizer, "altered MS. Neuro: alert; MS. PMH: cad; MS. JONES called", ["JONES"]),  # mental status
+    (TitledNameRecognizer, "underlying MR. Speech fluent; seen by MR. JONES", ["JONES"]),  # mitral regurgitation
+    (TitledNameRecognizer, "HV interval 54 ms. AV nodal period; 40 ms. Sinus node", []),  # milliseconds
+    (TitledNameRecognizer, "PT SEEN BY MR. BROWN. Mr. Speech called", ["BROWN", "Speech"]),  # titles
     (TitledNameRecognizer, "F/U W/ DR.REARDON RE: ANTICOAG",    ["REARDON"]),        # no space after the dot
     (TitledNameRecognizer, "f/u w/ dr. emily patrick at mvh; dr. kaufman at noon", ["emily patrick", "kaufman"]),
     (TitledNameRecognizer, "dr. lourenco powell paged; dr. patel aware", ["lourenco powell", "patel"]),

@@ -41,7 +41,9 @@ KIN = (
     r"brother-in-law|daughter-in-law|son-in-law|mother-in-law|father-in-law|guardian|proxy"
 )
 LOWER_SURNAME_AFTER = regex.compile(r"[ \t]([a-z][a-z'’-]+)\b")
-CAPITAL_MS_BEFORE = regex.compile(r"\bMS\.?\s?$")
+# no title but shorthand or a unit: ``altered MS. Neuro``, ``underlying MR. Speech``, ``54 ms. AV nodal``
+NOT_A_TITLE_BEFORE = regex.compile(r"(?:\bMS|[a-z,]\sMR|\d\s?ms)\.?\s?$")
+NOT_A_TITLE_LOOK_BEHIND = 8  # characters before a titled name searched for shorthand or a unit
 INITIAL = r"[A-Za-z]\.\s?"  # ``m. tanner``, ``h.rousseau``
 # ``name is Dan``, ``wife called``, ``note pt``
 NOT_A_VERB = r"(?!(?i:is|was|are|has|had|and|called|aware|pt|patient)\b)"
@@ -126,8 +128,9 @@ class TitledNameRecognizer(ConstantsRecognizer):
     ) -> list[RecognizerResult]:
         """Every titled name; an initial before the next sentence's first word is the whole name
         (``Dr. X. The patient``, ``Dr. Y. DISCHARGE``: ``X``, ``Y``); a first name in lower case takes its
-        surname along (``dr. emily patrick``, see ``_is_lower_case_pair``). ``MS`` in capitals before a name that
-        is not is mental status or multiple sclerosis (``altered MS. Neuro:``), not Ms."""
+        surname along (``dr. emily patrick``, see ``_is_lower_case_pair``). Before a name that is not in capitals,
+        ``MS`` is mental status or multiple sclerosis (``altered MS. Neuro:``), ``MR`` after a lower-case word
+        mitral regurgitation (``underlying MR. Speech``), and ``ms`` after a number milliseconds: no title."""
         results = super().analyze(text, entities, nlp_artifacts, regex_flags)
         for result in results:
             if _initial_before_sentence(text[result.start : result.end]):
@@ -139,7 +142,7 @@ class TitledNameRecognizer(ConstantsRecognizer):
         return [
             result
             for result in results
-            if not CAPITAL_MS_BEFORE.search(text, max(result.start - 4, 0), result.start)
+            if not NOT_A_TITLE_BEFORE.search(text, max(result.start - NOT_A_TITLE_LOOK_BEHIND, 0), result.start)
             or _is_name_in_capitals(text[result.start : result.end])
         ]
 
