@@ -330,6 +330,9 @@ CASES = [
     (LabelledNameRecognizer, "spoke w/ wife faith randall by phone", ["faith randall"]),  # a word, then an uncommon surname
     (LabelledNameRecognizer, "granddaughter Edith brady asking", ["Edith brady"]),  # a capitals line read back
     (LabelledNameRecognizer, "husband will snow the family", []),                   # a common word after the modal
+    (LabelledNameRecognizer, "URINE: 400 cc clear at the end", []),                 # a common word, a surname only
+    (LabelledNameRecognizer, "the physician must also decide", []),
+    (LabelledNameRecognizer, "wife faith called back", ["faith"]),                  # a first name too
     (LabelledNameRecognizer, "nephew Jonathan will call back", ["Jonathan"]),       # a modal after the name
     (KinNamedRecognizer,   "NICOLO (NEPHEW) REQUESTS CALL",     ["NICOLO"]),         # philter's first names
     (CaredForNameRecognizer, "R > L. MILOSZ PLEASANT AND COOPERATIVE", ["MILOSZ"]),

@@ -195,6 +195,8 @@ class LabelledNameRecognizer(ConstantsRecognizer):
         words = [word.strip(",.") for word in pattern_text.split()]
         if len(words[0]) > 1 and english_zipf(words[0].lower()) >= FUNCTION_WORD_ZIPF and not is_known_name(words[0]):
             return False  # ``PT FROM QUINCY``: a place after a preposition, no name after the label
+        if len(words) == 1 and pattern_text.islower() and _is_common_word_surname(words[0]):
+            return False  # ``400 cc clear``, ``the physician must``: a word a surname list also holds, no first name
         if RELATION.fullmatch(words[0]):
             return False  # ``asking for sister, sister called``: the relation again
         if len(words) == 2 and words[1].islower() and len(words[0]) > 1:  # ``pt john doe``, not ``pt tol fair``
@@ -301,6 +303,11 @@ def _takes_surname(name: str, next_word: str) -> bool:
         return False
     surname = (next_word in last_names() and english_zipf(next_word) < COMMON_ZIPF) or not is_vocabulary(next_word)
     return _is_lower_case_pair(name, next_word) or (not is_vocabulary(name) and surname)
+
+
+def _is_common_word_surname(word: str) -> bool:
+    """A common English word that is a surname but no first name (``clear``, ``each``, ``must``; not ``faith``)."""
+    return english_zipf(word) >= COMMON_ZIPF and word in last_names() and word not in first_names()
 
 
 def _is_name_in_capitals(value: str) -> bool:
