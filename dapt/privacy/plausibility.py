@@ -452,12 +452,12 @@ def _is_drug(lowered: list[str]) -> bool:
 
 
 def _is_department(lowered: list[str]) -> bool:
-    """A specialty (``Cardiology``) or a unit named by non-names alone (``the Intensive Care Unit``,
-    ``Orthopedic Clinic``, ``the Department of Anesthesia``); ``Mayo Clinic`` and ``the Post Anesthesia
-    Care Unit`` hold a known name (Post), so they stay."""
+    """A specialty (``Cardiology``), a unit's noun alone (``went to Clinic``) or a unit named by non-names
+    alone (``the Intensive Care Unit``, ``Orthopedic Clinic``, ``the Department of Anesthesia``); ``Mayo
+    Clinic`` and ``the Post Anesthesia Care Unit`` hold a known name (Post), so they stay."""
     words = _without_the(lowered)
     if len(words) == 1:
-        return words[0].endswith(SPECIALTY_ENDINGS) and words[0] in never_names()
+        return words[0] in UNIT_NOUNS or (words[0].endswith(SPECIALTY_ENDINGS) and words[0] in never_names())
     if len(words) > 2 and words[0] in UNIT_HEADS and words[1] == "of":
         return all(_is_non_name(word) for word in words[2:])
     return (

@@ -72,6 +72,7 @@ CASES = [
     ("ORGANIZATION", "the Intensive Care Unit", False),  # a ward named by its trade
     ("ORGANIZATION", "Orthopedic Clinic",     False),
     ("ORGANIZATION", "Mayo Clinic",           True),   # named by a name
+    ("ORGANIZATION", "Clinic",                False),  # a unit's noun alone
     ("ORGANIZATION", "Chemical Abstracts Service", True),  # a firm: services are not wards
     ("ORGANIZATION", "Cleveland Clinic",      True),   # named by a place
     ("ORGANIZATION", "the Department of Anesthesia", False),  # a department named by its trade
