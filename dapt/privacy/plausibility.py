@@ -325,13 +325,20 @@ def plausible_group(result: RecognizerResult, value: str, text: str) -> bool:
 def _is_common_noun_here(words: list[str], entity_type: str, text: str) -> bool:
     """A firm or place spaCy found whose every word Philter lists as no name and the same document
     also writes in lower case: common nouns capitalised by a heading or a sentence start
-    (``Colonoscopy``, ``Inflammatory Bowel Disease``), where a firm (``Microsoft``) keeps its capitals."""
+    (``Colonoscopy``, ``Inflammatory Bowel Disease``), where a firm (``Microsoft``) keeps its capitals.
+    A capitalised person of one such word counts too where the word is also a name (``Cord was clamped``
+    beside ``cord blood``)."""
+    lowered = _without_the([word.lower() for word in words])
+    if entity_type == "PERSON" and len(lowered) == 1 and lowered[0] in never_names() and not words[-1].islower():
+        return _written_in_lower_case(lowered[0], text)
     if entity_type not in ("ORGANIZATION", "LOCATION"):
         return False
-    lowered = _without_the([word.lower() for word in words])
-    return bool(lowered) and all(
-        _is_non_name(word) and re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text) is not None for word in lowered
-    )
+    return bool(lowered) and all(_is_non_name(word) and _written_in_lower_case(word, text) for word in lowered)
+
+
+def _written_in_lower_case(word: str, text: str) -> bool:
+    """Whether ``text`` holds lower-case ``word`` as a word of its own."""
+    return re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text) is not None
 
 
 def _is_shorthand_as_place(result: RecognizerResult, words: list[str], text: str) -> bool:

@@ -284,12 +284,17 @@ COMMON_NOUN_CASES = [
     ("Seen after Colonoscopy, normal.",                     "Colonoscopy", "ORGANIZATION", True),   # no lower-case use
     ("Seen at Mercy. mercy was shown",                      "Mercy",       "ORGANIZATION", True),   # a known name
     ("Lumbar: tender. lumbar spine films",                  "Lumbar",      "LOCATION",     False),
+    ("Cord was clamped and cut. cord blood sent",           "Cord",        "PERSON",       False),  # one word
+    ("Cord was clamped and cut.",                           "Cord",        "PERSON",       True),   # no lower-case use
+    ("Rose visited. Skin warm, rose colour",                "Rose",        "PERSON",       False),
+    ("spoke to sandra, aware of plan",                      "sandra",      "PERSON",       True),   # itself lower-case
+    ("Mercy Smith called. mercy was shown",                 "Mercy Smith", "PERSON",       True),   # two words
 ]
 # fmt: on
 
 
 @pytest.mark.parametrize("text, value, entity_type, expected", COMMON_NOUN_CASES)
-def test_when_the_note_also_writes_a_word_in_lower_case_then_spacy_firm_of_it_is_dropped(
+def test_when_the_note_also_writes_a_word_in_lower_case_then_spacy_finding_of_it_is_dropped(
     text: str, value: str, entity_type: str, expected: bool
 ) -> None:
     assert is_plausible(found(text, value, entity_type, SPACY), text, ALLOWED) is expected
