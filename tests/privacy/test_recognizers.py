@@ -193,6 +193,8 @@ CASES = [
     (LongNumberRecognizer, "zip code 02139, account 58213", ["02139", "58213"]),    # other codes stay
     (LongNumberRecognizer, "MRN 1234567, 59 yo male", ["1234567"]),                # no code: seven digits
     (LongNumberRecognizer, "CPT 15825 done on MRN 1234567", ["1234567"]),           # after CPT, not a code
+    (LongNumberRecognizer, "fusion at C5-C6 (22554, 22585) with cage (22851).", []),  # codes in brackets
+    (LongNumberRecognizer, "MRN (1234567), zip (02139 MA)", ["1234567", "02139"]),  # seven digits; no code list
     (TimestampRecognizer,  "logged 2000-04-16 11:34:35 by",    ["2000-04-16 11:34:35"]),
     (TimestampRecognizer,  "ratio 2000-04 only",               []),
     (CityStateRecognizer,  "at 5 Elm St, Port Ashley, MI 96812", ["Port Ashley, MI"]),

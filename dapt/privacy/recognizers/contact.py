@@ -197,8 +197,8 @@ CPT_MODIFIERS = "22|25|26|50|51|52|59|76|77|78|79|91|LT|RT|TC"  # the commonest 
 class LongNumberRecognizer(ConstantsRecognizer):
     """A standalone number of 5 or more digits: in notes and letters nearly always an identifier
     (account, card, record, postcode), rarely a measurement, which carries a unit or decimals, or a
-    procedure code: five digits after ``CPT`` in the same sentence or with a modifier (``93556, 59,``,
-    ``64484 LT``, ``64640 times three``)."""
+    procedure code: five digits after ``CPT`` in the same sentence, with a modifier (``93556, 59,``,
+    ``64484 LT``, ``64640 times three``) or in brackets after the procedure (``(22554, 22585)``)."""
 
     ENTITY = "ID_NUMBER"
     PATTERNS = [
@@ -206,7 +206,8 @@ class LongNumberRecognizer(ConstantsRecognizer):
             "long number (weak)",
             r"(?<![\w.,/:$€£-])"
             rf"(?!(?<=\b(?:CPT|procedure codes?)\b[^.\n]{{0,60}})\d{{5}}(?!\d)"
-            rf"|\d{{5}}(?:,\s*(?:{CPT_MODIFIERS})\b|\s+(?:LT|RT|times)\b))"
+            rf"|\d{{5}}(?:,\s*(?:{CPT_MODIFIERS})\b|\s+(?:LT|RT|times)\b)"
+            r"|(?<=\((?:\d{5},\s*)*)\d{5}(?=(?:,\s*\d{5})*\)))"
             r"\d{5,}(?![\w/%:-]|[.,]\d|\s?(?:mg|mcg|ml|units?|cc|kg|g|mm|cm|k|cells|copies|iu)\b)",
             0.45,
         )
