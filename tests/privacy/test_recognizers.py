@@ -127,6 +127,7 @@ CASES = [
     (IdentifiedNameRecognizer, "Sian Cowely (seen today)",      []),                 # no identifier after it
     (AddressRecognizer,    "lives at 269 Holly Union Apt. 900, Port Anne", ["269 Holly Union Apt. 900, Port Anne"]),
     (AddressRecognizer,    "gave 20 Units of insulin",         []),                 # not a street
+    (AddressRecognizer,    "taken to operative suite #2, then Suite #200", ["Suite #200"]),  # a theatre, a suite
     (AddressRecognizer,    "lives at 87 DANIELS ST - dtr faith visiting", ["87 DANIELS ST"]),  # the clause ends it
     (AddressRecognizer,    "at 14 Crown Street\n Suite 321\n LONDON\n United Kingdom 75419\nThanks",
                            ["14 Crown Street\n Suite 321\n LONDON\n United Kingdom 75419"]),  # block

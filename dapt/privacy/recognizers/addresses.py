@@ -81,9 +81,11 @@ CORES = [
         rf"(?:[ \t](?:(?:{PARTICLES})[ \t])*{ANY_WORD}){{0,3}}(?:[ \t]\d{{1,5}}[A-Za-z]?\b)?",
         CASE_INSENSITIVE,
     ),
-    # Apt. 297, Suite 680, Unit 4719 Box 7394, P.O. Box 104, PSC 3294
+    # Apt. 297, Suite 680, Unit 4719 Box 7394, P.O. Box 104, PSC 3294; not a theatre (``operative suite #2``)
     regex.compile(
-        r"\b(?:apt|apartment|suite|ste|flat|bldg|p\.?\s?o\.?\s?box|box|psc|cmr)\.?\s?#?\s?\d{1,6}[A-Za-z]?\b|\bunit\s\d{3,6}\b",
+        r"\b(?<!(?:operative|operating|endoscopy|procedure|surgical|recovery)\s)"
+        r"(?:apt|apartment|suite|ste|flat|bldg|p\.?\s?o\.?\s?box|box|psc|cmr)\.?\s?#?\s?\d{1,6}[A-Za-z]?\b"
+        r"|\bunit\s\d{3,6}\b",
         CASE_INSENSITIVE,
     ),
     # APO AE 09012, USNS Møller
