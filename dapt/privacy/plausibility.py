@@ -123,6 +123,7 @@ EPONYM_STRUCTURE_BEFORE = re.compile(
     r"islets?|organ|tetralogy|crypts?|tubercle|fossa|space)\s+of\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+EPONYM_LOOK_BEHIND = 20  # characters before a name searched for the structure it names
 CREDENTIAL = re.compile(rf"(?i:{CREDENTIALS})")
 LEADING_WITH = re.compile(r"w/[ \t]*(?=\w)", re.IGNORECASE)
 LEADING_RELATION = re.compile(rf"(?:(?:{RELATIONS}|pt|patient)\b|w/)[ \t]*(?=\w)", re.IGNORECASE)
@@ -357,7 +358,7 @@ def is_eponym(result: RecognizerResult, text: str) -> bool:
     head = ONE_WORD.match(text, result.start, result.end)
     if not head:
         return False
-    structure = EPONYM_STRUCTURE_BEFORE.search(text[max(result.start - 20, 0) : result.start])
+    structure = EPONYM_STRUCTURE_BEFORE.search(text[max(result.start - EPONYM_LOOK_BEHIND, 0) : result.start])
     named = structure or EPONYM_NOUN.match(text[head.end() : head.end() + 40])
     return bool(named) and not _has_title(result, text)
 

@@ -74,6 +74,7 @@ def drug_names() -> frozenset[str]:
     package's module rather than through it: importing it also opens a cache in the user's home folder."""
     package, name = DRUG_NAMES
     spec = find_spec(package)
-    assert spec is not None and spec.origin is not None, f"{package} is not installed"
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError(f"{package} is not installed: run `make install`")
     with bz2.open(Path(spec.origin).parent / name, "rb") as dictionary:
         return frozenset(pickle.load(dictionary)["drug_variant_to_canonical"])
