@@ -336,6 +336,7 @@ CASES = [
     (LabelledNameRecognizer, "URINE: 400 cc clear at the end", []),                 # a common word, a surname only
     (LabelledNameRecognizer, "the physician must also decide", []),
     (LabelledNameRecognizer, "wife faith called back", ["faith"]),                  # a first name too
+    (LabelledNameRecognizer, "Doctor's Address\nDear Doctor: This letter", []),       # a role, no name
     (LabelledNameRecognizer, "nephew Jonathan will call back", ["Jonathan"]),       # a modal after the name
     (KinNamedRecognizer,   "NICOLO (NEPHEW) REQUESTS CALL",     ["NICOLO"]),         # philter's first names
     (CaredForNameRecognizer, "R > L. MILOSZ PLEASANT AND COOPERATIVE", ["MILOSZ"]),

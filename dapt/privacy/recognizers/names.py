@@ -50,6 +50,8 @@ NOT_A_VERB = r"(?!(?i:is|was|are|has|had|and|called|aware|pt|patient)\b)"
 NOT_A_MODAL = r"(?!(?i:will)\b)"  # ``son will call``; before a surname it is a name (``grandson will toomey``)
 RELATIONS = rf"husband|wife|partner|son|daughter|mother|father|sister|brother|friend|{KIN}"
 CREDENTIALS = r"rn|md|np|pa-c|pa|lpn|do|cna|rrt"
+# who a note reports on besides a name: a relation or a role (Faker lists ``Doctor``, ``Case``, ``Son`` as first names)
+NO_ROLE = rf"(?!(?i:{RELATIONS}|doctor|nurse|case|team|staff)\b)"
 CREDENTIAL_CLOSING_A_LINE = regex.compile(rf"(?<!\p{{L}})(?i:{CREDENTIALS})\.?[ \t]*$", regex.MULTILINE)
 RELATION = regex.compile(rf"(?i:{RELATIONS})")
 LATIN_SCRIPT_LIMIT = 0x250  # a locale whose names all lie below U+0250 is written in Latin script
@@ -168,7 +170,7 @@ class LabelledNameRecognizer(ConstantsRecognizer):
         r"attending(?: physician)?|physician|referring|nurse|contact|dear|signed by|agent|customer|client|"
         r"account holder|signature|message from|regards|thanks|sincerely|cc|attn|calls? me"
     )
-    AFTER_LABEL = rf"(?<=\s)(?<=\b(?i:{LABELS})[:,?]?\s{{1,3}}){NOT_A_VERB}"
+    AFTER_LABEL = rf"(?<=\s)(?<=\b(?i:{LABELS})[:,?]?\s{{1,3}}){NOT_A_VERB}{NO_ROLE}"
     PATTERNS = [
         Pattern(
             "labelled name (medium)",
@@ -385,8 +387,6 @@ REPORTS = (
 )
 ADDRESSED = r"asking\sfor|spoke\s(?:w/|with)|given\sto|called|updated|call\sfrom|visited\sby"
 WORD_NAME = r"[A-Za-z][a-z]+|[A-Z]{2,}"  # a name capitalised, in lower case or in capitals
-# who a note reports on besides a name: a relation or a role (Faker lists ``Doctor``, ``Case``, ``Son`` as first names)
-NO_ROLE = rf"(?!(?i:{RELATIONS}|doctor|nurse|case|team|staff)\b)"
 
 
 class CaredForNameRecognizer(CuedValueRecognizer):
