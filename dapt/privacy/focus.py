@@ -22,7 +22,7 @@ tokens the recognizers keep using for context words.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterator
 from functools import cache
 
 import regex
@@ -88,9 +88,9 @@ def ner_windows(text: str, allowed: Collection[str], window_chars: int = WINDOW_
     return windows
 
 
-def _window_spans(doc: Doc, allowed: Collection[str]) -> Iterator[Span]:
-    """The windows as token spans; two that expand onto a shared token become one."""
-    spans = [doc.char_span(start, end, alignment_mode="expand") for start, end in ner_windows(doc.text, allowed)]
+def _window_spans(doc: Doc, text: str, allowed: Collection[str]) -> Iterator[Span]:
+    """The windows of ``doc`` (the tokens of ``text``) as token spans; two that expand onto a shared token become one."""
+    spans = [doc.char_span(start, end, alignment_mode="expand") for start, end in ner_windows(text, allowed)]
     merged: list[tuple[int, int]] = []
     for span in spans:
         if span is None or not len(span):
@@ -102,10 +102,11 @@ def _window_spans(doc: Doc, allowed: Collection[str]) -> Iterator[Span]:
     return (doc[start:end] for start, end in merged)
 
 
-def focused_ner(nlp: Language, docs: Iterable[Doc], allowed: Collection[str], batch_size: int) -> list[Doc]:
-    """Tokenized ``docs`` with the entities spaCy's NER finds in their cue-word windows."""
-    documents = list(docs)
-    windows = [(doc, span) for doc in documents for span in _window_spans(doc, allowed)]
+def focused_ner(nlp: Language, texts: list[str], allowed: Collection[str], batch_size: int) -> list[Doc]:
+    """``texts`` tokenized, with the entities spaCy's NER finds in their cue-word windows. The windows are
+    read from the texts themselves: ``Doc.text`` joins the tokens again at every call."""
+    documents = [nlp.make_doc(text) for text in texts]
+    windows = [(doc, span) for doc, text in zip(documents, texts) for span in _window_spans(doc, text, allowed)]
     found: dict[int, list[Span | None]] = {id(doc): [] for doc in documents}
     # Re-tokenizing a window's text costs a fifth of copying its tokens (``Span.as_doc``).
     tagged = nlp.get_pipe(NER).pipe((nlp.make_doc(span.text) for _, span in windows), batch_size=batch_size)

@@ -51,7 +51,7 @@ def test_when_a_note_is_tagged_then_names_in_windows_are_found_at_document_offse
     nlp = loaded_spacy(MODEL).nlp["en"]
     filler = " Abdomen soft, fascia closed with Vicryl, dressing dry." * 20
     text = f"Patient Ingrid Arcuri was seen.{filler} Her son flew in from Houston to see Dr. Mercer."
-    [doc] = focused_ner(nlp, [nlp.make_doc(text)], ALLOWED, batch_size=8)
+    [doc] = focused_ner(nlp, [text], ALLOWED, batch_size=8)
     found = {(entity.text, entity.label_) for entity in doc.ents}
     assert {("Ingrid Arcuri", "PERSON"), ("Houston", "GPE")} <= found
     assert all(text[entity.start_char : entity.end_char] == entity.text for entity in doc.ents)
