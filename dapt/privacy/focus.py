@@ -89,7 +89,8 @@ def ner_windows(text: str, allowed: Collection[str], window_chars: int = WINDOW_
 
 
 def _window_spans(doc: Doc, text: str, allowed: Collection[str]) -> Iterator[Span]:
-    """The windows of ``doc`` (the tokens of ``text``) as token spans; two that expand onto a shared token become one."""
+    """The windows of ``doc``, the tokens of ``text``, as token spans; two that expand onto a shared token
+    become one."""
     spans = [doc.char_span(start, end, alignment_mode="expand") for start, end in ner_windows(text, allowed)]
     merged: list[tuple[int, int]] = []
     for span in spans:
