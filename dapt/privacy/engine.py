@@ -94,7 +94,7 @@ class FocusedNlpEngine(SpacyNlpEngine):
 
     def _artifacts(self, doc: Doc, text: str, language: str) -> NlpArtifacts:
         """Presidio's artifacts of ``doc``, the tokens of ``text``; offsets and lemmas are read from a token
-        array and the text, not from a ``Token`` object built for each token (a sixth of the analysis)."""
+        array and the text, not from a ``Token`` object built for each token."""
         entities, scores = self._get_updated_entities(self._get_entities(doc), self._get_scores_for_entities(doc))
         offsets, lengths = (column.tolist() for column in doc.to_array([IDX, LENGTH]).T)
         lemmas = [plain_lemma(text[offset : offset + length]) for offset, length in zip(offsets, lengths)]

@@ -159,8 +159,10 @@ DOSE_AFTER = re.compile(
     re.IGNORECASE,
 )
 # a list's separator, and the word on its other side: ``Lovaza, and Dialyvite``, ``Ziac and Remeron``
-LIST_ITEM_BEFORE = re.compile(r"([^\W\d_][\w-]*)(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
-LIST_ITEM_AFTER = re.compile(r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)([^\W\d_][\w-]*)")
+LIST_SEPARATOR = r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)"
+LIST_ITEM = r"([^\W\d_][\w-]*)"
+LIST_ITEM_BEFORE = re.compile(rf"{LIST_ITEM}{LIST_SEPARATOR}$")
+LIST_ITEM_AFTER = re.compile(rf"{LIST_SEPARATOR}{LIST_ITEM}")
 LIST_LOOK_BEHIND = 40  # characters before a finding searched for the list item before it
 # a section of a note opens a line or sentence and ends in a colon: ``Integ: sacrum intact``, ``CARDIAC:``
 SECTION_START = re.compile(r"(?:^|[.;]\s+|\n\s*)$")
