@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Collection
+from functools import cache
 
 from presidio_analyzer import RecognizerResult
 
@@ -22,7 +23,8 @@ from dapt.privacy.recognizers.base import (
     FUNCTION_WORD_ZIPF,
     english_zipf,
 )
-from dapt.privacy.recognizers.contact import STATE, HomeTownRecognizer, VisitorTownRecognizer
+from dapt.privacy.recognizers.addresses import UsAddress
+from dapt.privacy.recognizers.contact import STATE, TOWN_PREFIX, HomeTownRecognizer, VisitorTownRecognizer
 from dapt.privacy.recognizers.gazetteer import UNSEEN_ZIPF, is_name_evidence
 from dapt.privacy.recognizers.names import (
     CREDENTIALS,
@@ -74,8 +76,10 @@ LICENCE = "US_DRIVER_LICENSE"
 SHORTEST_LICENCE = 4  # characters of the shortest US driver's licence number (Presidio's weak pattern takes two)
 ENGLISH_WORD_ZIPF = 3.0  # a word at least this common is an English word, not a name to protect
 # A ward or department is named by its trade, not by anyone: ``the Vascular Clinic``, ``the Endoscopy Suite``,
-# ``the Department of Anesthesia``, ``Cardiology``. (``service`` is left out: ``Chemical Abstracts Service`` is a firm.)
-UNIT_NOUNS = frozenset({"clinic", "unit", "room", "floor", "department", "ward", "suite", "laboratory", "lab"})
+# ``the Department of Anesthesia``, ``Cardiology``, ``the Hospitalist Service``, ``Newborn Nursery``.
+UNIT_NOUNS = frozenset(
+    {"clinic", "unit", "room", "floor", "department", "ward", "suite", "laboratory", "lab", "service", "services", "nursery"}
+)
 UNIT_HEADS = frozenset({"department", "dept", "division", "section"})
 SPECIALTY_ENDINGS = ("ology", "ologist", "ologists", "iatry", "iatrics", "iatrist", "pedics", "esthesia")
 # a capital after a small letter inside a word marks a brand or unit (``InterStim``, ``FloSeal``, ``IgG``, ``mCi``);
@@ -137,7 +141,8 @@ NEXT_WORD = re.compile(r"[ \t]+([a-z]{3,})\b")  # two letters are shorthand (``r
 # nouns after which a name still names someone or their own: ``the Smith family``, ``mary daughter``, ``kim lpn``
 PERSONAL_NOUN = re.compile(
     rf"{RELATIONS}|{CREDENTIALS}|family|household|residence|home|house|kids|children|twins|baby|case|chart|file|"
-    r"account|estate"
+    r"account|estate|"
+    r"novel|book|poem|song|film|movie|play|painting|album|paper|article"  # what a person wrote or made
 )
 # an author cited names no one in the note: ``Stewardson et al. (1978)``
 CITED = re.compile(r",?\s+et\.?\s+al\b", re.IGNORECASE)
@@ -150,6 +155,10 @@ COUNTED_BEFORE = re.compile(
     re.MULTILINE,
 )
 COUNTED_LOOK_BEHIND = 24  # characters before a name searched for an article or number and an adjective
+ARTICLE_BEFORE = re.compile(r"\b(?:[Tt]he|[Aa]n?)[ \t]+$")
+ARTICLE_OPENING = re.compile(r"[Aa]n?[ \t]+")
+TOWN_OPENER = re.compile(TOWN_PREFIX, re.IGNORECASE)
+DESCRIBED_BEFORE = re.compile(r"\b([a-z]{3,}(?:-[a-z]+)?)[ \t]+$")  # a lower-case word right before a name
 # a dose, rate, route or schedule after a name makes it a drug: ``Demerol 50 mg``, ``Levo @ .08 mcg/kg/min``,
 # ``Premarin p.o.``, ``Neo gtt``
 DOSE_AFTER = re.compile(
@@ -164,6 +173,7 @@ LIST_ITEM = r"([^\W\d_][\w-]*)"
 LIST_ITEM_BEFORE = re.compile(rf"{LIST_ITEM}{LIST_SEPARATOR}$")
 LIST_ITEM_AFTER = re.compile(rf"{LIST_SEPARATOR}{LIST_ITEM}")
 LIST_LOOK_BEHIND = 40  # characters before a finding searched for the list item before it
+LISTED_THING_LETTERS = 4  # a shorter lower-case list item is shorthand (``pt``, ``hcp``) more than a thing
 # a section of a note opens a line or sentence and ends in a colon: ``Integ: sacrum intact``, ``CARDIAC:``
 SECTION_START = re.compile(r"(?:^|[.;]\s+|\n\s*)$")
 # race and ethnicity as the US standard (OMB, 1997) counts them: groups of millions, no identifier under
@@ -366,18 +376,19 @@ def is_eponym(result: RecognizerResult, text: str) -> bool:
 
 
 def names_a_thing(result: RecognizerResult, text: str) -> bool:
-    """A one-word person or firm right before a lower-case noun: a device, technique or product
-    named after someone or by its maker (``Harmonic scalpel``, ``Jackson table``, ``Robinson
-    catheters``, ``Fick technique``), not ``the Smith family``, ``mary daughter``, ``Dr. Jackson`` nor
-    ``Carolyn hill``."""
+    """A one-word person or firm right before a lower-case noun, or after an article and before an adjective:
+    a device, technique or product named after someone or by its maker (``Harmonic scalpel``, ``Jackson table``,
+    ``Robinson catheters``, ``Fick technique``, ``the Richards essential shaver``), not ``the Smith family``,
+    ``mary daughter``, ``Dr. Jackson`` nor ``Carolyn hill``."""
     if result.entity_type not in ("PERSON", "ORGANIZATION") or not ONE_WORD.fullmatch(text, result.start, result.end):
         return False
     after = NEXT_WORD.match(text, result.end)
     noun = after.group(1) if after else ""
+    determined = ARTICLE_BEFORE.search(text, max(result.start - 4, 0), result.start)
     return (
         not PERSONAL_NOUN.fullmatch(noun)
         and english_zipf(noun) < FUNCTION_WORD_ZIPF
-        and is_only_noun(noun)
+        and (is_only_noun(noun) or bool(determined) and _describes_a_thing(noun))
         and not is_known_name(noun)  # ``Carolyn hill``: a surname a capitals line was read back as a word
         and not _has_title(result, text)
     )
@@ -386,19 +397,62 @@ def names_a_thing(result: RecognizerResult, text: str) -> bool:
 def _is_counted(result: RecognizerResult, text: str) -> bool:
     """A one-word person or firm after ``a``, ``an`` or a number, perhaps with an adjective between: a thing
     named after someone or by its maker (``a curved Allis``), not ``a friend Mary`` nor ``two sons Tom``."""
-    if result.entity_type not in ("PERSON", "ORGANIZATION") or not ONE_WORD.fullmatch(text, result.start, result.end):
+    if result.entity_type not in ("PERSON", "ORGANIZATION"):
         return False
-    counted = COUNTED_BEFORE.search(text, max(result.start - COUNTED_LOOK_BEHIND, 0), result.start)
+    if (article := ARTICLE_OPENING.match(text, result.start, result.end)) and ONE_WORD.fullmatch(
+        text, article.end(), result.end
+    ):
+        return True  # the article inside the finding: ``An Allis was used``
+    if not ONE_WORD.fullmatch(text, result.start, result.end):
+        return False
+    window = max(result.start - COUNTED_LOOK_BEHIND, 0)
+    counted = COUNTED_BEFORE.search(text, window, result.start)
     adjective = counted.group(1) if counted else None
-    return bool(counted) and (adjective is None or _is_adjective(adjective))
+    if counted:
+        return adjective is None or _is_adjective(adjective)
+    described = DESCRIBED_BEFORE.search(text, window, result.start)
+    return bool(described) and _describes_a_thing(described.group(1))
+
+
+def _describes_a_thing(word: str) -> bool:
+    """An adjective that is no verb's inflection nor the start of a town's name: ``sterile Webril``,
+    ``right Glenn``; not ``advised Gregory``, ``noted Samuel`` nor ``new Bedford``."""
+    return _is_adjective(word) and base_forms(word, "verb") <= {word} and not TOWN_OPENER.fullmatch(f"{word} ")
 
 
 def _is_listed_with_a_drug(result: RecognizerResult, text: str) -> bool:
-    """A name in a list beside a drug the package knows is one too: ``Lovaza, and Dialyvite``,
-    ``Homatropine, Econopred, and Vigamox``; a drug that is also a name (``Allegra``) is no evidence."""
+    """A name in a list beside a drug the package knows is one too (``Lovaza, and Dialyvite``); a one-word name
+    beside a thing written in lower case is a thing (``fluff and Kling, stockinette``), unless a place is led to
+    (``in Modesto and followup``). A drug that is also a name (``Allegra``) is no evidence, nor a person's
+    relation or role (``wife and Mary``)."""
     before = LIST_ITEM_BEFORE.search(text[max(result.start - LIST_LOOK_BEHIND, 0) : result.start])
     after = LIST_ITEM_AFTER.match(text, result.end)
-    return any(_is_drug([item.group(1).lower()]) for item in (before, after) if item)
+    items = [item.group(1) for item in (before, after) if item]
+    if any(_is_drug([item.lower()]) for item in items):
+        return True
+    one_word = result.entity_type != "NRP" and ONE_WORD.fullmatch(text, result.start, result.end)
+    placed = PLACE_BEFORE.search(text, max(result.start - 8, 0), result.start)  # ``in Modesto and followup``
+    return bool(one_word) and not placed and any(_is_listed_thing(item) for item in items)
+
+
+def _is_listed_thing(word: str) -> bool:
+    """A lower-case word, rarer than everyday English, that is only a noun and names no person:
+    ``stockinette``, ``fluff``; not ``pt``, ``nephew`` nor a street's word before its town (``avenue, Chelsea``)."""
+    return (
+        word.islower()
+        and word not in street_words()
+        and len(word) >= LISTED_THING_LETTERS
+        and english_zipf(word) < COMMON_ZIPF
+        and is_only_noun(word)
+        and not PERSONAL_NOUN.fullmatch(word)
+        and not is_known_name(word)
+    )
+
+
+@cache
+def street_words() -> frozenset[str]:
+    """The words that end a street's name, lower-cased (``avenue``, ``court``, ``park``)."""
+    return frozenset(suffix.lower() for suffix in UsAddress.street_suffixes)
 
 
 def _is_adjective(word: str) -> bool:
