@@ -16,6 +16,7 @@ from functools import cache
 
 from presidio_analyzer import RecognizerResult
 
+from dapt.privacy.recognizers.addresses import UsAddress
 from dapt.privacy.recognizers.base import (
     ABBREVIATION_LETTERS,
     COMMON_ZIPF,
@@ -23,7 +24,6 @@ from dapt.privacy.recognizers.base import (
     FUNCTION_WORD_ZIPF,
     english_zipf,
 )
-from dapt.privacy.recognizers.addresses import UsAddress
 from dapt.privacy.recognizers.contact import STATE, TOWN_PREFIX, HomeTownRecognizer, VisitorTownRecognizer
 from dapt.privacy.recognizers.gazetteer import UNSEEN_ZIPF, is_name_evidence
 from dapt.privacy.recognizers.names import (
