@@ -40,7 +40,7 @@ from dapt.privacy.recognizers.names import (
 )
 from dapt.privacy.recognizers.places import is_place, names_a_group
 from dapt.privacy.vocabulary import drug_names, never_names, philter_names, shortens_a_word
-from dapt.privacy.wordclass import base_forms, is_only_noun
+from dapt.privacy.wordclass import PARTS_OF_SPEECH, base_forms, is_only_noun
 
 SPACY = "SpacyRecognizer"
 NAME_TYPES = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "NRP"})
@@ -156,6 +156,8 @@ COUNTED_BEFORE = re.compile(
 )
 COUNTED_LOOK_BEHIND = 24  # characters before a name searched for an article or number and an adjective
 ARTICLE_BEFORE = re.compile(r"\b(?:[Tt]he|[Aa]n?)[ \t]+$")
+PLACE_LED_TO = re.compile(r"\b(?:from|in|at|near|to|of)\s+(?:the\s+)?(?:[a-z]+\s+)?$", re.IGNORECASE)
+AREA_AFTER = re.compile(r"\s+(?:area|region|vicinity|county|district|suburbs?|community)\b", re.IGNORECASE)
 ARTICLE_OPENING = re.compile(r"[Aa]n?[ \t]+")
 TOWN_OPENER = re.compile(TOWN_PREFIX, re.IGNORECASE)
 DESCRIBED_BEFORE = re.compile(r"\b([a-z]{3,}(?:-[a-z]+)?)[ \t]+$")  # a lower-case word right before a name
@@ -169,10 +171,13 @@ DOSE_AFTER = re.compile(
 )
 # a list's separator, and the word on its other side: ``Lovaza, and Dialyvite``, ``Ziac and Remeron``
 LIST_SEPARATOR = r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)"
-LIST_ITEM = r"([^\W\d_][\w-]*)"
+LIST_ITEM = r"([^\W_][\w-]*)"
 LIST_ITEM_BEFORE = re.compile(rf"{LIST_ITEM}{LIST_SEPARATOR}$")
 LIST_ITEM_AFTER = re.compile(rf"{LIST_SEPARATOR}{LIST_ITEM}")
 LIST_LOOK_BEHIND = 40  # characters before a finding searched for the list item before it
+# dressings counted or abbreviated in the plural: ``4x4s``, ``2x2``, ``4s``, ``ABDs``; no bare number (``Mary, 45,``)
+COUNTED_THING = re.compile(r"\d+(?:x\d+s?|s)|[A-Z]{2,}s")
+COINED_WORD_LETTERS = 6  # a shorter unknown word is shorthand (``gtt``, ``prn``) or a slip of the pen
 LISTED_THING_LETTERS = 4  # a shorter lower-case list item is shorthand (``pt``, ``hcp``) more than a thing
 # a section of a note opens a line or sentence and ends in a colon: ``Integ: sacrum intact``, ``CARDIAC:``
 SECTION_START = re.compile(r"(?:^|[.;]\s+|\n\s*)$")
@@ -346,7 +351,10 @@ def _is_common_noun_here(words: list[str], entity_type: str, text: str) -> bool:
         return _written_in_lower_case(lowered[0], text)
     if entity_type not in ("ORGANIZATION", "LOCATION"):
         return False
-    return bool(lowered) and all(_is_non_name(word) and _written_in_lower_case(word, text) for word in lowered)
+    if not lowered or not all(_is_non_name(word) for word in lowered):
+        return False
+    written = [_written_in_lower_case(word, text) for word in lowered]
+    return all(written) or len(lowered) > 1 and any(written)
 
 
 def _written_in_lower_case(word: str, text: str) -> bool:
@@ -380,7 +388,7 @@ def names_a_thing(result: RecognizerResult, text: str) -> bool:
     a device, technique or product named after someone or by its maker (``Harmonic scalpel``, ``Jackson table``,
     ``Robinson catheters``, ``Fick technique``, ``the Richards essential shaver``), not ``the Smith family``,
     ``mary daughter``, ``Dr. Jackson`` nor ``Carolyn hill``."""
-    if result.entity_type not in ("PERSON", "ORGANIZATION") or not ONE_WORD.fullmatch(text, result.start, result.end):
+    if not ONE_WORD.fullmatch(text, result.start, result.end) or not _may_name_a_thing(result, text):
         return False
     after = NEXT_WORD.match(text, result.end)
     noun = after.group(1) if after else ""
@@ -388,10 +396,32 @@ def names_a_thing(result: RecognizerResult, text: str) -> bool:
     return (
         not PERSONAL_NOUN.fullmatch(noun)
         and english_zipf(noun) < FUNCTION_WORD_ZIPF
-        and (is_only_noun(noun) or bool(determined) and _describes_a_thing(noun))
+        and (is_only_noun(noun) or bool(determined) and (_describes_a_thing(noun) or _is_coined_word(noun)))
         and not is_known_name(noun)  # ``Carolyn hill``: a surname a capitals line was read back as a word
         and not _has_title(result, text)
     )
+
+
+def _is_coined_word(word: str) -> bool:
+    """A long lower-case word no word class of the lemmatizer knows, rare in English: a compound of a trade
+    (``headholder``, ``videoscope``, ``dynamometer``)."""
+    return (
+        len(word) >= COINED_WORD_LETTERS
+        and english_zipf(word) < ENGLISH_WORD_ZIPF
+        and not any(base_forms(word, pos) for pos in PARTS_OF_SPEECH)
+    )
+
+
+def _may_name_a_thing(result: RecognizerResult, text: str) -> bool:
+    """A person or firm; or a place no gazetteer knows after an article, no place led to nor an area
+    (``the Tuohy needle``, ``a Mystique plate``; not ``in the Longmont area`` nor ``to Dover Pavilion``)."""
+    if result.entity_type in ("PERSON", "ORGANIZATION"):
+        return True
+    if result.entity_type != "LOCATION" or is_place(text[result.start : result.end].strip()):
+        return False
+    determined = ARTICLE_BEFORE.search(text, max(result.start - 4, 0), result.start)
+    led_to = PLACE_LED_TO.search(text, max(result.start - 24, 0), result.start)
+    return bool(determined) and not led_to and not AREA_AFTER.match(text, result.end)
 
 
 def _is_counted(result: RecognizerResult, text: str) -> bool:
@@ -436,8 +466,11 @@ def _is_listed_with_a_drug(result: RecognizerResult, text: str) -> bool:
 
 
 def _is_listed_thing(word: str) -> bool:
-    """A lower-case word, rarer than everyday English, that is only a noun and names no person:
-    ``stockinette``, ``fluff``; not ``pt``, ``nephew`` nor a street's word before its town (``avenue, Chelsea``)."""
+    """Dressings counted or abbreviated (``4x4s``, ``ABDs``), or a lower-case word, rarer than everyday English, that is only a noun and
+    names no person: ``stockinette``, ``fluff``; not ``pt``, ``nephew`` nor a street's word before its town
+    (``avenue, Chelsea``)."""
+    if COUNTED_THING.fullmatch(word):
+        return True
     return (
         word.islower()
         and word not in street_words()
