@@ -15,6 +15,7 @@ from collections.abc import Collection
 from functools import cache
 
 from presidio_analyzer import RecognizerResult
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from dapt.privacy.recognizers.addresses import UsAddress
 from dapt.privacy.recognizers.base import (
@@ -77,11 +78,13 @@ SHORTEST_LICENCE = 4  # characters of the shortest US driver's licence number (P
 ENGLISH_WORD_ZIPF = 3.0  # a word at least this common is an English word, not a name to protect
 # A ward or department is named by its trade, not by anyone: ``the Vascular Clinic``, ``the Endoscopy Suite``,
 # ``the Department of Anesthesia``, ``Cardiology``, ``the Hospitalist Service``, ``Newborn Nursery``.
-UNIT_NOUNS = frozenset(
-    {"clinic", "unit", "room", "floor", "department", "ward", "suite", "laboratory", "lab", "service", "services", "nursery"}
-)
+UNIT_NOUNS = frozenset({"clinic", "unit", "room", "floor", "department", "ward", "suite", "laboratory", "lab", "nursery"})
 UNIT_HEADS = frozenset({"department", "dept", "division", "section"})
-SPECIALTY_ENDINGS = ("ology", "ologist", "ologists", "iatry", "iatrics", "iatrist", "pedics", "esthesia")
+SPECIALTY_ENDINGS = (
+    "ology", "ologist", "ologists", "iatry", "iatrics", "iatrist", "iatric", "pedics", "esthesia", "surgery", "surgical",
+    "medicine", "hospitalist", "hospitalists",
+)
+SERVICE_NOUNS = frozenset({"service", "services"})  # a hospital's team of one specialty: ``the Hospitalist Service``
 # a capital after a small letter inside a word marks a brand or unit (``InterStim``, ``FloSeal``, ``IgG``, ``mCi``);
 # a name has one only after a particle (``McCall``, ``MacArthur``, ``DeShawn``, ``LaToya``, ``VanDyke``)
 INNER_CAPITAL = re.compile(r"([^\W\d_]*?[a-z])[A-Z]")
@@ -141,7 +144,7 @@ NEXT_WORD = re.compile(r"[ \t]+([a-z]{3,})\b")  # two letters are shorthand (``r
 # nouns after which a name still names someone or their own: ``the Smith family``, ``mary daughter``, ``kim lpn``
 PERSONAL_NOUN = re.compile(
     rf"{RELATIONS}|{CREDENTIALS}|family|household|residence|home|house|kids|children|twins|baby|case|chart|file|"
-    r"account|estate|"
+    r"account|estate|firm|company|agency|employer|client|customer|"
     r"novel|book|poem|song|film|movie|play|painting|album|paper|article"  # what a person wrote or made
 )
 # an author cited names no one in the note: ``Stewardson et al. (1978)``
@@ -158,9 +161,10 @@ COUNTED_LOOK_BEHIND = 24  # characters before a name searched for an article or 
 ARTICLE_BEFORE = re.compile(r"\b(?:[Tt]he|[Aa]n?)[ \t]+$")
 PLACE_LED_TO = re.compile(r"\b(?:from|in|at|near|to|of)\s+(?:the\s+)?(?:[a-z]+\s+)?$", re.IGNORECASE)
 AREA_AFTER = re.compile(r"\s+(?:area|region|vicinity|county|district|suburbs?|community)\b", re.IGNORECASE)
-ARTICLE_OPENING = re.compile(r"[Aa]n?[ \t]+")
 TOWN_OPENER = re.compile(TOWN_PREFIX, re.IGNORECASE)
 DESCRIBED_BEFORE = re.compile(r"\b([a-z]{3,}(?:-[a-z]+)?)[ \t]+$")  # a lower-case word right before a name
+# a name cut at a hyphen is part of a compound, a brand or eponym (``Gore-Tex``, ``Allegra-D``, ``Miller-Fisher``)
+COMPOUND_GOES_ON = re.compile(r"-[^\W\d_]")
 # a dose, rate, route or schedule after a name makes it a drug: ``Demerol 50 mg``, ``Levo @ .08 mcg/kg/min``,
 # ``Premarin p.o.``, ``Neo gtt``
 DOSE_AFTER = re.compile(
@@ -258,6 +262,7 @@ def is_plausible(result: RecognizerResult, text: str, allowed: Collection[str]) 
         or SIZED_BEFORE.search(text, max(result.start - 16, 0), result.start)
         or _is_section(result, text)
         or NAMED_INSTRUMENT.search(value)
+        or (result.entity_type != "NRP" and COMPOUND_GOES_ON.match(text, result.end))
     ):
         return False
     if result.entity_type == "NRP":
@@ -429,10 +434,6 @@ def _is_counted(result: RecognizerResult, text: str) -> bool:
     named after someone or by its maker (``a curved Allis``), not ``a friend Mary`` nor ``two sons Tom``."""
     if result.entity_type not in ("PERSON", "ORGANIZATION"):
         return False
-    if (article := ARTICLE_OPENING.match(text, result.start, result.end)) and ONE_WORD.fullmatch(
-        text, article.end(), result.end
-    ):
-        return True  # the article inside the finding: ``An Allis was used``
     if not ONE_WORD.fullmatch(text, result.start, result.end):
         return False
     window = max(result.start - COUNTED_LOOK_BEHIND, 0)
@@ -445,9 +446,14 @@ def _is_counted(result: RecognizerResult, text: str) -> bool:
 
 
 def _describes_a_thing(word: str) -> bool:
-    """An adjective that is no verb's inflection nor the start of a town's name: ``sterile Webril``,
-    ``right Glenn``; not ``advised Gregory``, ``noted Samuel`` nor ``new Bedford``."""
-    return _is_adjective(word) and base_forms(word, "verb") <= {word} and not TOWN_OPENER.fullmatch(f"{word} ")
+    """An adjective that is no word of grammar, verb's inflection nor the start of a town's name: ``sterile
+    Webril``, ``right Glenn``; not ``after Colonoscopy``, ``advised Gregory``, ``noted Samuel`` nor ``new Bedford``."""
+    return (
+        word not in STOP_WORDS
+        and _is_adjective(word)
+        and base_forms(word, "verb") <= {word}
+        and not TOWN_OPENER.fullmatch(f"{word} ")
+    )
 
 
 def _is_listed_with_a_drug(result: RecognizerResult, text: str) -> bool:
@@ -554,14 +560,21 @@ def _is_department(lowered: list[str]) -> bool:
     Clinic`` and ``the Post Anesthesia Care Unit`` hold a known name (Post), so they stay."""
     words = _without_the(lowered)
     if len(words) == 1:
-        return words[0] in UNIT_NOUNS or (words[0].endswith(SPECIALTY_ENDINGS) and words[0] in never_names())
+        return words[0] in UNIT_NOUNS or _is_specialty(words[0])
     if len(words) > 2 and words[0] in UNIT_HEADS and words[1] == "of":
         return all(_is_non_name(word) for word in words[2:])
+    if len(words) > 1 and words[-1] in SERVICE_NOUNS:  # ``Chemical Abstracts Service`` names no specialty
+        return any(_is_specialty(word) for word in words[:-1]) and all(_is_non_name(word) for word in words[:-1])
     return (
         len(words) > 1
         and words[-1] in UNIT_NOUNS
         and all(_is_non_name(word) for word in words[:-1])
     )
+
+
+def _is_specialty(word: str) -> bool:
+    """A branch of medicine by its ending (``cardiology``, ``anesthesia``, ``neurosurgery``, ``hospitalist``)."""
+    return word.endswith(SPECIALTY_ENDINGS) and word in never_names()
 
 
 def _is_brand_word(word: str) -> bool:
