@@ -74,6 +74,10 @@ CASES = [
     ("ORGANIZATION", "Mayo Clinic",           True),   # named by a name
     ("ORGANIZATION", "Clinic",                False),  # a unit's noun alone
     ("ORGANIZATION", "Chemical Abstracts Service", True),  # a firm: services are not wards
+    ("ORGANIZATION", "the Hospitalist Service", False),  # a specialty's service is a ward
+    ("ORGANIZATION", "the Pediatric Surgery Service", False),
+    ("ORGANIZATION", "Adult Protective Services", True),   # no specialty names it
+    ("ORGANIZATION", "Newborn Nursery",       False),
     ("ORGANIZATION", "Cleveland Clinic",      True),   # named by a place
     ("ORGANIZATION", "the Department of Anesthesia", False),  # a department named by its trade
     ("ORGANIZATION", "Division of Cardiology", False),
@@ -192,6 +196,17 @@ THING_CASES = [
     ("Dr. Jackson table rounds at noon.",     "Jackson",  "PERSON",       True),   # a title: the doctor
     ("Smith female, 54, admitted.",           "Smith",    "PERSON",       True),   # an adjective too
     ("Seen by Olympus today.",                "Olympus",  "ORGANIZATION", True),   # an adverb too
+    ("removed using the Richards essential shaver.", "Richards", "PERSON",   False),  # article, adjective, noun
+    ("The Asahi soft wire was removed.",      "Asahi",    "ORGANIZATION", False),
+    ("The Olympus videoscope was inserted.",  "Olympus",  "ORGANIZATION", False),  # a compound no lexicon knows
+    ("Unlike the Jensen novel, it is short.", "Jensen",   "PERSON",       True),   # what a person wrote
+    ("spoke to the Smith attending today",    "Smith",    "PERSON",       True),   # an adjective is no article's noun
+    ("He was placed on a Jamar dynamometer.", "Jamar",    "LOCATION",     False),  # a place no gazetteer knows
+    ("The Tuohy needle was removed.",         "Tuohy",    "LOCATION",     False),
+    ("living in the Longmont area now",       "Longmont", "LOCATION",     True),   # a place led to
+    ("He lives near the Wandafort mall",      "Wandafort", "LOCATION",    True),
+    ("the Wandafort area is far",             "Wandafort", "LOCATION",    True),   # an area
+    ("Screening for Dover pavilion today",    "Dover",    "LOCATION",     True),   # no article
 ]
 # fmt: on
 
@@ -250,6 +265,23 @@ FRAMED_CASES = [
     ("Lasix given, Mary at bedside",          "Mary",          "PERSON",       True),   # no list: a new clause
     ("seen by Allegra and Mary today",        "Mary",          "PERSON",       True),   # a drug that is a name
     ("wife, Mary and son called",             "Mary",          "PERSON",       True),   # listed with no drug
+    ("wrapped with 4x4s in sterile Webril.",  "Webril",        "PERSON",       False),  # an adjective before
+    ("flow through the right Glenn, a good",  "Glenn",         "PERSON",       False),
+    ("Patient advised Gregory's mother",      "Gregory",       "ORGANIZATION", True),   # a verb's inflection
+    ("afebrile, noted Samuel slept well",     "Samuel",        "PERSON",       True),
+    ("lives alone in new Bedford, CT",        "Bedford",       "PERSON",       True),   # a town's first word
+    ("Seen after Colonoscopy, normal.",       "Colonoscopy",   "ORGANIZATION", True),   # a word of grammar
+    ("amounts of fluff and Kling, stockinette, and", "Kling",  "PERSON",       False),  # listed with things
+    ("Owen silk, 4x4s, Kling, Kerlix, and Coban", "Kling",     "PERSON",       False),  # counted dressings
+    ("Adaptic, 4x4s, ABDs, and Webril were",  "Webril",        "PERSON",       False),
+    ("lives at 32 Montgomery avenue, Chelsea. Plan", "Chelsea", "LOCATION",    True),   # a street before its town
+    ("seen in Modesto and followup is set",   "Modesto",       "LOCATION",     True),   # a place led to
+    ("wife Mary, 45, and her son",            "Mary",          "PERSON",       True),   # a bare number
+    ("daughter Sue and nephew at bedside",    "Sue",           "PERSON",       True),   # a relation listed
+    ("He takes Allegra-D daily.",             "Allegra",       "ORGANIZATION", False),  # the word goes on
+    ("reconstruction with Gore-Tex mesh.",    "Gore",          "PERSON",       False),
+    ("likely the Miller-Fisher variant.",     "Miller",        "PERSON",       False),
+    ("Miller, Fisher and Jones came",         "Miller",        "PERSON",       True),
 ]
 # fmt: on
 
@@ -289,6 +321,9 @@ COMMON_NOUN_CASES = [
     ("Rose visited. Skin warm, rose colour",                "Rose",        "PERSON",       False),
     ("spoke to sandra, aware of plan",                      "sandra",      "PERSON",       True),   # itself lower-case
     ("Mercy Smith called. mercy was shown",                 "Mercy Smith", "PERSON",       True),   # two words
+    ("Acute Inferior Myocardial Infarction. no myocardial damage", "Acute Inferior Myocardial Infarction",
+     "ORGANIZATION", False),  # one word of several in lower case is enough
+    ("I work for Chemical Abstracts Service",               "Chemical Abstracts Service", "ORGANIZATION", True),
 ]
 # fmt: on
 
