@@ -163,8 +163,8 @@ PLACE_LED_TO = re.compile(r"\b(?:from|in|at|near|to|of)\s+(?:the\s+)?(?:[a-z]+\s
 AREA_AFTER = re.compile(r"\s+(?:area|region|vicinity|county|district|suburbs?|community)\b", re.IGNORECASE)
 TOWN_OPENER = re.compile(TOWN_PREFIX, re.IGNORECASE)
 DESCRIBED_BEFORE = re.compile(r"\b([a-z]{3,}(?:-[a-z]+)?)[ \t]+$")  # a lower-case word right before a name
-# a name cut at a hyphen is part of a compound, a brand or eponym (``Gore-Tex``, ``Allegra-D``, ``Miller-Fisher``)
-COMPOUND_GOES_ON = re.compile(r"-[^\W\d_]")
+# a name cut at a hyphen before a word of English or a code is part of a compound (``Austin-type``, ``Allegra-D``)
+COMPOUND_GOES_ON = re.compile(r"-(?:([a-z]+)|[A-Z0-9]{1,3})\b")
 # a dose, rate, route or schedule after a name makes it a drug: ``Demerol 50 mg``, ``Levo @ .08 mcg/kg/min``,
 # ``Premarin p.o.``, ``Neo gtt``
 DOSE_AFTER = re.compile(
@@ -262,7 +262,7 @@ def is_plausible(result: RecognizerResult, text: str, allowed: Collection[str]) 
         or SIZED_BEFORE.search(text, max(result.start - 16, 0), result.start)
         or _is_section(result, text)
         or NAMED_INSTRUMENT.search(value)
-        or (result.entity_type != "NRP" and COMPOUND_GOES_ON.match(text, result.end))
+        or (result.entity_type != "NRP" and _goes_on_as_a_compound(result, text))
     ):
         return False
     if result.entity_type == "NRP":
@@ -427,6 +427,16 @@ def _may_name_a_thing(result: RecognizerResult, text: str) -> bool:
     determined = ARTICLE_BEFORE.search(text, max(result.start - 4, 0), result.start)
     led_to = PLACE_LED_TO.search(text, max(result.start - 24, 0), result.start)
     return bool(determined) and not led_to and not AREA_AFTER.match(text, result.end)
+
+
+def _goes_on_as_a_compound(result: RecognizerResult, text: str) -> bool:
+    """A name cut at a hyphen before a word of English or a code: ``Austin-type``, ``TIA-like``, ``Allegra-D``,
+    ``Toprol-XL``; a double surname goes on as a name (``Hauta-aho``, ``Smith-Jones``)."""
+    compound = COMPOUND_GOES_ON.match(text, result.end)
+    if not compound:
+        return False
+    word = compound.group(1)
+    return word is None or english_zipf(word) >= ENGLISH_WORD_ZIPF and not is_known_name(word)
 
 
 def _is_counted(result: RecognizerResult, text: str) -> bool:

@@ -278,9 +278,11 @@ FRAMED_CASES = [
     ("seen in Modesto and followup is set",   "Modesto",       "LOCATION",     True),   # a place led to
     ("wife Mary, 45, and her son",            "Mary",          "PERSON",       True),   # a bare number
     ("daughter Sue and nephew at bedside",    "Sue",           "PERSON",       True),   # a relation listed
-    ("He takes Allegra-D daily.",             "Allegra",       "ORGANIZATION", False),  # the word goes on
-    ("reconstruction with Gore-Tex mesh.",    "Gore",          "PERSON",       False),
-    ("likely the Miller-Fisher variant.",     "Miller",        "PERSON",       False),
+    ("He takes Allegra-D daily.",             "Allegra",       "ORGANIZATION", False),  # a code goes on
+    ("used for an Austin-type osteotomy",     "Austin",        "LOCATION",     False),
+    ("since the TIA-like event",              "TIA",           "ORGANIZATION", False),
+    ("says Hauta-aho, smiling",               "Hauta",         "PERSON",       True),   # a double surname
+    ("Mary Smith-Jones called",               "Smith",         "PERSON",       True),
     ("Miller, Fisher and Jones came",         "Miller",        "PERSON",       True),
 ]
 # fmt: on
