@@ -346,9 +346,11 @@ def plausible_group(result: RecognizerResult, value: str, text: str) -> bool:
 
 
 def _is_common_noun_here(words: list[str], entity_type: str, text: str) -> bool:
-    """A firm or place spaCy found whose every word Philter lists as no name and the same document
-    also writes in lower case: common nouns capitalised by a heading or a sentence start
-    (``Colonoscopy``, ``Inflammatory Bowel Disease``), where a firm (``Microsoft``) keeps its capitals.
+    """A firm or place spaCy found whose every word Philter lists as no name, where the same document also
+    writes the word (one word) or some of the words (several) in lower case, each that is also a name among
+    them: common nouns capitalised by a heading or a sentence start (``Colonoscopy``, ``Inflammatory Bowel
+    Disease``, ``the General Medical Floor`` beside ``general anesthesia``), where a firm (``Microsoft``) keeps
+    its capitals.
     A capitalised person of one such word counts too where the word is also a name (``Cord was clamped``
     beside ``cord blood``)."""
     lowered = _without_the([word.lower() for word in words])
@@ -356,9 +358,11 @@ def _is_common_noun_here(words: list[str], entity_type: str, text: str) -> bool:
         return _written_in_lower_case(lowered[0], text)
     if entity_type not in ("ORGANIZATION", "LOCATION"):
         return False
-    if not lowered or not all(_is_non_name(word) for word in lowered):
+    if not lowered or not all(word in never_names() for word in lowered):
         return False
     written = [_written_in_lower_case(word, text) for word in lowered]
+    if any(is_known_name(word) and not lower for word, lower in zip(lowered, written, strict=True)):
+        return False  # a name stays a name unless the note also writes it as a word (``status post``)
     return all(written) or len(lowered) > 1 and any(written)
 
 
