@@ -29,7 +29,7 @@ from dapt.io import JsonlWriter, accept, check_counts, read_documents, require_d
 from dapt.privacy.casing import case_restored
 from dapt.privacy.engine import LANGUAGE, configured_analyzer
 from dapt.privacy.mentions import every_mention, name_words
-from dapt.privacy.plausibility import SPACY, is_plausible, recognizer_of
+from dapt.privacy.plausibility import SPACY, is_common_noun_here, is_plausible, recognizer_of
 from dapt.progress import parts_progress, progress
 from dapt.records import BadRow, Document, Finding
 
@@ -97,13 +97,24 @@ def no_progress(document: Document, done: int, chunks: int) -> None:
 
 def merge_results(results: list[RecognizerResult], text: str, allowed: frozenset[str]) -> list[RecognizerResult]:
     """Plausible results, one per span, nested ones cut out of their containers, in text order
-    (spaCy's were checked by their recognizer; what is left of a container is checked again:
-    ``HCP`` of spaCy's firm ``HCP Amanda`` around the person ``Amanda``)."""
-    plausible = [r for r in results if recognizer_of(r) == SPACY or is_plausible(r, text, allowed)]
+    (spaCy's were checked by their recognizer but for the words the whole document also writes in lower case;
+    what is left of a container is checked again: ``HCP`` of spaCy's firm ``HCP Amanda`` around the person
+    ``Amanda``)."""
+    plausible = [r for r in results if _is_kept(r, text, allowed)]
     unique = EntityRecognizer.remove_duplicates(plausible)
     whole = {id(result) for result in unique}
-    pieces = [r for r in cut_out_nested(unique, text) if id(r) in whole or is_plausible(r, text, allowed)]
+    pieces = [
+        r for r in cut_out_nested(unique, text)
+        if id(r) in whole or is_plausible(r, text, allowed) and not is_common_noun_here(r, text)
+    ]
     return one_per_span(sorted(pieces, key=lambda r: (r.start, -r.end)))
+
+
+def _is_kept(result: RecognizerResult, text: str, allowed: frozenset[str]) -> bool:
+    """A plausible result; spaCy's recognizer checked its own but for what only the whole document shows."""
+    if recognizer_of(result) == SPACY:
+        return not is_common_noun_here(result, text)
+    return is_plausible(result, text, allowed)
 
 
 def one_per_span(ordered: list[RecognizerResult]) -> list[RecognizerResult]:

@@ -78,11 +78,13 @@ SHORTEST_LICENCE = 4  # characters of the shortest US driver's licence number (P
 ENGLISH_WORD_ZIPF = 3.0  # a word at least this common is an English word, not a name to protect
 # A ward or department is named by its trade, not by anyone: ``the Vascular Clinic``, ``the Endoscopy Suite``,
 # ``the Department of Anesthesia``, ``Cardiology``, ``the Hospitalist Service``, ``Newborn Nursery``.
-UNIT_NOUNS = frozenset({"clinic", "unit", "room", "floor", "department", "ward", "suite", "laboratory", "lab", "nursery"})
+UNIT_NOUNS = frozenset(
+    {"clinic", "unit", "room", "floor", "department", "ward", "suite", "laboratory", "lab", "nursery"}
+)
 UNIT_HEADS = frozenset({"department", "dept", "division", "section"})
 SPECIALTY_ENDINGS = (
-    "ology", "ologist", "ologists", "iatry", "iatrics", "iatrist", "iatric", "pedics", "esthesia", "surgery", "surgical",
-    "medicine", "hospitalist", "hospitalists",
+    "ology", "ologist", "ologists", "iatry", "iatrics", "iatrist", "iatric", "pedics", "esthesia",
+    "surgery", "surgical", "medicine", "hospitalist", "hospitalists",
 )
 SERVICE_NOUNS = frozenset({"service", "services"})  # a hospital's team of one specialty: ``the Hospitalist Service``
 # a capital after a small letter inside a word marks a brand or unit (``InterStim``, ``FloSeal``, ``IgG``, ``mCi``);
@@ -141,7 +143,8 @@ SHORTHAND_LETTERS = 4  # a word this long or longer cut from a listed word is sh
 ONE_WORD = re.compile(r"\s*\S+(?=(?:\s[A-Za-z]\.?)?\s*$)")  # one word, perhaps before an initial
 TITLE_BEFORE = re.compile(r"\b(?:mr|mrs|ms|miss|dr|prof|pt|patient)\.?\s*$", re.IGNORECASE)
 NEXT_WORD = re.compile(r"[ \t]+([a-z]{3,})\b")  # two letters are shorthand (``re``, ``rn``) more than nouns
-# nouns after which a name still names someone or their own: ``the Smith family``, ``mary daughter``, ``kim lpn``
+# nouns of someone, their own or their work, beside which a name still names someone: ``the Smith family``,
+# ``mary daughter``, ``kim lpn``, ``the firm Acme``, ``the Jensen novel``
 PERSONAL_NOUN = re.compile(
     rf"{RELATIONS}|{CREDENTIALS}|family|household|residence|home|house|kids|children|twins|baby|case|chart|file|"
     r"account|estate|firm|company|agency|employer|client|customer|"
@@ -345,12 +348,20 @@ def plausible_group(result: RecognizerResult, value: str, text: str) -> bool:
     return names_a_group(value) and not RACE_OR_ETHNICITY.fullmatch(value) and not value.lower().endswith(DRUG_SUFFIXES)
 
 
+def is_common_noun_here(result: RecognizerResult, document: str) -> bool:
+    """Whether spaCy's finding is a word the whole ``document`` also writes in lower case (below). spaCy's
+    recognizer asks it of the text it gets, before Presidio merges (a pattern's finding inside the span is kept);
+    a long document's chunk may lack the lower-case word, so the whole document is asked again."""
+    if recognizer_of(result) != SPACY:
+        return False
+    return _is_common_noun_here(WORD.findall(document[result.start : result.end]), result.entity_type, document)
+
+
 def _is_common_noun_here(words: list[str], entity_type: str, text: str) -> bool:
-    """A firm or place spaCy found whose every word Philter lists as no name, where the same document also
-    writes the word (one word) or some of the words (several) in lower case, each that is also a name among
-    them: common nouns capitalised by a heading or a sentence start (``Colonoscopy``, ``Inflammatory Bowel
-    Disease``, ``the General Medical Floor`` beside ``general anesthesia``), where a firm (``Microsoft``) keeps
-    its capitals.
+    """A firm or place spaCy found whose every word Philter lists as vocabulary and the same document also writes
+    in lower case (of several words some, among them every one that is also a name): common nouns capitalised by a
+    heading or a sentence start (``Colonoscopy``, ``Inflammatory Bowel Disease``, ``White Syndrome`` beside
+    ``white count``), where a firm (``Microsoft``) keeps its capitals.
     A capitalised person of one such word counts too where the word is also a name (``Cord was clamped``
     beside ``cord blood``)."""
     lowered = _without_the([word.lower() for word in words])
@@ -393,10 +404,11 @@ def is_eponym(result: RecognizerResult, text: str) -> bool:
 
 
 def names_a_thing(result: RecognizerResult, text: str) -> bool:
-    """A one-word person or firm right before a lower-case noun, or after an article and before an adjective:
-    a device, technique or product named after someone or by its maker (``Harmonic scalpel``, ``Jackson table``,
-    ``Robinson catheters``, ``Fick technique``, ``the Richards essential shaver``), not ``the Smith family``,
-    ``mary daughter``, ``Dr. Jackson`` nor ``Carolyn hill``."""
+    """A one-word person, firm or unknown place right before a lower-case noun, or after an article and before an
+    adjective or a coined compound: a device, technique or product named after someone or by its maker
+    (``Harmonic scalpel``, ``Jackson table``, ``Robinson catheters``, ``the Richards essential shaver``, ``the
+    Tuohy needle``), not ``the Smith family``, ``the Jensen novel``, ``mary daughter``, ``Dr. Jackson`` nor
+    ``Carolyn hill``."""
     if not ONE_WORD.fullmatch(text, result.start, result.end) or not _may_name_a_thing(result, text):
         return False
     after = NEXT_WORD.match(text, result.end)
@@ -446,9 +458,7 @@ def _goes_on_as_a_compound(result: RecognizerResult, text: str) -> bool:
 def _is_counted(result: RecognizerResult, text: str) -> bool:
     """A one-word person or firm after ``a``, ``an`` or a number, perhaps with an adjective between: a thing
     named after someone or by its maker (``a curved Allis``), not ``a friend Mary`` nor ``two sons Tom``."""
-    if result.entity_type not in ("PERSON", "ORGANIZATION"):
-        return False
-    if not ONE_WORD.fullmatch(text, result.start, result.end):
+    if result.entity_type not in ("PERSON", "ORGANIZATION") or not ONE_WORD.fullmatch(text, result.start, result.end):
         return False
     window = max(result.start - COUNTED_LOOK_BEHIND, 0)
     counted = COUNTED_BEFORE.search(text, window, result.start)
@@ -486,9 +496,9 @@ def _is_listed_with_a_drug(result: RecognizerResult, text: str) -> bool:
 
 
 def _is_listed_thing(word: str) -> bool:
-    """Dressings counted or abbreviated (``4x4s``, ``ABDs``), or a lower-case word, rarer than everyday English, that is only a noun and
-    names no person: ``stockinette``, ``fluff``; not ``pt``, ``nephew`` nor a street's word before its town
-    (``avenue, Chelsea``)."""
+    """Dressings counted or abbreviated (``4x4s``, ``ABDs``), or a lower-case word rarer than everyday English
+    that is only a noun and names no one (``stockinette``, ``fluff``); not ``pt``, ``nephew`` nor a street's word
+    before its town (``avenue, Chelsea``)."""
     if COUNTED_THING.fullmatch(word):
         return True
     return (

@@ -124,7 +124,7 @@ def test_when_a_container_is_cut_around_a_name_then_what_is_left_must_be_plausib
 
 
 def test_when_two_recognizers_find_one_span_then_it_is_one_finding_of_the_surer_type() -> None:
-    text = "dressed with fluff and Kling, then transferred from Lakeside Hospital"
+    text = "seen with Kling, then transferred from Lakeside Hospital"
     def found(kind: str, value: str, score: float, recognizer: str) -> RecognizerResult:
         start = text.index(value)
         return RecognizerResult(kind, start, start + len(value), score, recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: recognizer})

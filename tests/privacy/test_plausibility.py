@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from presidio_analyzer import RecognizerResult
 
-from dapt.privacy.plausibility import SPACY, is_plausible, trimmed
+from dapt.privacy.plausibility import SPACY, is_common_noun_here, is_plausible, trimmed
 
 ALLOWED = frozenset({"lasix", "foley", "blue cross blue shield"})
 
@@ -334,7 +334,9 @@ COMMON_NOUN_CASES = [
 def test_when_the_note_also_writes_a_word_in_lower_case_then_spacy_finding_of_it_is_dropped(
     text: str, value: str, entity_type: str, expected: bool
 ) -> None:
-    assert is_plausible(found(text, value, entity_type, SPACY), text, ALLOWED) is expected
+    result = found(text, value, entity_type, SPACY)
+    assert is_plausible(result, text, ALLOWED) is expected
+    assert is_common_noun_here(result, text) is not expected
 
 
 @pytest.mark.parametrize(

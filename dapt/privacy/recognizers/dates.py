@@ -14,10 +14,12 @@ DAY = r"(?:0?[1-9]|[12]\d|3[01])"
 MONTH_NUMBER = r"(?:0?[1-9]|1[0-2])"
 # (?=\d) first: a position that holds no digit fails before the costlier lookbehinds run; after a
 # ventilator mode the pair is its settings (``PSV 10/5``), after reflexes or pupils a left/right pair
-# (``Reflexes: 2/2``, ``Pupils 3/2``, ``Apgars 9/9``, ``scored 10/11``, ``a gait score of 11/12``); after a letter a level of the spine (``C6-7``)
+# (``Reflexes: 2/2``, ``Pupils 3/2``, ``Apgars 9/9``, ``scored 10/11``, ``a gait score of 11/12``); after a letter
+# a level of the spine (``C6-7``)
 NOT_A_SCORE_BEFORE = (
     r"(?=\d)(?<![\d/.+A-Za-z-])"
-    r"(?<!(?i:pain|scale|score|scored|strength|psv?|peep|c?pap|bipap|ac|s?imv|vent|reflexes|pupils|apgars?)(?:\sof)?:?\s)"
+    r"(?<!(?i:pain|scale|score|scored|strength|psv?|peep|c?pap|bipap|ac|s?imv|vent|reflexes|pupils|apgars?)"
+    r"(?:\sof)?:?\s)"
     # a small whole number before it makes a mixed fraction (``2 1/2 years``); a time or a count does not (``CABG x3 8/21``)
     r"(?<!(?<![\w:.])\d{1,2}\s)"
 )
