@@ -100,8 +100,11 @@ def test_when_a_detection_sits_inside_a_weaker_one_then_the_container_keeps_only
      ("nursing progress note, micu 3/4 73 yo f", ["3/4"]), ("Motor exam is 5/5 and pain 3/10 today.", []),
      ("Apgars 9/9 at birth, admitted 3/10", ["3/10"]), ("He scored 11/11 since admission", []),
      ("a herniation at the C6-7 level, seen 6-7", ["6-7"]),
-     ("seen 4/13 with a gait score of 11/12 for a total of 24/28", ["4/13"])],
-    ids=["seen", "admitted", "note header", "no date word", "apgars", "scored", "level of the spine", "score of"],
+     ("seen 4/13 with a gait score of 11/12 for a total of 24/28", ["4/13"]),
+     ("Reflexes 2+/2+ throughout UE, 3/3 patella, 2/2 ankles", []), ("admitted 2/2 with pain", ["2/2"]),
+     ("Kerlone 10 mg 1/2 pill daily", []), ("a 3/8 x 3/8 inch scar", []), ("UE 5/4+ proximally", [])],
+    ids=["seen", "admitted", "note header", "no date word", "apgars", "scored", "level of the spine", "score of",
+         "a pair of one number", "a pair after a date word", "half a pill", "a size", "a plus"],
 )
 def test_when_a_date_is_shaped_like_a_score_then_only_a_date_word_makes_it_one(text: str, expected: list[str]) -> None:
     analyzer = analyzer_for("medical", run_config("medical", None, {}).privacy.spacy_model)

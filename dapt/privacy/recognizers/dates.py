@@ -24,12 +24,17 @@ NOT_A_SCORE_BEFORE = (
     r"(?<!(?<![\w:.])\d{1,2}\s)"
 )
 # n/4, n/5, n/6 or n/10 with n at most the scale: how notes write reflexes, strength, murmurs and pain
-# (2/4, 5/5, 1/6, 9/10); a date of that shape (April 5th as 4/5) counts only beside a date word
-SCORE_SHAPED = r"(?:[1-4]/4|[1-5]/5|[1-6]/6|(?:[1-9]|10)/10)(?![\d/])"
-# a unit after it makes a quantity, an ordinal ending a fraction (``the medial 1/3rd``, ``7/8th inch``)
+# (2/4, 5/5, 1/6, 9/10); halves, thirds and eighths (``1/2 tab``, ``3/8 inch``, ``1/3 recall``); a pair of one
+# number, as reflexes and pupils are written side by side (``2/2 ankles``, ``3/3 patella``); a date of that shape
+# (April 5th as 4/5) counts only beside a date word
+SCORE_SHAPED = (
+    r"(?:1/2|[1-3]/3|[1-4]/4|[1-5]/5|[1-6]/6|[1-8]/8|(?:[1-9]|10)/10|(?P<side>1[0-2]|[1-9])/(?P=side))(?![\d/])"
+)
+# a unit after it makes a quantity, an ordinal ending a fraction (``the medial 1/3rd``, ``7/8th inch``), a side
+# by a side a size (``1/2 x 1/2 inch``), a plus a score (``strength 5/4+``)
 NOT_A_QUANTITY_AFTER = (
-    r"(?![\d/-])(?!\s*(?i:pain|scale|strength|mmhg|power|days?|weeks?|hours?|hrs?|mins?|times|mg|ml|units?|assist|l|cc|"
-    r"inch(?:es)?|mm|cm|tabs?|tablets?)\b)(?!(?i:st|nd|rd|th)\b)"
+    r"(?![\d/+-])(?!\s*(?i:pain|scale|strength|mmhg|power|days?|weeks?|hours?|hrs?|mins?|times|mg|ml|units?|assist|l|cc|"
+    r"inch(?:es)?|mm|cm|tabs?|tablets?|pills?|caps?|capsules?)\b)(?!(?i:st|nd|rd|th)\b)(?!\s*x\s*\d)"
 )
 YEAR = r"(?:19|20|21)\d{2}"
 
