@@ -116,11 +116,11 @@ DATE_ELEMENT = re.compile(
     re.IGNORECASE,
 )
 # A name followed by one of these nouns names a sign, test, disease, instrument, structure or line
-# (``Murphy sign``, ``Kerrison rongeur``, ``Scarpa's fascia``, ``Hickman site``, ``Swan R IJ``), unless
-# a title before it makes it a person (``Dr. Murphy test``).
+# (``Murphy sign``, ``Rinne tests``, ``Kerrison rongeur``, ``Scarpa's fascia``, ``Hickman site``, ``Swan R IJ``),
+# unless a title before it makes it a person (``Dr. Murphy test``).
 EPONYM_NOUN = re.compile(
-    r"^(?:'s|’s|s'|’)?\s+(?:signs?|syndrome|disease|test|maneuver|manoeuvre|reflex|criteria|score|scale|"
-    r"classification|fracture|triad|phenomenon|murmur|nodes?|procedure|operation|palsy|ulcer|stain|incision|"
+    r"^(?:'s|’s|s'|’)?\s+(?:signs?|syndrome|disease|tests?|maneuvers?|manoeuvres?|reflex(?:es)?|criteria|score|"
+    r"scale|classification|fracture|triad|phenomenon|murmur|nodes?|procedure|operation|palsy|ulcer|stain|incision|"
     r"position|rule|index|clamps?|forceps|scissors|retractors?|rongeurs?|elevators?|curettes?|cannulas?|"
     r"laryngoscope|resectoscope|grommets?|shunt|fascia|ligament|canal|triangle|pouch|catheter|cath|line|port|site|"
     r"(?:r|l|rt|lt|right|left)\.?\s+(?:chest|ij|sc|subclavian|fem|femoral|arm))\b",

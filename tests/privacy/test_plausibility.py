@@ -127,6 +127,7 @@ def found(text: str, value: str, entity_type: str, recognizer: str) -> Recognize
 # fmt: off
 EPONYM_CASES = [
     ("Positive Murphy sign on exam.",       "Murphy", False),  # a sign
+    ("Weber and Rinne tests normal.",       "Rinne",  False),  # tests in the plural
     ("Positive Murphy's sign.",             "Murphy", False),
     ("Apgar score 9 at five minutes.",      "Apgar",  False),
     ("History of Hodgkin disease.",         "Hodgkin", False),
