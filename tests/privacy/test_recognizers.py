@@ -367,6 +367,7 @@ CASES = [
     (WordNameRecognizer,   "social - nephew will in to visit, updated by dr. h", ["will"]),  # a relation, a visit
     (WordNameRecognizer,   "Jacob lives on 90 Whitchurch Road", ["Jacob"]),      # where the person lives
     (WordNameRecognizer,   "Doctor aware of plan. Case aware. spoke w/ son by phone. pt may call", []),  # roles
+    (WordNameRecognizer,   "No sick contacts as the mother said. daughter rose.", ["rose"]),  # a verb's form; a noun
     (AccountNumberRecognizer, "account no. 12345678 closed",    ["12345678"]),
     (AccountNumberRecognizer, "opened 12345678 tickets",        []),                 # no account word
     (SwiftBicRecognizer,   "BIC DEUTDEFF500 please",            ["DEUTDEFF500"]),

@@ -26,6 +26,7 @@ from dapt.privacy.recognizers.base import (
     string_values,
 )
 from dapt.privacy.vocabulary import never_names, philter_lists, philter_names
+from dapt.privacy.wordclass import base_forms
 
 # Smith, McLean, O'Brien, Smith-Jones; atomic, so a failed match is not retried for every split
 # of the word into parts (15x faster on clinical notes, same matches)
@@ -433,8 +434,11 @@ class WordNameRecognizer(CuedValueRecognizer):
     ]
 
     def is_value(self, value: str) -> bool:
-        """A known first name, word or not."""
-        return value.lower() in first_names()
+        """A known first name, word or not, but for a verb's inflection that is no noun (``the mother said.``;
+        ``daughter rose.`` stays)."""
+        word = value.lower()
+        inflection = not base_forms(word, "verb") <= {word} and not base_forms(word, "noun")
+        return word in first_names() and not inflection
 
 
 class SignOffRecognizer(ConstantsRecognizer):
