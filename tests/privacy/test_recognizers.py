@@ -59,6 +59,7 @@ CASES = [
     (MrnRecognizer,        "Unit No: 8684346 Date",             ["8684346"]),        # unit number
     (HospitalRecognizer,   "seen at Mercy General Hospital.",  ["Mercy General Hospital"]),
     (HospitalRecognizer,   "admitted to the hospital today",   []),                 # generic, lower-case
+    (HospitalRecognizer,   "BRIEF HOSPITAL COURSE: did well",  []),                 # a section of the note
     (AgeOver89Recognizer,  "a 92 yo woman",                     ["92"]),
     (AgeOver89Recognizer,  "a 62 yo woman",                     []),                 # under 90 is not PHI
     (AgeOver89Recognizer,  "pt (age: 101) w/ gi bleed",         ["101"]),            # after a label
@@ -89,6 +90,8 @@ CASES = [
     (LabelledNameRecognizer, "Patient: Meagan Mercer  MR#",     ["Meagan Mercer"]),
     (LabelledNameRecognizer, "Customer: My email has changed",  []),                 # "My" is a name somewhere, and everyday English
     (LabelledNameRecognizer, "Patient: Stable overnight",       []),                 # not a known name
+    (LabelledNameRecognizer, "a total of 5 cc per kg given",    []),                 # cc after a number: a unit
+    (LabelledNameRecognizer, "Sincerely, Dr. X cc: Mary Jones", ["Mary Jones"]),     # cc: a copy's label
     (LabelledNameRecognizer, "What's your last name? Boyle",    ["Boyle"]),          # a question as the label
     (LabelledNameRecognizer, 'mika: "who are you?"\nCustomer: "hi"', ["mika"]),     # a speaker; a role is none
     (LabelledNameRecognizer, "PT FROM QUINCY, LIVES WITH",      []),                 # a preposition, then a place

@@ -75,7 +75,7 @@ class HospitalRecognizer(CodedRecognizer):
         r"(?<=\p{L}[.'’]?\s)(?:hospital|medical cent(?:er|re)|clinic|health ?care cent(?:er|re)|health cent(?:er|re)|"
         r"care cent(?:er|re)|infirmary|health system|nursing (?:home|cent(?:er|re)|facility)|"
         r"nursing and rehab(?:ilitation)?(?: cent(?:er|re))?|rehab(?:ilitation)?(?: cent(?:er|re)| hospital)?|"
-        r"pavilion|family practice)(?!\p{L})",
+        r"pavilion|family practice)(?!\p{L})(?!\scourse\b)",  # ``BRIEF HOSPITAL COURSE:`` is a section of the note
         regex.IGNORECASE,
     )
     SAINTS = regex.compile(r"\b(?:st\.?|saint)\s\p{L}+['’]s(?!\p{L})", regex.IGNORECASE)

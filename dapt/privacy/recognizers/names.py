@@ -169,8 +169,8 @@ class LabelledNameRecognizer(ConstantsRecognizer):
         rf"patient|pt|name(?: is)?|re|{RELATIONS}|npn|note|"
         r"rn|np|pa-c|caller|"
         r"attending(?: physician)?|physician|referring|nurse|contact|dear|signed by|agent|customer|client|"
-        r"account holder|signature|message from|regards|thanks|sincerely|cc|attn|calls? me"
-    )
+        r"account holder|signature|message from|regards|thanks|sincerely|(?<![\d.]\s?)cc|attn|calls? me"
+    )  # ``cc`` after a number is a unit: ``5 cc per kg``
     AFTER_LABEL = rf"(?<=\s)(?<=\b(?i:{LABELS})[:,?]?\s{{1,3}}){NOT_A_VERB}{NO_ROLE}"
     PATTERNS = [
         Pattern(
