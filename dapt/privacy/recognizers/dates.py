@@ -30,10 +30,11 @@ NOT_A_SCORE_BEFORE = (
 SCORE_SHAPED = (
     r"(?:1/2|[1-3]/3|[1-4]/4|[1-5]/5|[1-6]/6|[1-8]/8|(?:[1-9]|10)/10|(?P<side>1[0-2]|[1-9])/(?P=side))(?![\d/])"
 )
-# a unit after it makes a quantity, an ordinal ending a fraction (``the medial 1/3rd``, ``7/8th inch``), a side
-# by a side a size (``1/2 x 1/2 inch``), a plus a score (``strength 5/4+``)
+# a unit after it makes a quantity, an ordinal ending a fraction (``the medial 1/3rd``, ``7/8th inch``), a second
+# side a size (``1/2 x 1/2 inch``), a plus a grade (``strength 5/4+``)
 NOT_A_QUANTITY_AFTER = (
-    r"(?![\d/+-])(?!\s*(?i:pain|scale|strength|mmhg|power|days?|weeks?|hours?|hrs?|mins?|times|mg|ml|units?|assist|l|cc|"
+    r"(?![\d/+-])"
+    r"(?!\s*(?i:pain|scale|strength|mmhg|power|days?|weeks?|hours?|hrs?|mins?|times|mg|ml|units?|assist|l|cc|"
     r"inch(?:es)?|mm|cm|tabs?|tablets?|pills?|caps?|capsules?)\b)(?!(?i:st|nd|rd|th)\b)(?!\s*x\s*\d)"
 )
 YEAR = r"(?:19|20|21)\d{2}"
