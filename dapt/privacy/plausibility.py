@@ -41,7 +41,7 @@ from dapt.privacy.recognizers.names import (
 )
 from dapt.privacy.recognizers.places import is_place, names_a_group
 from dapt.privacy.vocabulary import drug_names, never_names, philter_names, shortens_a_word
-from dapt.privacy.wordclass import PARTS_OF_SPEECH, base_forms, is_only_noun
+from dapt.privacy.wordclass import PARTS_OF_SPEECH, base_forms, is_inflected_verb, is_only_noun
 
 SPACY = "SpacyRecognizer"
 NAME_TYPES = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "NRP"})
@@ -53,7 +53,8 @@ CUE_TYPED = frozenset(
 )
 WORD = re.compile(r"[^\W\d_][\w'’-]*")
 PLACE_BEFORE = re.compile(r"\b(?:from|in|at|near)\s+$", re.IGNORECASE)
-WAY_OR_PLACE_BEFORE = re.compile(r"\b(?:from|in|at|near|to|of)\s+$", re.IGNORECASE)
+WAYS_OR_PLACES = r"from|in|at|near|to|of"  # the prepositions that lead to a place
+WAY_OR_PLACE_BEFORE = re.compile(rf"\b(?:{WAYS_OR_PLACES})\s+$", re.IGNORECASE)
 # catheters are sized in French (Charrière: 16 French is 16/3 mm): ``a 16 French dilator``, ``#14 French Foley``,
 # ``#8.5 French``, ``French 10 JP drain``; a year is no size (``a 2017 French film``)
 SIZE_BEFORE = re.compile(r"(?<![\d.])\d{1,2}(?:\.\d)?\s*-?\s*$")
@@ -162,7 +163,8 @@ COUNTED_BEFORE = re.compile(
 )
 COUNTED_LOOK_BEHIND = 24  # characters before a name searched for an article or number and an adjective
 ARTICLE_BEFORE = re.compile(r"\b(?:[Tt]he|[Aa]n?)[ \t]+$")
-PLACE_LED_TO = re.compile(r"\b(?:from|in|at|near|to|of)\s+(?:the\s+)?(?:[a-z]+\s+)?$", re.IGNORECASE)
+ARTICLE_LOOK_BEHIND = 4  # characters before a finding searched for its article
+PLACE_LED_TO = re.compile(rf"\b(?:{WAYS_OR_PLACES})\s+(?:the\s+)?(?:[a-z]+\s+)?$", re.IGNORECASE)
 AREA_AFTER = re.compile(r"\s+(?:area|region|vicinity|county|district|suburbs?|community)\b", re.IGNORECASE)
 TOWN_OPENER = re.compile(TOWN_PREFIX, re.IGNORECASE)
 DESCRIBED_BEFORE = re.compile(r"\b([a-z]{3,}(?:-[a-z]+)?)[ \t]+$")  # a lower-case word right before a name
@@ -413,11 +415,13 @@ def names_a_thing(result: RecognizerResult, text: str) -> bool:
         return False
     after = NEXT_WORD.match(text, result.end)
     noun = after.group(1) if after else ""
-    determined = ARTICLE_BEFORE.search(text, max(result.start - 4, 0), result.start)
     return (
         not PERSONAL_NOUN.fullmatch(noun)
         and english_zipf(noun) < FUNCTION_WORD_ZIPF
-        and (is_only_noun(noun) or bool(determined) and (_describes_a_thing(noun) or _is_coined_word(noun)))
+        and (
+            is_only_noun(noun)
+            or _after_an_article(result, text) and (_describes_a_thing(noun) or _is_coined_word(noun))
+        )
         and not is_known_name(noun)  # ``Carolyn hill``: a surname a capitals line was read back as a word
         and not _has_title(result, text)
     )
@@ -440,9 +444,13 @@ def _may_name_a_thing(result: RecognizerResult, text: str) -> bool:
         return True
     if result.entity_type != "LOCATION" or is_place(text[result.start : result.end].strip()):
         return False
-    determined = ARTICLE_BEFORE.search(text, max(result.start - 4, 0), result.start)
     led_to = PLACE_LED_TO.search(text, max(result.start - 24, 0), result.start)
-    return bool(determined) and not led_to and not AREA_AFTER.match(text, result.end)
+    return _after_an_article(result, text) and not led_to and not AREA_AFTER.match(text, result.end)
+
+
+def _after_an_article(result: RecognizerResult, text: str) -> bool:
+    """``the``, ``a`` or ``an`` right before the finding."""
+    return bool(ARTICLE_BEFORE.search(text, max(result.start - ARTICLE_LOOK_BEHIND, 0), result.start))
 
 
 def _goes_on_as_a_compound(result: RecognizerResult, text: str) -> bool:
@@ -475,7 +483,7 @@ def _describes_a_thing(word: str) -> bool:
     return (
         word not in STOP_WORDS
         and _is_adjective(word)
-        and base_forms(word, "verb") <= {word}
+        and not is_inflected_verb(word)
         and not TOWN_OPENER.fullmatch(f"{word} ")
     )
 

@@ -56,4 +56,9 @@ def is_only_noun(word: str) -> bool:
     ``reports``, ``was``). A verb's base form is let through: no third person says ``Smith table``."""
     if not base_forms(word, "noun") or base_forms(word, "adj") or base_forms(word, "adv"):
         return False
-    return base_forms(word, "verb") <= {word}
+    return not is_inflected_verb(word)
+
+
+def is_inflected_verb(word: str) -> bool:
+    """A verb's inflection, not its base form: ``said``, ``curved``, ``reports``; not ``will`` nor ``scalpel``."""
+    return not base_forms(word, "verb") <= {word}

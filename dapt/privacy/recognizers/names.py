@@ -26,7 +26,7 @@ from dapt.privacy.recognizers.base import (
     string_values,
 )
 from dapt.privacy.vocabulary import never_names, philter_lists, philter_names
-from dapt.privacy.wordclass import base_forms
+from dapt.privacy.wordclass import base_forms, is_inflected_verb
 
 # Smith, McLean, O'Brien, Smith-Jones; atomic, so a failed match is not retried for every split
 # of the word into parts (15x faster on clinical notes, same matches)
@@ -437,8 +437,7 @@ class WordNameRecognizer(CuedValueRecognizer):
         """A known first name, word or not, but for a verb's inflection that is no noun (``the mother said.``;
         ``daughter rose.`` stays)."""
         word = value.lower()
-        inflection = not base_forms(word, "verb") <= {word} and not base_forms(word, "noun")
-        return word in first_names() and not inflection
+        return word in first_names() and not (is_inflected_verb(word) and not base_forms(word, "noun"))
 
 
 class SignOffRecognizer(ConstantsRecognizer):
