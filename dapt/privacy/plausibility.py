@@ -87,6 +87,8 @@ SPECIALTY_ENDINGS = (
     "ology", "ologist", "ologists", "iatry", "iatrics", "iatrist", "iatric", "pedics", "esthesia",
     "surgery", "surgical", "medicine", "hospitalist", "hospitalists",
 )
+FACILITY_NOUNS = frozenset({"center", "centre", "hospital", "clinic"})
+POSSESSIVE = re.compile(r"(?:'s|’s)$")
 SERVICE_NOUNS = frozenset({"service", "services"})  # a hospital's team of one specialty: ``the Hospitalist Service``
 # a capital after a small letter inside a word marks a brand or unit (``InterStim``, ``FloSeal``, ``IgG``, ``mCi``);
 # a name has one only after a particle (``McCall``, ``MacArthur``, ``DeShawn``, ``LaToya``, ``VanDyke``)
@@ -563,7 +565,7 @@ def _without_the(lowered: list[str]) -> list[str]:
 
 def _bare_words(lowered: list[str]) -> list[str]:
     """The words of a name spaCy found, bar the article and a possessive (``the Esmarch``, ``Medtronic's``)."""
-    return [re.sub(r"(?:'s|’s)$", "", word) for word in _without_the(lowered)]
+    return [POSSESSIVE.sub("", word) for word in _without_the(lowered)]
 
 
 def _is_trade_term(lowered: list[str], rarer_than: float) -> bool:
@@ -669,4 +671,11 @@ def plausible_name(value: str, words: list[str], entity_type: str) -> bool:
         (w in first_names() or w in last_names()) and english_zipf(w) < EVERYDAY_ZIPF for w in lowered
     ):
         return True  # spaCy's context said so, and the gazetteer agrees
-    return entity_type == "LOCATION" or not all(english_zipf(word) >= COMMON_ZIPF for word in lowered)
+    words_of_vocabulary = [_without_facility_possessive(word) for word in lowered]
+    return entity_type == "LOCATION" or not all(english_zipf(word) >= COMMON_ZIPF for word in words_of_vocabulary)
+
+
+def _without_facility_possessive(word: str) -> str:
+    """A facility's possessive is no name (``Medical Center's``); a common word's may be (``Children's``)."""
+    stem = POSSESSIVE.sub("", word)
+    return stem if stem in FACILITY_NOUNS else word

@@ -73,6 +73,8 @@ CASES = [
     ("ORGANIZATION", "Orthopedic Clinic",     False),
     ("ORGANIZATION", "Mayo Clinic",           True),   # named by a name
     ("ORGANIZATION", "Clinic",                False),  # a unit's noun alone
+    ("ORGANIZATION", "Medical Center's",      False),  # a facility's possessive, no name
+    ("ORGANIZATION", "Children's",            True),   # a common word's possessive may name a hospital
     ("ORGANIZATION", "Chemical Abstracts Service", True),  # a firm: services are not wards
     ("ORGANIZATION", "the Hospitalist Service", False),  # a specialty's service is a ward
     ("ORGANIZATION", "the Pediatric Surgery Service", False),

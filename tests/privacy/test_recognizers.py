@@ -72,6 +72,10 @@ CASES = [
     (HospitalRecognizer,   "sent to jones nursing home.",       ["jones nursing home"]),   # lower case, a surname
     (HospitalRecognizer,   "back to holy name hospital when",   ["holy name hospital"]),   # lower case, a name word
     (HospitalRecognizer,   "referred to cardiac rehab center",  []),                 # vocabulary only
+    (HospitalRecognizer,   "referred to Medical Center's Outpatient Rehabilitation Department", []),  # no name in it
+    (HospitalRecognizer,   "admitted to Inpatient Rehabilitation Center.", []),      # the kind of care only
+    (HospitalRecognizer,   "seen at Memorial Medical Center's Outpatient Rehabilitation",
+     ["Memorial Medical Center's Outpatient Rehabilitation"]),                            # a name before it
     (HospitalRecognizer,   "pt at OSH hospital overnight",      []),                 # the outside hospital
     (HospitalRecognizer,   "seen at New England Medical Center", ["New England Medical Center"]),  # capitalised common word
     (HospitalRecognizer,   "TRANSFERRED FROM ST. PIERRE'S W/",  ["ST. PIERRE'S"]),   # a saint's hospital

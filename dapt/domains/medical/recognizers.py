@@ -114,6 +114,8 @@ def facility_name_start(text: str, facility_start: int) -> int | None:
     lowered = [POSSESSIVE.sub("", word.lower()) for word in words]
     if not (words[0][:1].isupper() or any(word not in never_names() or is_devotional(word) for word in lowered)):
         return None
+    if all(word in KINDS_OF_CARE_ONLY for word in lowered):
+        return None  # ``Medical Center's Outpatient Rehabilitation``: a facility whose name was left out
     return facility_start - len(" ".join(words)) - 1
 
 
@@ -156,6 +158,11 @@ KINDS_OF_CARE = CARE_SETTINGS | frozenset(
      "same", "different", "new", "previous", "prior", "former", "current", "nearest", "closest"}
 )
 KINDS_OF_FACILITY = FACILITY_NOUNS | KINDS_OF_CARE
+# the words that say only what care a place gives, never whose or where it is (unlike ``county``, ``veterans``)
+KINDS_OF_CARE_ONLY = frozenset(
+    {"medical", "center", "centre", "hospital", "clinic", "health", "care", "nursing", "rehab", "rehabilitation",
+     "outpatient", "inpatient", "acute", "subacute", "skilled"}
+)
 # hospitals are named for a faith as often as for a place or person (``holy cross``, ``sacred heart``, ``good
 # samaritan``, ``our lady of lourdes``, ``beth israel``, ``baptist``): such a word says which place it is
 DEVOTIONAL = regex.compile(r"holy|sacred|samaritan|shepherd|mercy|providence|lady|beth|saint", regex.IGNORECASE)
