@@ -89,6 +89,7 @@ SPECIALTY_ENDINGS = (
 )
 FACILITY_NOUNS = frozenset({"center", "centre", "hospital", "clinic"})
 POSSESSIVE = re.compile(r"(?:'s|’s)$")
+GRADES_OF_CARE = frozenset({"general"})  # a known surname, but ``the General Medical Floor`` is a ward
 SERVICE_NOUNS = frozenset({"service", "services"})  # a hospital's team of one specialty: ``the Hospitalist Service``
 # a capital after a small letter inside a word marks a brand or unit (``InterStim``, ``FloSeal``, ``IgG``, ``mCi``);
 # a name has one only after a particle (``McCall``, ``MacArthur``, ``DeShawn``, ``LaToya``, ``VanDyke``)
@@ -155,6 +156,10 @@ PERSONAL_NOUN = re.compile(
 )
 # an author cited names no one in the note: ``Stewardson et al. (1978)``
 CITED = re.compile(r",?\s+et\.?\s+al\b", re.IGNORECASE)
+# a device's maker is a firm, never a person: ``manufacturer Guidant``, ``Manufacturer: Boston Sci``, ``manufactured
+# by Zimmer``; ``made by`` is not one (``the diagnosis was made by Mary Smith``)
+MAKER_BEFORE = re.compile(r"\b(?:manufacturer|manufactured\s+by)\s*[:,-]?\s*$", re.IGNORECASE)
+MAKER_REACH = 24  # characters before a name that the maker's cue can take
 # no one is counted with an article or a number, perhaps with an adjective between: ``a Babcock``, ``an Endobag``,
 # ``A Kerrison was used``, ``a curved Allis``, ``Two straight Ochsner's`` name a device or a maker; a capital ``A``
 # elsewhere may be an initial (``A Smith``)
@@ -267,6 +272,7 @@ def is_plausible(result: RecognizerResult, text: str, allowed: Collection[str]) 
         or _is_counted(result, text)
         or _is_listed_with_a_drug(result, text)
         or SIZED_BEFORE.search(text, max(result.start - 16, 0), result.start)
+        or MAKER_BEFORE.search(text, max(result.start - MAKER_REACH, 0), result.start)
         or _is_section(result, text)
         or NAMED_INSTRUMENT.search(value)
         or (result.entity_type != "NRP" and _goes_on_as_a_compound(result, text))
@@ -591,19 +597,25 @@ def _is_drug(lowered: list[str]) -> bool:
 def _is_department(lowered: list[str]) -> bool:
     """A specialty (``Cardiology``), a unit's noun alone (``went to Clinic``) or a unit named by non-names
     alone (``the Intensive Care Unit``, ``Orthopedic Clinic``, ``the Department of Anesthesia``); ``Mayo
-    Clinic`` and ``the Post Anesthesia Care Unit`` hold a known name (Post), so they stay."""
+    Clinic`` and ``the Post Anesthesia Care Unit`` hold a known name (Post), so they stay; ``General`` is a grade of
+    care there (``the General Medical Floor``, ``the General Surgery Service``)."""
     words = _without_the(lowered)
     if len(words) == 1:
         return words[0] in UNIT_NOUNS or _is_specialty(words[0])
     if len(words) > 2 and words[0] in UNIT_HEADS and words[1] == "of":
-        return all(_is_non_name(word) for word in words[2:])
+        return all(_names_no_ward(word) for word in words[2:])
     if len(words) > 1 and words[-1] in SERVICE_NOUNS:  # ``Chemical Abstracts Service`` names no specialty
-        return any(_is_specialty(word) for word in words[:-1]) and all(_is_non_name(word) for word in words[:-1])
+        return any(_is_specialty(word) for word in words[:-1]) and all(_names_no_ward(word) for word in words[:-1])
     return (
         len(words) > 1
         and words[-1] in UNIT_NOUNS
-        and all(_is_non_name(word) for word in words[:-1])
+        and all(_names_no_ward(word) for word in words[:-1])
     )
+
+
+def _names_no_ward(word: str) -> bool:
+    """A word that says which kind of ward, not whose: no name, or a grade of care."""
+    return _is_non_name(word) or word in GRADES_OF_CARE
 
 
 def _is_specialty(word: str) -> bool:

@@ -78,6 +78,9 @@ CASES = [
     ("ORGANIZATION", "Chemical Abstracts Service", True),  # a firm: services are not wards
     ("ORGANIZATION", "the Hospitalist Service", False),  # a specialty's service is a ward
     ("ORGANIZATION", "the Pediatric Surgery Service", False),
+    ("ORGANIZATION", "the General Surgery Service", False),  # general: a grade of care, though a surname
+    ("ORGANIZATION", "General Medical Floor",  False),
+    ("ORGANIZATION", "General Motors",         True),   # no unit's noun: a firm
     ("ORGANIZATION", "Adult Protective Services", True),   # no specialty names it
     ("ORGANIZATION", "Newborn Nursery",       False),
     ("ORGANIZATION", "Cleveland Clinic",      True),   # named by a place
@@ -210,6 +213,10 @@ THING_CASES = [
     ("He lives near the Wandafort mall",      "Wandafort", "LOCATION",    True),
     ("the Wandafort area is far",             "Wandafort", "LOCATION",    True),   # an area
     ("Screening for Dover pavilion today",    "Dover",    "LOCATION",     True),   # no article
+    ("Right atrial lead, manufacturer Guidant, model #4470", "Guidant", "LOCATION", False),  # a device's maker
+    ("a stent manufactured by Boston Scientific", "Boston Scientific", "ORGANIZATION", False),
+    ("The diagnosis was made by Mary Smith.",  "Mary Smith", "PERSON",    True),   # made by: a person may make it
+    ("The daughter, Mary Smith, made tea.",    "Mary Smith", "PERSON",    True),
 ]
 # fmt: on
 
