@@ -87,7 +87,7 @@ SPECIALTY_ENDINGS = (
     "ology", "ologist", "ologists", "iatry", "iatrics", "iatrist", "iatric", "pedics", "esthesia",
     "surgery", "surgical", "medicine", "hospitalist", "hospitalists",
 )
-FACILITY_NOUNS = frozenset({"center", "centre", "hospital", "clinic"})
+CARE_PLACE_NOUNS = frozenset({"center", "centre", "hospital", "clinic"})
 POSSESSIVE = re.compile(r"(?:'s|’s)$")
 GRADES_OF_CARE = frozenset({"general"})  # a known surname, but ``the General Medical Floor`` is a ward
 SERVICE_NOUNS = frozenset({"service", "services"})  # a hospital's team of one specialty: ``the Hospitalist Service``
@@ -690,4 +690,4 @@ def plausible_name(value: str, words: list[str], entity_type: str) -> bool:
 def _without_facility_possessive(word: str) -> str:
     """A facility's possessive is no name (``Medical Center's``); a common word's may be (``Children's``)."""
     stem = POSSESSIVE.sub("", word)
-    return stem if stem in FACILITY_NOUNS else word
+    return stem if stem in CARE_PLACE_NOUNS else word
