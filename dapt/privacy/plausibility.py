@@ -127,6 +127,9 @@ EPONYM_NOUN = re.compile(
     r"scale|classification|fracture|triad|phenomenon|murmur|nodes?|procedure|operation|palsy|ulcer|stain|incision|"
     r"position|rule|index|clamps?|forceps|scissors|retractors?|rongeurs?|elevators?|curettes?|cannulas?|"
     r"laryngoscope|resectoscope|grommets?|shunt|fascia|ligament|canal|triangle|pouch|catheter|cath|line|port|site|"
+    # what an operation uses, in forms a name seldom takes as its verb (``Owen silk``, ``Kerrison punch``, ``Midas Rex
+    # drill``, ``Mayfield headrest``, ``Maryland dissector``); not ``punches``, ``rings``, ``clips``
+    r"silk|sutures?|tubes?|punch|drill|pin|plate|headrest|headholder|dissectors?|gauze|"
     r"(?:r|l|rt|lt|right|left)\.?\s+(?:chest|ij|sc|subclavian|fem|femoral|arm))\b",
     re.IGNORECASE,
 )

@@ -151,6 +151,10 @@ EPONYM_CASES = [
     ("aneurysm of the circle of Willis.",   "Willis", False),
     ("the daughter of Willis called.",      "Willis", True),   # a relation, not a part of the body
     ("Hickman R. visited the pt today.",    "Hickman R.", True),  # a name with an initial
+    ("Dressed with saline-soaked Owen silk.", "Owen", False),  # what an operation uses
+    ("The Mayfield headrest was applied.",  "Mayfield", False),
+    ("Bone was removed with Kerrison punch.", "Kerrison", False),
+    ("John punches the wall when upset.",   "John",   True),   # a verb, not an instrument
 ]
 # fmt: on
 
