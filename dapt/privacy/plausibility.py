@@ -23,6 +23,7 @@ from dapt.privacy.recognizers.base import (
     COMMON_ZIPF,
     EVERYDAY_ZIPF,
     FUNCTION_WORD_ZIPF,
+    POSSESSIVE,
     english_zipf,
 )
 from dapt.privacy.recognizers.contact import STATE, TOWN_PREFIX, HomeTownRecognizer, VisitorTownRecognizer
@@ -88,7 +89,6 @@ SPECIALTY_ENDINGS = (
     "surgery", "surgical", "medicine", "hospitalist", "hospitalists",
 )
 CARE_PLACE_NOUNS = frozenset({"center", "centre", "hospital", "clinic"})
-POSSESSIVE = re.compile(r"(?:'s|’s)$")
 GRADES_OF_CARE = frozenset({"general"})  # a known surname, but ``the General Medical Floor`` is a ward
 SERVICE_NOUNS = frozenset({"service", "services"})  # a hospital's team of one specialty: ``the Hospitalist Service``
 # a capital after a small letter inside a word marks a brand or unit (``InterStim``, ``FloSeal``, ``IgG``, ``mCi``);

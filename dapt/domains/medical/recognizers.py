@@ -13,6 +13,7 @@ from dapt.privacy.recognizers.base import (
     COMMON_ZIPF,
     EVERYDAY_ZIPF,
     FUNCTION_WORD_ZIPF,
+    POSSESSIVE,
     CodedRecognizer,
     english_zipf,
 )
@@ -57,7 +58,6 @@ MOST_NAME_WORDS = 5
 # capitalised, only these stop a name (``New England Medical Center``; ``At Mercy Hospital``)
 LINKING_WORDS = frozenset({"at", "to", "from", "in", "on", "for", "by", "with", "via", "the", "a", "an", "and", "of"})
 NAME_STOPS = LINKING_WORDS | {"his", "her", "their", "our", "my", "your", "its", "this", "that"}  # ``His hospital``
-POSSESSIVE = regex.compile(r"['’]s$")
 NAME_REACH = 80  # characters before a facility word its name can start
 
 

@@ -19,6 +19,7 @@ EVERYDAY_ZIPF = 5.8  # "My", "Can", "The" are commoner: never a name alone; John
 FUNCTION_WORD_ZIPF = 6.0  # ``to``, ``from``, ``at``, ``his``, ``will``: words of grammar (5.9 ``name`` is not)
 COMMON_ZIPF = 4.5  # commoner than this: an English word even where the gazetteer knows it
 RARE_ZIPF = 3.5  # rarer than this in English: a name where the gazetteer knows it
+POSSESSIVE = regex.compile(r"['’]s$")  # ``Medtronic's``, ``Center’s``
 ABBREVIATION_LETTERS = 4  # up to this many capitals in a row: an abbreviation (HEENT is five)
 
 
