@@ -90,7 +90,6 @@ def train_detector(
 ) -> DetectorTraining:
     """Train the detector on ``documents`` (a seeded tenth held back to pick the best epoch) and
     save the best epoch's pipeline to ``output``."""
-    fix_random_seed(seed)
     nlp = spacy.blank("en")
     ner = nlp.add_pipe("ner")
     for label in sorted(set(LEARNED_TYPES.values())):
@@ -101,6 +100,7 @@ def train_detector(
     if len(examples) <= held:
         raise UserError(f"{len(examples)} gold documents are too few to train a detector", "give at least 2")
     validation, training = examples[:held], examples[held:]
+    fix_random_seed(seed)  # after the examples: the regex module's cache draws from ``random`` when it overflows
     optimizer = nlp.initialize(lambda: training)
     order = random.Random(seed + 1)
     losses: list[float] = []

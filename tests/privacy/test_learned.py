@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import shutil
 from pathlib import Path
 
@@ -13,9 +14,17 @@ from typer.testing import CliRunner
 from dapt.cli import app, run_config
 from dapt.domains.base import load_domain
 from dapt.errors import UserError
+from dapt.privacy import learned
 from dapt.privacy.detect import detect
 from dapt.privacy.engine import configured_analyzer
-from dapt.privacy.learned import LEARNED, LEARNED_TYPES, detector_fingerprint, generated_gold
+from dapt.privacy.learned import (
+    LEARNED,
+    LEARNED_TYPES,
+    detector_fingerprint,
+    generated_gold,
+    train_detector,
+    training_example,
+)
 from tests.conftest import write_rows
 
 runner = CliRunner()
@@ -49,6 +58,22 @@ def _saved_bytes(folder: Path) -> bytes:
     return b"".join(path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file() and path.name != "training.json")
 
 
+def test_when_building_the_examples_draws_random_numbers_then_training_is_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Building the examples may compile patterns; the regex module's full cache draws from ``random``."""
+    notes = generated_gold(12, NOTES_SEED)
+    train_detector(notes, tmp_path / "plain", frozenset(), epochs=2)
+
+    def drawing(*args: object) -> object:
+        random.random()
+        return training_example(*args)
+
+    monkeypatch.setattr(learned, "training_example", drawing)
+    train_detector(notes, tmp_path / "drawn", frozenset(), epochs=2)
+    assert (tmp_path / "drawn" / "ner" / "model").read_bytes() == (tmp_path / "plain" / "ner" / "model").read_bytes()
+
+
 def test_when_saved_then_no_word_it_trained_on_is_in_the_folder(detector: Path, tmp_path: Path) -> None:
     spacy.blank("en").to_disk(tmp_path, exclude=["vocab"])
     language_data = _saved_bytes(tmp_path)  # English tokenizer exceptions spell out ``Indiana``, ``New York``
@@ -71,8 +96,10 @@ def test_when_configured_then_it_finds_names_beside_the_rules(detector: Path) ->
         found += len(learned)
         hits += sum(any(s.start < r.end and r.start < s.end for s in note.spans) for r in learned)
         assert {r.entity_type for r in learned} <= set(LEARNED_TYPES.values())
-    # its own training notes: it learned them (a span a rule also found at a higher score is kept once, as the rule's)
-    assert found > 40 and hits / found > 0.8
+    # its own training notes: it learned them. A span a rule also found at a higher score is kept once, as the rule's,
+    # so the count is not monotone in training (43 here; 28 after 20 epochs): the bound asks for presence, the share
+    # of hits for quality.
+    assert found > 30 and hits / found > 0.8
 
 
 def test_when_the_folder_holds_no_detector_then_one_line_and_exit_2(tmp_path: Path) -> None:
