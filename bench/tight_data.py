@@ -114,7 +114,7 @@ def macro_f1(gold: list[str], predicted: list[str]) -> float:
     return round(100 * f1_score(gold, predicted, average="macro"), 2)
 
 
-def plain_finetuning(train: list[dict], dev: list[dict], seed: int) -> list[str]:
+def plain_finetuning(train: list[dict], dev: list[dict], seed: int, epochs: int = 10) -> list[str]:
     """HF Trainer on AutoModelForSequenceClassification ([CLS] pooler), as a team would start."""
     import numpy as np
     from datasets import Dataset
@@ -129,7 +129,7 @@ def plain_finetuning(train: list[dict], dev: list[dict], seed: int) -> list[str]
         data = Dataset.from_list([{"text": r["text"], "label": labels.index(r["label"])} for r in rows])
         return data.map(lambda b: tokenizer(b["text"], truncation=True, max_length=128), batched=True)
 
-    args = TrainingArguments(output_dir=str(WORK / "plain"), learning_rate=5e-5, num_train_epochs=10,
+    args = TrainingArguments(output_dir=str(WORK / "plain"), learning_rate=5e-5, num_train_epochs=epochs,
                              per_device_train_batch_size=16, seed=seed, report_to="none", save_strategy="no",
                              logging_strategy="no", disable_tqdm=True)  # fmt: skip
     trainer = Trainer(model=model, args=args, train_dataset=dataset(train), processing_class=tokenizer)
