@@ -5,6 +5,7 @@ and the same dev split.
 Rows (``--rows``):
     plain      HF ``Trainer``, ``AutoModelForSequenceClassification``, lr 5e-5, 10 epochs, batch 16
     setfit     the ``setfit`` package: 200 contrastive steps (batch 16), logistic-regression head
+(both read the first 128 tokens of a text, as dapt's fine-tuning does)
     tfidf      TF-IDF (words and bigrams) + class-balanced logistic regression
     dapt       dapt's default recipe through its stage functions: the domain corpus (ECTSum for
                finance, MTSamples for medical) anonymized, vocabulary mined, continued pretraining,
@@ -59,7 +60,7 @@ from sklearn.metrics import f1_score  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
 
 from dapt.cli import run_config  # noqa: E402
-from dapt.config import RunConfig  # noqa: E402
+from dapt.config import FinetuneConfig, RunConfig  # noqa: E402
 from dapt.privacy.anonymize import anonymize  # noqa: E402
 from dapt.runs import RunFolder, write_json  # noqa: E402
 from dapt.training.builders import base_model_path  # noqa: E402
@@ -70,6 +71,7 @@ from dapt.validation.stages import validate_task  # noqa: E402
 from dapt.vocab.extend import extend_vocabulary  # noqa: E402
 
 TASKS = {"financial-phrasebank": ("finance", "ectsum"), "medical-abstracts": ("medical", "mtsamples")}
+MAX_LENGTH = FinetuneConfig.model_fields["max_length"].default  # tokens every row reads of a text
 ROWS = ["plain", "setfit", "tfidf", "dapt", "no-pretrain", "no-vocab", "no-self-training", "no-refit", "no-companion",
         "surrogates", "lora", "adapted", "mpnet"]
 RESULTS = Path(__file__).parent / "results"
@@ -127,7 +129,7 @@ def plain_finetuning(train: list[dict], dev: list[dict], seed: int, epochs: int 
 
     def dataset(rows: list[dict]) -> Dataset:
         data = Dataset.from_list([{"text": r["text"], "label": labels.index(r["label"])} for r in rows])
-        return data.map(lambda b: tokenizer(b["text"], truncation=True, max_length=128), batched=True)
+        return data.map(lambda b: tokenizer(b["text"], truncation=True, max_length=MAX_LENGTH), batched=True)
 
     args = TrainingArguments(output_dir=str(WORK / "plain"), learning_rate=5e-5, num_train_epochs=epochs,
                              per_device_train_batch_size=16, seed=seed, report_to="none", save_strategy="no",
@@ -144,6 +146,7 @@ def setfit_baseline(train: list[dict], dev: list[dict], seed: int) -> list[str]:
     from setfit import SetFitModel, Trainer, TrainingArguments
 
     model = SetFitModel.from_pretrained(base_model_path(BASE))
+    model.model_body.max_seq_length = MAX_LENGTH  # the sentence encoder's own 256 or 384 would double its pairs' cost
     args = TrainingArguments(output_dir=str(WORK / "setfit"), batch_size=16, max_steps=200, seed=seed, report_to="none")
     Trainer(model=model, args=args, train_dataset=Dataset.from_list(train)).train()
     return list(model.predict([row["text"] for row in dev]))
