@@ -14,7 +14,6 @@ from typer.testing import CliRunner
 from dapt.cli import app, run_config
 from dapt.domains.base import load_domain
 from dapt.errors import UserError
-from dapt.privacy import learned
 from dapt.privacy.detect import detect
 from dapt.privacy.engine import configured_analyzer
 from dapt.privacy.learned import (
@@ -69,7 +68,7 @@ def test_when_building_the_examples_draws_random_numbers_then_training_is_unchan
         random.random()
         return training_example(*args)
 
-    monkeypatch.setattr(learned, "training_example", drawing)
+    monkeypatch.setattr("dapt.privacy.learned.training_example", drawing)
     train_detector(notes, tmp_path / "drawn", frozenset(), epochs=2)
     assert (tmp_path / "drawn" / "ner" / "model").read_bytes() == (tmp_path / "plain" / "ner" / "model").read_bytes()
 
