@@ -59,6 +59,16 @@ def frozen_regression(
     return predict
 
 
+def plain_fine_tuning(args: argparse.Namespace, dev: list[dict]) -> Predict:
+    """tight_data.py's plain fine-tuning for ``args.plain_epochs`` epochs."""
+    tight_data.BASE = args.base_model
+
+    def predict(labelled: list[dict], seed: int) -> list[str]:
+        return plain_finetuning(labelled, dev, seed, args.plain_epochs)
+
+    return predict
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--task", default="medical-abstracts")
@@ -72,11 +82,8 @@ def main(argv: list[str]) -> None:
     labels = sorted({row["label"] for row in pool})
     samples = {size: [(0, pool)] if size == 0 else [(seed, label_sample(pool, size, 0, seed)) for seed in args.seeds]
                for size in args.sizes}  # fmt: skip
-    if args.plain_epochs:
-        tight_data.BASE = args.base_model
-        predict: Predict = lambda labelled, seed: plain_finetuning(labelled, dev, seed, args.plain_epochs)  # noqa: E731
-    else:
-        predict = frozen_regression(args, labels, dev, [rows for drawn in samples.values() for _, rows in drawn])
+    drawn = [rows for sample in samples.values() for _, rows in sample]
+    predict = plain_fine_tuning(args, dev) if args.plain_epochs else frozen_regression(args, labels, dev, drawn)
     gold = [row["label"] for row in dev]
     curve = {}
     for size in args.sizes:
