@@ -25,7 +25,7 @@ apply_environment_defaults()
 
 import torch  # noqa: E402
 from anonymize import machine  # noqa: E402  # bench/anonymize.py, beside this
-from frozen_probe import mean_std  # noqa: E402
+from frozen_probe import MAX_LENGTH, mean_std  # noqa: E402
 from sklearn.metrics import f1_score  # noqa: E402
 
 from dapt.config import FinetuneConfig  # noqa: E402
@@ -44,7 +44,6 @@ from dapt.training.self_training import corpus_sentences  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results"
 SHARES = (0.0, 0.25, 0.5, 0.75, 1.0)
-MAX_LENGTH = FinetuneConfig().max_length
 FULL_WEIGHT_AT = FinetuneConfig().companion_full_weight_at
 
 

@@ -25,7 +25,7 @@ apply_environment_defaults()
 import numpy as np  # noqa: E402
 from anonymize import data_dir, machine  # noqa: E402  # bench/anonymize.py, beside this
 from sklearn.linear_model import LogisticRegression  # noqa: E402
-from tight_data import label_sample, macro_f1, read_rows  # noqa: E402
+from tight_data import MAX_LENGTH, label_sample, macro_f1, read_rows  # noqa: E402
 from transformers import AutoModel, AutoTokenizer  # noqa: E402
 
 from dapt.runs import RunFolder, write_json  # noqa: E402
@@ -35,7 +35,6 @@ from dapt.training.data import encode  # noqa: E402
 from dapt.training.start import PROBE_C, probe_macro_f1  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results"
-MAX_LENGTH = 128  # the fine-tuning default
 
 
 def frozen_probabilities(

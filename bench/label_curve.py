@@ -24,9 +24,8 @@ apply_environment_defaults()
 
 import tight_data  # noqa: E402
 from anonymize import data_dir, machine  # noqa: E402  # bench/anonymize.py, beside this
-from frozen_probe import MAX_LENGTH  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
-from tight_data import label_sample, macro_f1, plain_finetuning, read_rows  # noqa: E402
+from tight_data import MAX_LENGTH, label_sample, macro_f1, plain_finetuning, read_rows  # noqa: E402
 from transformers import AutoModel, AutoTokenizer  # noqa: E402
 
 from dapt.runs import write_json  # noqa: E402
@@ -92,7 +91,8 @@ def main(argv: list[str]) -> None:
                                          "std": round(statistics.stdev(scores), 2) if len(scores) > 1 else 0.0}  # fmt: skip
         print(f"{args.task}, {size or len(pool)} labels: {curve[str(size or len(pool))]}", flush=True)
     base = Path(base_model_path(args.base_model)).name
-    suffix = "".join([f"_{base}" if args.base_model else "", f"_{args.max_length}" if args.max_length != MAX_LENGTH else "",
+    suffix = "".join([f"_{base}" if args.base_model else "",
+                      f"_{args.max_length}" if args.max_length != MAX_LENGTH else "",
                       f"_plain{args.plain_epochs}" if args.plain_epochs else ""])  # fmt: skip
     write_json(RESULTS / f"label_curve_{args.task}{suffix}.json",
                {"task": args.task, "base_model": base, "regularisation_C": PROBE_C, "max_length": args.max_length,

@@ -5,7 +5,7 @@ and the same dev split.
 Rows (``--rows``):
     plain      HF ``Trainer``, ``AutoModelForSequenceClassification``, lr 5e-5, 10 epochs, batch 16
     setfit     the ``setfit`` package: 200 contrastive steps (batch 16), logistic-regression head
-(both read the first 128 tokens of a text, as dapt's fine-tuning does)
+               (both read the first 128 tokens of a text, as dapt's fine-tuning does)
     tfidf      TF-IDF (words and bigrams) + class-balanced logistic regression
     dapt       dapt's default recipe through its stage functions: the domain corpus (ECTSum for
                finance, MTSamples for medical) anonymized, vocabulary mined, continued pretraining,
@@ -71,7 +71,7 @@ from dapt.validation.stages import validate_task  # noqa: E402
 from dapt.vocab.extend import extend_vocabulary  # noqa: E402
 
 TASKS = {"financial-phrasebank": ("finance", "ectsum"), "medical-abstracts": ("medical", "mtsamples")}
-MAX_LENGTH = FinetuneConfig.model_fields["max_length"].default  # tokens every row reads of a text
+MAX_LENGTH = FinetuneConfig().max_length  # tokens every row and probe reads of a text: the fine-tuning default
 ROWS = ["plain", "setfit", "tfidf", "dapt", "no-pretrain", "no-vocab", "no-self-training", "no-refit", "no-companion",
         "surrogates", "lora", "adapted", "mpnet"]
 RESULTS = Path(__file__).parent / "results"
