@@ -27,9 +27,10 @@ STDERR = Console(stderr=True)  # bars never mix with what a command prints on st
 
 
 def _bars(*extra: ProgressColumn) -> Progress:
-    """A transient display of bars on stderr: description, bar, done of total, time elapsed, ``extra``."""
+    """A transient display of bars on stderr: description, bar, done of total, time elapsed, ``extra``.
+    Disabled when stderr is not a terminal, so no refresh thread renders for nobody (tests, CI, scheduled flows)."""
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), *extra)
-    return Progress(*columns, transient=True, console=STDERR)
+    return Progress(*columns, transient=True, console=STDERR, disable=not STDERR.is_terminal)
 
 
 def progress(items: Iterable[T], description: str, total: int | None = None) -> Iterator[T]:
