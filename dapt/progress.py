@@ -28,9 +28,11 @@ STDERR = Console(stderr=True)  # bars never mix with what a command prints on st
 
 def _bars(*extra: ProgressColumn) -> Progress:
     """A transient display of bars on stderr: description, bar, done of total, time elapsed, ``extra``.
-    Disabled when stderr is not a terminal, so no refresh thread renders for nobody (tests, CI, scheduled flows)."""
+    Disabled where rich would draw nothing (stderr not an interactive terminal: tests, CI, scheduled flows),
+    so no refresh thread runs there."""
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), *extra)
-    return Progress(*columns, transient=True, console=STDERR, disable=not STDERR.is_terminal)
+    drawn = STDERR.is_terminal and STDERR.is_interactive
+    return Progress(*columns, transient=True, console=STDERR, disable=not drawn)
 
 
 def progress(items: Iterable[T], description: str, total: int | None = None) -> Iterator[T]:
